@@ -1,0 +1,196 @@
+"""A whole content directory: metadata, gazetteer, themes, testimonies, and every problem."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from .consent import hidden_name_leaks
+from .errors import ArchiveError, Problem
+from .loader import load_collection_info, load_places, load_themes, parse_testimony
+from .model import CollectionInfo, PlaceDetail, Testimony
+from .vocabulary import Gazetteer, Themes, Vocabulary
+from .yamlfile import Lines
+
+__all__ = ["Collection", "load_collection", "check", "display_path", "testimony_files", "resolve_testimony"]
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A content directory as read: only valid testimonies are kept, and every problem is listed."""
+
+    root: Path
+    info: CollectionInfo | None
+    places: Gazetteer
+    themes: Themes
+    testimonies: Mapping[str, Testimony]
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.warning)
+
+    def get(self, testimony_id: str) -> Testimony | None:
+        return self.testimonies.get(testimony_id)
+
+
+def display_path(path: Path) -> str:
+    """A path as the curator would type it: relative to the working directory when inside it."""
+    try:
+        if path.resolve().is_relative_to(Path.cwd().resolve()):
+            return os.path.relpath(path)
+    except (OSError, ValueError):
+        pass
+    return str(path)
+
+
+def testimony_files(root: Path) -> Iterator[Path]:
+    """Every `*.md` file under the content directory, skipping hidden folders, in a stable order."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".md") and not name.startswith("."):
+                yield Path(folder) / name
+
+
+def check(root: Path) -> list[Problem]:
+    """Every problem in a content directory, sorted by file and line."""
+    return sorted(load_collection(root).problems, key=lambda p: (p.path, p.line or 0, p.field))
+
+
+def load_collection(root: Path) -> Collection:
+    """Read a content directory; never raises for bad content, only for a missing directory."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ArchiveError(f"The content directory '{root}' does not exist; pass --content or set ARCHIVE_CONTENT.")
+    problems: list[Problem] = []
+    info = None
+    path = root / "collection.yaml"
+    if path.is_file():
+        info, found = load_collection_info(path, display_path(path))
+        problems += found
+    else:
+        problems.append(_missing(path))
+    places, found = _load_places(root / "places.yaml")
+    problems += found
+    themes, found = _load_themes(root / "themes.yaml")
+    problems += found
+    testimonies, found = _load_testimonies(root, places, themes)
+    problems += found
+    return Collection(root, info, places, themes, testimonies, tuple(problems))
+
+
+def _missing(path: Path) -> Problem:
+    return Problem(display_path(path), None, "-", f"is missing: every collection needs a {path.name} (see FORMAT.md)")
+
+
+def _load_places(path: Path) -> tuple[Gazetteer, list[Problem]]:
+    if not path.is_file():
+        return Gazetteer([]), [_missing(path)]
+    display = display_path(path)
+    entries, lines, problems = load_places(path, display)
+    gazetteer = Gazetteer(place for _, place in entries)
+    return gazetteer, problems + _hierarchy_problems(gazetteer, entries, lines, display, "parent", "place")
+
+
+def _load_themes(path: Path) -> tuple[Themes, list[Problem]]:
+    if not path.is_file():
+        return Themes([]), [_missing(path)]
+    display = display_path(path)
+    entries, lines, problems = load_themes(path, display)
+    themes = Themes(theme for _, theme in entries)
+    return themes, problems + _hierarchy_problems(themes, entries, lines, display, "broader", "theme")
+
+
+def _hierarchy_problems(vocab: Vocabulary, entries: list[tuple[int, Any]], lines: Lines,
+                        display: str, link: str, what: str) -> list[Problem]:
+    """Duplicate ids, unknown parents, cycles, and one name given to two entries."""
+    problems = []
+    index_of: dict[str, int] = {}
+    for index, entry in entries:
+        if entry.id in index_of:
+            problems.append(Problem(display, lines.of(index, "id"), f"[{index}].id",
+                                    f"'{entry.id}' is already the id of the {what} on line {lines.of(index_of[entry.id])}"))
+            continue
+        index_of[entry.id] = index
+        target = getattr(entry, link)
+        if target is not None and target not in vocab:
+            problems.append(Problem(display, lines.of(index, link), f"[{index}].{link}",
+                                    f"unknown {what} '{target}'" + _did_you_mean(vocab, target)))
+    for cycle in vocab.cycles():
+        index = index_of.get(cycle[0], 0)
+        chain = " -> ".join((*cycle, cycle[0]))
+        problems.append(Problem(display, lines.of(index, link), f"[{index}].{link}", f"forms a cycle: {chain}"))
+    for name, first, second in vocab.clashes:
+        index = index_of.get(second, 0)
+        problems.append(Problem(display, lines.of(index), f"[{index}]",
+                                f"the name '{name}' of '{second}' already names '{first}'; a name must find one {what}"))
+    return problems
+
+
+def _did_you_mean(vocab: Vocabulary, name: str) -> str:
+    hint = vocab.suggest(name)
+    return f"; did you mean '{hint}'?" if hint else ""
+
+
+def _load_testimonies(root: Path, places: Gazetteer, themes: Themes) -> tuple[dict[str, Testimony], list[Problem]]:
+    """Every testimony file, with problems for duplicate ids and unknown references."""
+    parsed = []
+    problems: list[Problem] = []
+    first_path: dict[str, str] = {}
+    for path in testimony_files(root):
+        display = display_path(path)
+        testimony, found, lines = parse_testimony(path, display)
+        problems += found
+        if path.stem in first_path:
+            problems.append(Problem(display, lines.of("id"), "id",
+                                    f"'{path.stem}' is already the id of {first_path[path.stem]}; ids must be unique"))
+            continue
+        first_path[path.stem] = display
+        if testimony is not None and not any(not p.warning for p in found):
+            parsed.append((testimony, lines, display))
+    testimonies: dict[str, Testimony] = {}
+    for testimony, lines, display in parsed:
+        resolved, found = resolve_testimony(testimony, places, themes, set(first_path), lines, display)
+        problems += found
+        if resolved is not None:
+            testimonies[resolved.id] = resolved
+    return testimonies, problems
+
+
+def resolve_testimony(testimony: Testimony, places: Gazetteer, themes: Themes, ids: set[str],
+                      lines: Lines, display: str) -> tuple[Testimony | None, list[Problem]]:
+    """Check a testimony's references and turn place names into ids; None if any is broken."""
+    problems = []
+    place_ids = []
+    for index, name in enumerate(testimony.places):
+        place_id = places.resolve(name)
+        if place_id is None:
+            problems.append(Problem(display, lines.of("places", index), f"places[{index}]",
+                                    f"unknown place '{name}'" + _did_you_mean(places, name)))
+            continue
+        detail = testimony.consent.place_detail
+        if detail is not PlaceDetail.EXACT and places.coarsen(place_id, detail.value) is None:
+            problems.append(Problem(display, lines.of("places", index), f"places[{index}]",
+                                    f"'{place_id}' has no enclosing {detail.value} in the gazetteer, "
+                                    f"so consent.place_detail: {detail.value} cannot hide it"))
+        if place_id not in place_ids:
+            place_ids.append(place_id)
+    for index, theme in enumerate(testimony.themes):
+        if theme not in themes:
+            problems.append(Problem(display, lines.of("themes", index), f"themes[{index}]",
+                                    f"unknown theme '{theme}'" + _did_you_mean(themes, theme)))
+    for field in hidden_name_leaks(testimony):
+        problems.append(Problem(display, lines.of("narrator", "name"), "narrator.name",
+                                f"the narrator's name is hidden by consent.identity: {testimony.consent.identity.value}, "
+                                f"but it appears in {field}; remove it or mark it [[redact: ...]]"))
+    original = testimony.translation_of
+    if original is not None and (original not in ids or original == testimony.id):
+        reason = "a testimony cannot translate itself" if original == testimony.id else "no testimony has that id"
+        problems.append(Problem(display, lines.of("translation_of"), "translation_of", f"'{original}': {reason}"))
+    if problems:
+        return None, problems
+    return dataclasses.replace(testimony, places=tuple(place_ids)), problems

@@ -1,0 +1,54 @@
+"""The archive's errors and the problems `archive check` reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["ArchiveError", "Problem", "InvalidFile", "NotFound", "Gone"]
+
+
+class ArchiveError(Exception):
+    """Base class: a failure whose message is a sentence meant for a person."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one file, reported as `path:line: field: message`."""
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        kind = "warning: " if self.warning else ""
+        return f"{where}: {self.field or '-'}: {kind}{self.message}"
+
+
+class InvalidFile(ArchiveError):
+    """A file that cannot be read as what it should be; carries its problems."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class NotFound(ArchiveError):
+    """No testimony with this id exists for this audience."""
+
+
+class Gone(ArchiveError):
+    """The testimony was withdrawn at the narrator's request."""
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """The path as a curator would type it: relative to the content root's parent when possible."""
+    if root is not None:
+        try:
+            return str(path.relative_to(root.parent))
+        except ValueError:
+            pass
+    return str(path)

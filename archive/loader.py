@@ -1,0 +1,262 @@
+"""The one door into the domain: files in, values or problems out.
+
+Every outside error (unreadable file, bad UTF-8, YAML syntax, the wrong shape)
+comes back as a `Problem` naming the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from .consent import unclosed_redaction
+from .dates import DateError, DateRange, parse_date
+from .errors import InvalidFile, Problem
+from .schemas import field_name, schema_problems
+from .yamlfile import Lines, parse_yaml, read_text
+
+__all__ = [
+    "load_testimony", "parse_testimony", "version_of",
+    "load_places", "load_themes", "load_collection_info",
+]
+
+_OPEN = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+KNOWN_FIELDS = frozenset({
+    "id", "title", "language", "translation_of", "narrator", "consent", "event_date",
+    "places", "themes", "recorded", "contributors", "source", "license",
+    "content_warnings", "summary", "status", "updated",
+})
+
+
+def version_of(data: bytes) -> str:
+    """A testimony's version: the first 12 hex digits of the SHA-256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, line the body starts on), or None if there is no front matter."""
+    opening = _OPEN.match(text)
+    if not opening:
+        return None
+    closing = _CLOSE.search(text, opening.end())
+    if not closing:
+        return None
+    front = text[opening.end():closing.start()]
+    rest = text[closing.end():]
+    body_line = text[:closing.end()].count("\n") + 2
+    if rest.startswith("\r\n"):
+        rest = rest[2:]
+    elif rest.startswith("\n"):
+        rest = rest[1:]
+    return front, rest, body_line
+
+
+def load_testimony(path: Path, display: str | None = None) -> m.Testimony:
+    """Read one testimony file; raise `InvalidFile` listing every problem in it."""
+    testimony, problems, _ = parse_testimony(path, display)
+    errors = [p for p in problems if not p.warning]
+    if testimony is None or errors:
+        raise InvalidFile(errors)
+    return testimony
+
+
+Parsed = tuple[m.Testimony | None, list[Problem], Lines]
+
+
+def parse_testimony(path: Path, display: str | None = None) -> Parsed:
+    """Read one testimony file: the value if it is valid, every problem found, and its key lines."""
+    display = display or str(path)
+    no_lines = Lines({}, 1)
+    text, data, problems = read_text(path, display)
+    if text is None:
+        return None, problems, no_lines
+    parts = split_front_matter(text)
+    if parts is None:
+        return None, [Problem(display, 1, "-", "has no front matter: the file must begin with a '---' line, "
+                              "then the YAML fields, then another '---' line")], no_lines
+    front, body, body_line = parts
+    fields, lines, problems = parse_yaml(front, display, first_line=2)
+    if problems and fields is None:
+        return None, problems, lines
+    if not isinstance(fields, dict):
+        kind = "empty" if fields is None else f"a {_kind(fields)}, not a mapping"
+        return None, [Problem(display, 2, "-", f"front matter is {kind}: write one 'field: value' per line")], lines
+    problems += schema_problems("testimony", fields, display, lines)
+    problems += _field_problems(fields, path, display, lines)
+    problems += _unknown_fields(fields, display, lines)
+    unclosed = unclosed_redaction(body)
+    if unclosed is not None:
+        problems.append(Problem(display, body_line + body[:unclosed].count("\n"), "body",
+                                "a '[[redact:' passage is not closed with ']]'"))
+    if any(not p.warning for p in problems):
+        return None, problems, lines
+    return _testimony(fields, body, path, version_of(data)), problems, lines
+
+
+def _kind(value: Any) -> str:
+    return {"list": "list", "str": "single text", "int": "number"}.get(type(value).__name__, type(value).__name__)
+
+
+def _date(fields: dict[str, Any], *keys: str) -> Any:
+    value: Any = fields
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _field_problems(fields: dict[str, Any], path: Path, display: str, lines: Lines) -> list[Problem]:
+    """The rules the schema cannot say: real dates, intervals in order, id = file stem."""
+    problems = []
+    for keys in (("event_date",), ("recorded", "date"), ("source", "date")):
+        value = _date(fields, *keys)
+        if value is None or isinstance(value, bool):
+            continue
+        try:
+            parse_date(value)
+        except DateError as exc:
+            problems.append(Problem(display, lines.of(*keys), field_name(keys), str(exc)))
+    for keys in (("consent", "date"), ("consent", "embargo_until"), ("updated",)):
+        value = _date(fields, *keys)
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                problems.append(Problem(display, lines.of(*keys), ".".join(keys), f"'{value}' is not a real calendar date"))
+    if isinstance(fields.get("id"), str) and fields["id"] != path.stem:
+        problems.append(Problem(display, lines.of("id"), "id",
+                                f"'{fields['id']}' must equal the file name's stem '{path.stem}'"))
+    return problems
+
+
+def _unknown_fields(fields: dict[str, Any], display: str, lines: Lines) -> list[Problem]:
+    """Extensions are welcome; a near-miss of a known field is most likely a typo."""
+    import difflib
+
+    problems = []
+    for key in fields:
+        if key in KNOWN_FIELDS or not isinstance(key, str):
+            continue
+        close = difflib.get_close_matches(key, KNOWN_FIELDS, n=1, cutoff=0.8)
+        if close:
+            problems.append(Problem(display, lines.of(key), key,
+                                    f"is not a FORMAT.md field (kept as an extension); did you mean '{close[0]}'?",
+                                    warning=True))
+    return problems
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _opt_date(value: Any) -> DateRange | None:
+    return None if value is None else parse_date(value)
+
+
+def _testimony(f: dict[str, Any], body: str, path: Path, version: str) -> m.Testimony:
+    narrator = f.get("narrator") or {}
+    consent = f["consent"]
+    recorded = f["recorded"]
+    source = f.get("source")
+    return m.Testimony(
+        id=f["id"],
+        path=path,
+        version=version,
+        title=f["title"].strip(),
+        language=f["language"],
+        translation_of=f.get("translation_of"),
+        narrator=m.Narrator(narrator.get("name"), narrator.get("pseudonym"), narrator.get("description")),
+        consent=m.Consent(
+            access=m.Access(consent["access"]),
+            identity=m.Identity(consent["identity"]),
+            date=_day(consent["date"]),  # type: ignore[arg-type]
+            recorded_by=consent["recorded_by"],
+            embargo_until=_day(consent.get("embargo_until")),
+            place_detail=m.PlaceDetail(consent.get("place_detail", "exact")),
+            note=consent.get("note"),
+        ),
+        event_date=parse_date(f["event_date"]),
+        places=tuple(f["places"]),
+        themes=tuple(f["themes"]),
+        recorded=m.Recording(parse_date(recorded["date"]), recorded["by"], m.Method(recorded["method"])),
+        body=body,
+        contributors=tuple(m.Contributor(c["name"], c["role"]) for c in f.get("contributors") or ()),
+        source=m.Source(source.get("title"), source.get("publisher"), source.get("url"),
+                        _opt_date(source.get("date"))) if source else None,
+        license=f.get("license"),
+        content_warnings=tuple(f.get("content_warnings") or ()),
+        summary=(f.get("summary") or "").strip() or None,
+        status=m.Status(f.get("status", "published")),
+        updated=_day(f.get("updated")),
+        extra={k: v for k, v in f.items() if k not in KNOWN_FIELDS},
+    )
+
+
+def _yaml_file(path: Path, display: str, schema: str) -> tuple[Any, Lines, list[Problem]]:
+    text, _, problems = read_text(path, display)
+    if text is None:
+        return None, Lines({}, 1), problems
+    value, lines, problems = parse_yaml(text, display)
+    if value is None and problems:
+        return None, lines, problems
+    problems += schema_problems(schema, value, display, lines)
+    return value, lines, problems
+
+
+def _entries(value: Any, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
+    """The list items that are valid enough to become values, with their index in the file."""
+    if not isinstance(value, list):
+        return []
+    bad = {int(match.group(1)) for p in problems if not p.warning
+           if (match := re.match(r"\[(\d+)\]", p.field))}
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict) and i not in bad]
+
+
+def load_places(path: Path, display: str) -> tuple[list[tuple[int, m.Place]], Lines, list[Problem]]:
+    """The gazetteer's places with their index in the file; an entry with problems is left out."""
+    value, lines, problems = _yaml_file(path, display, "places")
+    places = [
+        (index, m.Place(
+            id=item["id"], name=item["name"], type=item["type"],
+            names=dict(item.get("names") or {}), aliases=tuple(item.get("aliases") or ()),
+            parent=item.get("parent"),
+            coordinates=tuple(item["coordinates"]) if item.get("coordinates") else None,  # type: ignore[arg-type]
+        ))
+        for index, item in _entries(value, problems)
+    ]
+    return places, lines, problems
+
+
+def load_themes(path: Path, display: str) -> tuple[list[tuple[int, m.Theme]], Lines, list[Problem]]:
+    """The theme vocabulary with each theme's index in the file; an entry with problems is left out."""
+    value, lines, problems = _yaml_file(path, display, "themes")
+    themes = [
+        (index, m.Theme(
+            id=item["id"], label=item["label"], labels=dict(item.get("labels") or {}),
+            broader=item.get("broader"), description=item.get("description"),
+        ))
+        for index, item in _entries(value, problems)
+    ]
+    return themes, lines, problems
+
+
+def load_collection_info(path: Path, display: str) -> tuple[m.CollectionInfo | None, list[Problem]]:
+    """The collection's metadata, or None with the problems that prevent it."""
+    value, _, problems = _yaml_file(path, display, "collection")
+    if any(not p.warning for p in problems) or not isinstance(value, dict):
+        if not problems:
+            problems = [Problem(display, 1, "-", "must be a mapping with title, publisher and base_url")]
+        return None, problems
+    return m.CollectionInfo(
+        title=value["title"], publisher=value["publisher"], base_url=value["base_url"],
+        license=value.get("license"), languages=tuple(value.get("languages") or ("en",)),
+        description=value.get("description"),
+    ), problems

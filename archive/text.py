@@ -1,0 +1,74 @@
+"""Folding of names and words so that spelling variants compare equal.
+
+One place decides what "the same name" means: the gazetteer, the theme
+vocabulary, the validator's suggestions and the search analyzers all use it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["fold", "fold_arabic", "slugify", "is_arabic"]
+
+# Arabic short vowels, tanwin, shadda, sukun, dagger alef, Quranic marks.
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_TATWEEL = "\u0640"
+_ARABIC_LETTERS = str.maketrans(
+    {
+        "\u0622": "\u0627",  # آ alef with madda
+        "\u0623": "\u0627",  # أ alef with hamza above
+        "\u0625": "\u0627",  # إ alef with hamza below
+        "\u0671": "\u0627",  # ٱ alef wasla
+        "\u0649": "\u064a",  # ى alef maksura -> ya
+        "\u0629": "\u0647",  # ة ta marbuta -> ha
+        "\u0624": "\u0648",  # ؤ waw with hamza -> waw
+        "\u0626": "\u064a",  # ئ ya with hamza -> ya
+        "\u06cc": "\u064a",  # Persian ya
+        "\u06a9": "\u0643",  # Persian kaf
+    }
+)
+_ARABIC_RANGE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+
+
+def is_arabic(text: str) -> bool:
+    """True when the text contains Arabic letters."""
+    return bool(_ARABIC_RANGE.search(text))
+
+
+def fold_arabic(text: str) -> str:
+    """Remove Arabic diacritics and tatweel and unify hamza, alef, ya and ta-marbuta forms.
+
+    >>> fold_arabic("إِدْلِب") == fold_arabic("ادلب")
+    True
+    """
+    text = _ARABIC_MARKS.sub("", text).replace(_TATWEEL, "")
+    return text.translate(_ARABIC_LETTERS)
+
+
+def fold(text: str) -> str:
+    """Fold a name for comparison: case, Latin accents, Arabic marks, punctuation, spacing.
+
+    >>> fold("  Ma'arrat  al-Nu'man ") == fold("maarrat al numan")
+    True
+    >>> fold("Idlib") == fold("IDLIB")
+    True
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch) or is_arabic(ch))
+    text = fold_arabic(text).casefold()
+    text = re.sub(r"['\u2019\u2018`\u02bf\u02be\u02bc]", "", text)
+    text = re.sub(r"[\s\-_.,;:/()]+", " ", text)
+    return text.strip()
+
+
+def slugify(text: str) -> str:
+    """Make a slug (a-z, 0-9, single hyphens) out of Latin text.
+
+    >>> slugify("Urem al-Kubra: airstrike, 2018")
+    'urem-al-kubra-airstrike-2018'
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = re.sub(r"['\u2019]", "", text)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")

@@ -1,0 +1,94 @@
+"""Reading YAML with the line of every key, so problems can name their line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+try:  # libyaml is much faster when present; both keep line marks
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+__all__ = ["Lines", "parse_yaml", "read_text"]
+
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Line numbers of the keys in a YAML document, by their path."""
+
+    by_path: dict[Key, int]
+    first: int
+
+    def of(self, *path: Any) -> int:
+        """The line of a key, or of its nearest enclosing key that exists."""
+        while path:
+            if path in self.by_path:
+                return self.by_path[path]
+            path = path[:-1]
+        return self.first
+
+
+def read_text(path: Path, display: str) -> tuple[str | None, bytes, list[Problem]]:
+    """The file's text and bytes, or a problem naming what stops it being read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return None, b"", [Problem(display, None, "-", f"cannot be read: {reason.lower()}")]
+    try:
+        return data.decode("utf-8"), data, []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, data, [Problem(display, line, "-", f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")]
+
+
+def _walk(node: yaml.Node, path: Key, lines: dict[Key, int], dupes: list[tuple[Key, int]], offset: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            line = key_node.start_mark.line + 1 + offset
+            if key in seen:
+                dupes.append(((*path, key), line))
+            seen.add(key)
+            lines[(*path, key)] = line
+            _walk(value_node, (*path, key), lines, dupes, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*path, index)] = item.start_mark.line + 1 + offset
+            _walk(item, (*path, index), lines, dupes, offset)
+
+
+def parse_yaml(text: str, display: str, first_line: int = 1) -> tuple[Any, Lines, list[Problem]]:
+    """Parse one YAML document; problems for syntax errors and duplicate keys."""
+    offset = first_line - 1
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        value = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + offset if mark else first_line
+        reason = (exc.problem or "invalid YAML").strip()
+        return None, Lines({}, first_line), [Problem(display, line, "-", f"YAML syntax error: {reason}")]
+    except yaml.YAMLError as exc:
+        return None, Lines({}, first_line), [Problem(display, first_line, "-", f"YAML error: {exc}")]
+    finally:
+        loader.dispose()
+    lines: dict[Key, int] = {}
+    dupes: list[tuple[Key, int]] = []
+    if node is not None:
+        _walk(node, (), lines, dupes, offset)
+    problems = [
+        Problem(display, line, ".".join(str(k) for k in key), "appears twice; only one value may be given")
+        for key, line in dupes
+    ]
+    return value, Lines(lines, first_line), problems
