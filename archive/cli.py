@@ -20,6 +20,7 @@ from .cli_new import new
 from .cli_support import collection_or_fail, config_options, fail
 from .config import Config
 from .errors import ArchiveError, Gone, InvalidFile, NotFound
+from .schemas import SCHEMAS, schema_path
 
 __all__ = ["main", "cli"]
 
@@ -96,6 +97,15 @@ def cite(testimony_id: str, fmt: str, accessed: dt.datetime | None, config: Conf
 
 
 cli.add_command(new)
+
+
+@cli.command()
+@click.argument("name", type=click.Choice(SCHEMAS), default="testimony")
+@click.option("--path", "show_path", is_flag=True, help="Print where the schema file is instead of its text.")
+def schema(name: str, show_path: bool) -> None:
+    """Print a JSON Schema of the format (testimony front matter, places, themes, collection) for editors."""
+    location = schema_path(name)
+    click.echo(location if show_path else open(location, encoding="utf-8").read().rstrip())
 
 
 def main(argv: list[str] | None = None) -> None:
