@@ -167,9 +167,17 @@ def _public_texts(t: Testimony) -> dict[str, str]:
     return {k: redact(v, Audience.PUBLIC) for k, v in texts.items()}
 
 
+def _redacted_source(source: Source | None, text: Callable[[str], str]) -> Source | None:
+    if source is None:
+        return None
+    return Source(*(text(v) if v else v for v in (source.title, source.publisher, source.url)), source.date)
+
+
 @dataclass(frozen=True)
 class TestimonyView:
     """A testimony in the form one audience may see: nothing in it needs checking again."""
+
+    __test__ = False  # not a pytest test class, despite the name
 
     id: str
     version: str
@@ -217,7 +225,9 @@ def view(t: Testimony | None, audience: Audience, *, today: dt.date, places: Gaz
         narrator_description=text(t.narrator.description) if t.narrator.description else None,
         places=places_shown(t, audience, places), themes=t.themes,
         event_date=t.event_date, recorded=t.recorded, body=text(t.body),
-        translation_of=t.translation_of, contributors=t.contributors, source=t.source,
+        translation_of=t.translation_of,
+        contributors=tuple(Contributor(text(c.name), c.role) for c in t.contributors),
+        source=_redacted_source(t.source, text),
         license=t.license, content_warnings=tuple(text(w) for w in t.content_warnings),
         summary=text(t.summary) if t.summary else None, updated=t.updated,
         identity=t.consent.identity,

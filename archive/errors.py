@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 __all__ = ["ArchiveError", "Problem", "InvalidFile", "NotFound", "Gone"]
 
@@ -42,13 +41,3 @@ class NotFound(ArchiveError):
 
 class Gone(ArchiveError):
     """The testimony was withdrawn at the narrator's request."""
-
-
-def display_path(path: Path, root: Path | None = None) -> str:
-    """The path as a curator would type it: relative to the content root's parent when possible."""
-    if root is not None:
-        try:
-            return str(path.relative_to(root.parent))
-        except ValueError:
-            pass
-    return str(path)

@@ -102,6 +102,8 @@ class Testimony:
     Never show this to the public directly; ask `archive.consent` for a view.
     """
 
+    __test__ = False  # not a pytest test class, despite the name
+
     id: str
     path: Path
     version: str

@@ -11,9 +11,20 @@ import yaml
 from .errors import Problem
 
 try:  # libyaml is much faster when present; both keep line marks
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _Base
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Base  # type: ignore[assignment]
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """Safe YAML that keeps dates as the text written: FORMAT.md accepts them "exactly as if quoted",
+    and an impossible date (2019-02-30) becomes our own problem with a line, not PyYAML's crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
 
 __all__ = ["Lines", "parse_yaml", "read_text"]
 
