@@ -23,11 +23,16 @@ _ARABIC_LETTERS = str.maketrans(
         "\u0649": "\u064a",  # ى alef maksura -> ya
         "\u0629": "\u0647",  # ة ta marbuta -> ha
         "\u0624": "\u0648",  # ؤ waw with hamza -> waw
-        "\u0626": "\u064a",  # ئ ya with hamza -> ya
+        "\u0626": "\u064a",  # ئ ya with hamza -> ya (colloquial طايرة = طائرة)
         "\u06cc": "\u064a",  # Persian ya
         "\u06a9": "\u0643",  # Persian kaf
+        **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + d): str(d) for d in range(10)},  # Extended Arabic-Indic digits
+        **{ch: None for ch in "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+           "\u2066\u2067\u2068\u2069\ufeff\u00ad"},  # invisible joiners, bidi marks, soft hyphen
     }
 )
+_LATIN_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _ARABIC_RANGE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 
 
@@ -37,7 +42,7 @@ def is_arabic(text: str) -> bool:
 
 
 def fold_arabic(text: str) -> str:
-    """Remove Arabic diacritics and tatweel and unify hamza, alef, ya and ta-marbuta forms.
+    """Remove Arabic diacritics, tatweel and invisible marks; unify hamza, alef, ya, ta-marbuta and digits.
 
     >>> fold_arabic("إِدْلِب") == fold_arabic("ادلب")
     True
@@ -54,8 +59,7 @@ def fold(text: str) -> str:
     >>> fold("Idlib") == fold("IDLIB")
     True
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch) or is_arabic(ch))
+    text = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
     text = fold_arabic(text).casefold()
     text = re.sub(r"['\u2019\u2018`\u02bf\u02be\u02bc]", "", text)
     text = re.sub(r"[\s\-_.,;:/()]+", " ", text)
