@@ -43,8 +43,15 @@ class ArchiveGroup(click.Group):
             return None
         try:
             return plugin.load()
-        except ImportError as exc:
-            raise fail(f"The '{name}' command cannot start: {exc}; run 'make install' again.") from None
+        except ImportError as exc:  # listed in --help all the same; fails only when run
+            message = f"The '{name}' command cannot start: {exc}; run 'make install' again."
+
+            @click.command(name, help=f"(unavailable: {exc})", context_settings={"ignore_unknown_options": True})
+            @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+            def unavailable(args: tuple[str, ...]) -> None:
+                raise fail(message)
+
+            return unavailable
 
 
 @click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})

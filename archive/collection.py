@@ -10,8 +10,8 @@ from typing import Any, Iterator, Mapping
 
 from .consent import hidden_name_leaks
 from .errors import ArchiveError, Problem
-from .loader import load_collection_info, load_places, load_themes, parse_testimony
-from .model import CollectionInfo, PlaceDetail, Testimony
+from .loader import load_collection_info, load_places, load_themes, read_testimony
+from .model import CollectionInfo, Testimony
 from .vocabulary import Gazetteer, Themes, Vocabulary
 from .yamlfile import Lines
 
@@ -143,17 +143,21 @@ def _load_testimonies(root: Path, places: Gazetteer, themes: Themes) -> tuple[di
     first_path: dict[str, str] = {}
     for path in testimony_files(root):
         display = display_path(path)
-        testimony, found, lines = parse_testimony(path, display)
+        testimony, found, lines, fields = read_testimony(path, display)
         problems += found
         if path.stem in first_path:
             problems.append(Problem(display, lines.of("id"), "id",
                                     f"'{path.stem}' is already the id of {first_path[path.stem]}; ids must be unique"))
             continue
         first_path[path.stem] = display
-        if testimony is not None and not any(not p.warning for p in found):
-            parsed.append((testimony, lines, display))
+        parsed.append((testimony, fields, lines, display, {p.field for p in found}))
     testimonies: dict[str, Testimony] = {}
-    for testimony, lines, display in parsed:
+    for testimony, fields, lines, display, flagged in parsed:
+        if testimony is None:  # still report its broken references, so one run shows everything
+            if fields is not None:
+                found = _reference_problems(fields, places, themes, set(first_path), lines, display)[1]
+                problems += [p for p in found if p.field not in flagged]
+            continue
         resolved, found = resolve_testimony(testimony, places, themes, set(first_path), lines, display)
         problems += found
         if resolved is not None:
@@ -164,33 +168,48 @@ def _load_testimonies(root: Path, places: Gazetteer, themes: Themes) -> tuple[di
 def resolve_testimony(testimony: Testimony, places: Gazetteer, themes: Themes, ids: set[str],
                       lines: Lines, display: str) -> tuple[Testimony | None, list[Problem]]:
     """Check a testimony's references and turn place names into ids; None if any is broken."""
+    fields = {"id": testimony.id, "places": list(testimony.places), "themes": list(testimony.themes),
+              "translation_of": testimony.translation_of,
+              "consent": {"place_detail": testimony.consent.place_detail.value}}
+    place_ids, problems = _reference_problems(fields, places, themes, ids, lines, display)
+    for field in hidden_name_leaks(testimony):
+        problems.append(Problem(display, lines.of("narrator", "name"), "narrator.name",
+                                f"the narrator's name is hidden by consent.identity: {testimony.consent.identity.value}, "
+                                f"but it appears in {field}; remove it or mark it [[redact: ...]]"))
+    if problems:
+        return None, problems
+    return dataclasses.replace(testimony, places=tuple(place_ids)), problems
+
+
+def _strings(value: Any) -> list[tuple[int, str]]:
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _reference_problems(fields: dict[str, Any], places: Gazetteer, themes: Themes, ids: set[str],
+                        lines: Lines, display: str) -> tuple[list[str], list[Problem]]:
+    """Places, themes and translation_of checked against the collection, from the raw fields."""
     problems = []
-    place_ids = []
-    for index, name in enumerate(testimony.places):
+    place_ids: list[str] = []
+    consent = fields.get("consent")
+    detail = consent.get("place_detail", "exact") if isinstance(consent, dict) else "exact"
+    for index, name in _strings(fields.get("places")):
         place_id = places.resolve(name)
         if place_id is None:
             problems.append(Problem(display, lines.of("places", index), f"places[{index}]",
                                     f"unknown place '{name}'" + _did_you_mean(places, name)))
             continue
-        detail = testimony.consent.place_detail
-        if detail is not PlaceDetail.EXACT and places.coarsen(place_id, detail.value) is None:
+        if detail in ("district", "governorate", "country") and places.coarsen(place_id, detail) is None:
             problems.append(Problem(display, lines.of("places", index), f"places[{index}]",
-                                    f"'{place_id}' has no enclosing {detail.value} in the gazetteer, "
-                                    f"so consent.place_detail: {detail.value} cannot hide it"))
+                                    f"'{place_id}' has no enclosing {detail} in the gazetteer, "
+                                    f"so consent.place_detail: {detail} cannot hide it"))
         if place_id not in place_ids:
             place_ids.append(place_id)
-    for index, theme in enumerate(testimony.themes):
+    for index, theme in _strings(fields.get("themes")):
         if theme not in themes:
             problems.append(Problem(display, lines.of("themes", index), f"themes[{index}]",
                                     f"unknown theme '{theme}'" + _did_you_mean(themes, theme)))
-    for field in hidden_name_leaks(testimony):
-        problems.append(Problem(display, lines.of("narrator", "name"), "narrator.name",
-                                f"the narrator's name is hidden by consent.identity: {testimony.consent.identity.value}, "
-                                f"but it appears in {field}; remove it or mark it [[redact: ...]]"))
-    original = testimony.translation_of
-    if original is not None and (original not in ids or original == testimony.id):
-        reason = "a testimony cannot translate itself" if original == testimony.id else "no testimony has that id"
+    original = fields.get("translation_of")
+    if isinstance(original, str) and (original not in ids or original == fields.get("id")):
+        reason = "a testimony cannot translate itself" if original == fields.get("id") else "no testimony has that id"
         problems.append(Problem(display, lines.of("translation_of"), "translation_of", f"'{original}': {reason}"))
-    if problems:
-        return None, problems
-    return dataclasses.replace(testimony, places=tuple(place_ids)), problems
+    return place_ids, problems

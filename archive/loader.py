@@ -20,7 +20,7 @@ from .schemas import field_name, schema_problems
 from .yamlfile import Lines, parse_yaml, read_text
 
 __all__ = [
-    "load_testimony", "parse_testimony", "version_of",
+    "load_testimony", "parse_testimony", "read_testimony", "version_of",
     "load_places", "load_themes", "load_collection_info",
 ]
 
@@ -70,32 +70,45 @@ Parsed = tuple[m.Testimony | None, list[Problem], Lines]
 
 def parse_testimony(path: Path, display: str | None = None) -> Parsed:
     """Read one testimony file: the value if it is valid, every problem found, and its key lines."""
+    testimony, problems, lines, _ = read_testimony(path, display)
+    return testimony, problems, lines
+
+
+def read_testimony(path: Path, display: str | None = None
+                   ) -> tuple[m.Testimony | None, list[Problem], Lines, dict[str, Any] | None]:
+    """As `parse_testimony`, plus the raw front matter (when it is a mapping) for cross-checks."""
     display = display or str(path)
     no_lines = Lines({}, 1)
     text, data, problems = read_text(path, display)
     if text is None:
-        return None, problems, no_lines
+        return None, problems, no_lines, None
+    text = text.replace("\r\n", "\n")  # a file saved with Windows line endings reads the same
     parts = split_front_matter(text)
+    if parts is None and _OPEN.match(text):
+        return None, [Problem(display, 1, "-", "front matter is not closed: end the fields with a '---' line "
+                              "before the account")], no_lines, None
     if parts is None:
         return None, [Problem(display, 1, "-", "has no front matter: the file must begin with a '---' line, "
-                              "then the YAML fields, then another '---' line")], no_lines
+                              "then the YAML fields, then another '---' line")], no_lines, None
     front, body, body_line = parts
     fields, lines, problems = parse_yaml(front, display, first_line=2)
     if problems and fields is None:
-        return None, problems, lines
+        return None, problems, lines, None
     if not isinstance(fields, dict):
         kind = "empty" if fields is None else f"a {_kind(fields)}, not a mapping"
-        return None, [Problem(display, 2, "-", f"front matter is {kind}: write one 'field: value' per line")], lines
-    problems += schema_problems("testimony", fields, display, lines)
-    problems += _field_problems(fields, path, display, lines)
+        return None, [Problem(display, 2, "-", f"front matter is {kind}: write one 'field: value' per line")], lines, None
+    schema = schema_problems("testimony", fields, display, lines)
+    flagged = {p.field for p in schema}  # a field the schema already faulted is reported once
+    problems += schema
+    problems += [p for p in _field_problems(fields, path, display, lines) if p.field not in flagged]
     problems += _unknown_fields(fields, display, lines)
     unclosed = unclosed_redaction(body)
     if unclosed is not None:
         problems.append(Problem(display, body_line + body[:unclosed].count("\n"), "body",
                                 "a '[[redact:' passage is not closed with ']]'"))
     if any(not p.warning for p in problems):
-        return None, problems, lines
-    return _testimony(fields, body, path, version_of(data)), problems, lines
+        return None, problems, lines, fields
+    return _testimony(fields, body, path, version_of(data)), problems, lines, fields
 
 
 def _kind(value: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import tempfile
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter
+import yaml
 
 from .collection import Collection, display_path, resolve_testimony
 from .errors import ArchiveError, InvalidFile, Problem
@@ -77,9 +78,9 @@ class Draft:
 
 
 def render(draft: Draft) -> str:
-    """The file's text: YAML front matter between '---' lines, then the body."""
-    post = frontmatter.Post(draft.body.strip() + "\n", **draft.front_matter())
-    return frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=1000) + "\n"
+    """The file's text: YAML front matter between '---' lines, then the body (which loads back unchanged)."""
+    front = yaml.safe_dump(draft.front_matter(), sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{front}---\n{draft.body.strip()}\n"
 
 
 def create(draft: Draft, collection: Collection, folder: Path) -> Path:
@@ -88,6 +89,9 @@ def create(draft: Draft, collection: Collection, folder: Path) -> Path:
     existing = collection.get(draft.id) is not None or any(collection.root.rglob(f"{draft.id}.md"))
     if existing:
         raise ArchiveError(f"A testimony with the id '{draft.id}' already exists; choose another id.")
+    # write the place's id, whichever of its names the curator typed
+    places = dict.fromkeys(collection.places.resolve(p) or p for p in draft.places)
+    draft = dataclasses.replace(draft, places=list(places))
     text = render(draft)
     with tempfile.TemporaryDirectory() as scratch:
         trial = Path(scratch) / path.name

@@ -76,7 +76,7 @@ def _sentence(error: jsonschema.ValidationError) -> tuple[tuple[Any, ...], str]:
         return (*path, missing), "is required but missing"
     if v == "enum":
         allowed = ", ".join(str(x) for x in error.validator_value)
-        return path, f"'{value}' is not one of: {allowed}"
+        return path, f"{_describe(value)} is not one of: {allowed}"
     if v == "type":
         expected = error.validator_value
         kinds = " or ".join(_KIND.get(k, k) for k in ([expected] if isinstance(expected, str) else expected))
@@ -91,7 +91,7 @@ def _sentence(error: jsonschema.ValidationError) -> tuple[tuple[Any, ...], str]:
             hint = "must be an SPDX licence id such as CC-BY-NC-4.0"
         return path, f"'{value}' {hint or 'is not in the expected form'}"
     if v == "oneOf" and path and path[-1] in ("event_date", "date"):
-        return path, f"'{value}' must be a date: YYYY, YYYY-MM, YYYY-MM-DD, or an interval START/END of those"
+        return path, f"{_describe(value)} must be a date: YYYY, YYYY-MM, YYYY-MM-DD, or an interval START/END of those"
     if v == "minItems":
         return path, "must list at least one entry" if error.validator_value == 1 else f"must have at least {error.validator_value} entries"
     if v == "maxItems":

@@ -89,6 +89,11 @@ def parse_yaml(text: str, display: str, first_line: int = 1) -> tuple[Any, Lines
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else first_line
         reason = (exc.problem or "invalid YAML").strip()
+        start = exc.context_mark
+        opened = exc.context and ("quoted" in exc.context or "flow" in exc.context)
+        if opened and start is not None and mark is not None and start.line != mark.line:
+            # an unclosed quote or bracket is found lines later: say where it began
+            reason += f" ({exc.context.strip()} on line {start.line + 1 + offset})"
         return None, Lines({}, first_line), [Problem(display, line, "-", f"YAML syntax error: {reason}")]
     except yaml.YAMLError as exc:
         return None, Lines({}, first_line), [Problem(display, first_line, "-", f"YAML error: {exc}")]
