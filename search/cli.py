@@ -1,0 +1,137 @@
+"""The `archive index` and `archive search` commands (found through the `archive.commands` entry points)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import sys
+from typing import Any
+
+import click
+
+from archive.cli_support import config_options, fail
+from archive.config import Config
+from archive.errors import ArchiveError
+
+from .indexer import IndexReport, index_status, update_index
+from .query import MAX_PER_PAGE, SORTS, QueryError, parse_query
+from .results import Results
+from .searcher import SearchIndex
+
+__all__ = ["index", "search"]
+
+PROGRESS_FROM = 100  # files: fewer than this finish before a bar is worth drawing
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
+
+
+class _Progress:
+    """A progress bar on stderr, drawn only once the run turns out to be long."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < PROGRESS_FROM:
+                return
+            self.bar = click.progressbar(length=total, label="Indexing", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _report(report: IndexReport) -> None:
+    for warning in report.warnings:
+        click.echo(warning, err=True)
+    if not report.rebuilt and len(report.added) + len(report.updated) + len(report.removed) <= 50:
+        for sign, ids in (("+", report.added), ("~", report.updated), ("-", report.removed)):
+            for testimony_id in ids:
+                click.echo(f"{sign} {testimony_id}")
+    click.echo(report.summary())
+
+
+@click.command()
+@click.option("--rebuild", is_flag=True, help="Start afresh: build a new index, then swap it in.")
+@click.option("--wait", type=click.FloatRange(0), default=60.0, show_default=True,
+              help="Seconds to wait for another index run to finish.")
+@click.option("--procs", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Processes for a full build.")
+@config_options
+def index(config: Config, rebuild: bool, wait: float, procs: int) -> None:
+    """Bring the search index up to date with the files, touching only what changed."""
+    progress = _Progress()
+    try:
+        report = update_index(config, dt.date.today(), rebuild=rebuild, wait=wait, procs=procs,
+                              progress=progress)
+    except ArchiveError as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"The index could not be written in {config.instance}: {exc.strerror or exc}.") from None
+    finally:
+        progress.close()
+    _report(report)
+
+
+def _terminal_snippet(snippet: str) -> str:
+    text = _MARK.sub(lambda m: click.style(html.unescape(m.group(1)), bold=True), snippet)
+    return html.unescape(re.sub(r"<[^>]+>", "", text)) if "<" in text else html.unescape(text)
+
+
+def _print(results: Results) -> None:
+    first = (results.page - 1) * results.per_page + 1
+    shown = f", showing {first}-{first + len(results.hits) - 1}" if results.hits else ""
+    click.echo(f"{results.total} result{'s' * (results.total != 1)}{shown}.")
+    if results.suggestion:
+        click.echo(f"Did you mean: {results.suggestion}")
+    for hit in results.hits:
+        places = ", ".join(p.name for p in hit.places)
+        click.echo(f"\n{hit.id}  {hit.title}")
+        click.echo(f"  {hit.event_date} · {places} · {hit.narrator} · {hit.language}")
+        click.echo(f"  {_terminal_snippet(hit.snippet)}")
+
+
+@click.command()
+@click.argument("query", required=False, default="")
+@click.option("--place", multiple=True, help="Only testimonies about this place (id or name) or inside it.")
+@click.option("--theme", multiple=True, help="Only testimonies with this theme or a narrower one.")
+@click.option("--language", default=None, help="Only testimonies in this language (en, ar, ...).")
+@click.option("--from", "date_from", default=None, help="Events on or after this date (YYYY, YYYY-MM, YYYY-MM-DD).")
+@click.option("--to", "date_to", default=None, help="Events on or before this date.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--per-page", type=int, default=20, show_default=True, help=f"At most {MAX_PER_PAGE}.")
+@click.option("--json", "as_json", is_flag=True, help="Print the /api/search JSON.")
+@config_options
+def search(config: Config, query: str, place: tuple[str, ...], theme: tuple[str, ...], language: str | None,
+           date_from: str | None, date_to: str | None, sort: str, page: int, per_page: int, as_json: bool) -> None:
+    """Search the testimonies exactly as the public sees them."""
+    params = {"q": query, "place": list(place), "theme": list(theme), "language": language, "from": date_from,
+              "to": date_to, "sort": sort, "page": str(page), "per_page": str(per_page)}
+    try:
+        parsed = parse_query({k: v for k, v in params.items() if v is not None})
+        today = dt.date.today()
+        status = index_status(config, today)
+        if not status.fresh:
+            click.echo(f"Updating the search index first: {status.reason}.", err=True)
+            _report_warnings(update_index(config, today))
+        results = SearchIndex(config).search(parsed)
+    except QueryError as exc:
+        raise fail(exc.message) from None
+    except ArchiveError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _print(results)
+
+
+def _report_warnings(report: IndexReport) -> None:
+    for warning in report.warnings:
+        click.echo(warning, err=True)

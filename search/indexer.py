@@ -1,0 +1,218 @@
+"""Keeping the public index current: update, rebuild, status, and the server's periodic check.
+
+`today` is always a parameter: an embargo that ends makes a testimony public on
+the first run on or after that day, and tests can say which day it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+from archive.collection import display_path
+from archive.config import Config
+from archive.errors import ArchiveError
+from whoosh import index as whoosh_index
+
+from . import build
+from .changes import Judged, Plan, invalid_warning, judge, plan_changes, valid_until
+from .documents import document_for
+from .locking import writer_lock
+from .manifest import Entry, IndexPaths, Manifest, key, read_manifest, write_manifest
+from .schema import SCHEMA_VERSION
+from .sources import Scan, load_vocabularies, read_testimony, scan_content
+
+__all__ = ["IndexReport", "IndexStatus", "update_index", "index_status", "ensure_current"]
+
+# Reading more than this share of the files one at a time is slower than a parallel rebuild.
+REBUILD_SHARE = 0.3
+Progress = Callable[[int, int], None]  # (files done, files to do)
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What one run did: the generation now serving, and the ids it added, updated and removed."""
+
+    generation: str
+    rebuilt: bool
+    reason: str
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    public: int = 0
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def changed(self) -> bool:
+        return self.rebuilt or bool(self.added or self.updated or self.removed)
+
+    def summary(self) -> str:
+        """One line for the person at the terminal."""
+        if self.rebuilt:
+            return f"Rebuilt the index ({self.reason}): {self.public} public testimonies."
+        if not self.changed:
+            return f"The index is up to date: {self.public} public testimonies."
+        return (f"Updated the index: {len(self.added)} added, {len(self.updated)} updated, "
+                f"{len(self.removed)} removed; {self.public} public testimonies.")
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """Whether the public index matches the files today: "fresh", "stale" (with why) or "missing"."""
+
+    state: str
+    reason: str = ""
+    generation: str | None = None
+
+    @property
+    def fresh(self) -> bool:
+        return self.state == "fresh"
+
+
+def _rebuild_reason(paths: IndexPaths, manifest: Manifest | None, scan: Scan) -> str | None:
+    if manifest is None:
+        return "there was no index"
+    if manifest.schema_version != SCHEMA_VERSION:
+        return "the index format changed"
+    if manifest.vocabulary_hash != scan.vocabulary_hash:
+        return "places.yaml or themes.yaml changed"
+    if not whoosh_index.exists_in(str(paths.generation(manifest.generation))):
+        return "the index could not be read"
+    return None
+
+
+def _check_content(config: Config) -> None:
+    if not config.content.is_dir():
+        raise ArchiveError(f"The content directory '{config.content}' does not exist; "
+                           "pass --content or set ARCHIVE_CONTENT.")
+
+
+def index_status(config: Config, today: dt.date) -> IndexStatus:
+    """Cheap check (no file is parsed): is the index there, and does it match the files and the date?"""
+    _check_content(config)
+    paths = IndexPaths(config.instance)
+    manifest = read_manifest(paths)
+    if manifest is None or not paths.generation(manifest.generation).is_dir():
+        return IndexStatus("missing", "there is no search index; run 'archive index'")
+    scan = scan_content(config.content)
+    reason = _rebuild_reason(paths, manifest, scan)
+    if reason is None and manifest.is_expired(today):
+        reason = "an embargo has ended since it was built"
+    if reason is None:
+        plan = plan_changes(manifest, scan, today)
+        if plan.read or plan.removed:
+            reason = f"{len(plan.read) + len(plan.removed)} testimony files changed"
+    if reason is not None:
+        return IndexStatus("stale", reason, manifest.generation)
+    return IndexStatus("fresh", "", manifest.generation)
+
+
+def ensure_current(config: Config, today: dt.date, wait: float = 0.0, procs: int = 1) -> IndexReport | None:
+    """Bring the index up to date if it is missing or stale (for the server's background loop);
+    None when it was fresh. Raises `IndexBusy` if another run holds the lock longer than `wait`."""
+    if index_status(config, today).fresh:
+        return None
+    return update_index(config, today, wait=wait, procs=procs)
+
+
+def update_index(config: Config, today: dt.date, *, rebuild: bool = False, wait: float = 60.0,
+                 procs: int = 2, progress: Progress | None = None) -> IndexReport:
+    """Bring the public index up to date with the content directory, touching only what changed."""
+    _check_content(config)
+    paths = IndexPaths(config.ensure_instance())
+    with writer_lock(paths.lock, wait):
+        manifest = read_manifest(paths)
+        build.repair(paths.generations, manifest.generation if manifest else None)
+        for leftover in paths.root.glob(f".{paths.manifest.name}.*.tmp"):  # a manifest half-written by a crash
+            leftover.unlink(missing_ok=True)
+        scan = scan_content(config.content)
+        reason = "--rebuild was asked for" if rebuild else _rebuild_reason(paths, manifest, scan)
+        if reason is None and manifest is not None:
+            plan = plan_changes(manifest, scan, today)
+            if len(plan.read) <= max(50, REBUILD_SHARE * len(scan.files)):
+                try:
+                    return _update(paths, manifest, scan, plan, today, progress)
+                except (OSError, ValueError, LookupError, whoosh_index.IndexError) as exc:
+                    reason = f"the index could not be updated ({type(exc).__name__})"
+            else:
+                reason = f"{len(plan.read)} files changed"
+        return _rebuild(paths, manifest, scan, today, reason or "", procs, progress)
+
+
+def _next_generation(paths: IndexPaths, manifest: Manifest | None) -> str:
+    numbers = [int(p.name) for p in paths.generations.glob("*") if p.name.isdigit()]
+    if manifest is not None and manifest.generation.isdigit():
+        numbers.append(int(manifest.generation))
+    return f"{max(numbers, default=0) + 1:06d}"
+
+
+def _warnings(scan: Scan, entries: dict[str, Entry]) -> tuple[str, ...]:
+    lines = [invalid_warning(scan, stat) for i, stat in scan.files.items()
+             if entries.get(key(i), None) is not None and entries[key(i)].state == "invalid"]
+    lines += [f"warning: {display_path(scan.root / path)}: not indexed: another file already has this id; "
+              f"run 'archive check' for details" for path in scan.duplicates]
+    return tuple(lines)
+
+
+def _rebuild(paths: IndexPaths, old: Manifest | None, scan: Scan, today: dt.date, reason: str,
+             procs: int, progress: Progress | None) -> IndexReport:
+    generation = _next_generation(paths, old)
+    directory = paths.generation(generation)
+    build.create_generation(directory, scan.root)
+    vocabulary_hash = scan_content(directory).vocabulary_hash  # of the copies it is built with
+    stats = list(scan.files.values())
+    done = [0]
+
+    def advance(count: int) -> None:
+        done[0] += count
+        if progress:
+            progress(done[0], len(stats))
+
+    judged = build.build_generation(directory, scan.root, stats, frozenset(scan.files), today, procs, advance)
+    entries = {key(j.id): j.entry for j in judged}
+    manifest = Manifest((old.serial if old else 0) + 1, SCHEMA_VERSION, generation, vocabulary_hash,
+                        today.isoformat(), valid_until(entries, today), entries)
+    write_manifest(paths, manifest)  # the swap: readers now open the new generation
+    build.repair(paths.generations, generation)
+    before = old.indexed_ids if old else frozenset()
+    after = manifest.indexed_ids
+    return IndexReport(generation, True, reason, added=tuple(sorted(after - before)),
+                       removed=tuple(sorted(before - after)), public=len(after),
+                       warnings=_warnings(scan, entries))
+
+
+def _update(paths: IndexPaths, manifest: Manifest, scan: Scan, plan: Plan, today: dt.date,
+            progress: Progress | None) -> IndexReport:
+    directory = paths.generation(manifest.generation)
+    places, themes = load_vocabularies(directory)
+    ids = set(scan.files)
+    entries = dict(plan.kept)
+    documents, deletions = [], [e.id for e in plan.removed if e.indexed and e.id]
+    added, updated, removed = [], [], list(deletions)
+    purge = bool(deletions)  # a testimony leaves the index, or its consent changed: no trace may stay
+    for number, stat in enumerate(plan.read, 1):
+        if progress:
+            progress(number, len(plan.read))
+        result: Judged = judge(read_testimony(scan.root, stat, places, themes, ids), today, places)
+        before = manifest.entries.get(key(stat.id))
+        entries[key(stat.id)] = result.entry
+        if before is None or not before.indexed:
+            if result.view is not None:
+                added.append(stat.id)
+                documents.append(document_for(result.view, places, themes))
+        elif result.view is None:
+            deletions.append(stat.id)
+            removed.append(stat.id)
+            purge = True
+        elif (before.version, before.state) != (result.entry.version, result.entry.state):
+            updated.append(stat.id)
+            documents.append(document_for(result.view, places, themes))
+            purge = purge or before.consent != result.entry.consent
+    if documents or deletions:
+        build.update_generation(directory, documents, deletions, purge)
+    new = Manifest(manifest.serial + 1, SCHEMA_VERSION, manifest.generation, manifest.vocabulary_hash,
+                   today.isoformat(), valid_until(entries, today), entries)
+    write_manifest(paths, new)
+    return IndexReport(manifest.generation, False, "", tuple(sorted(added)), tuple(sorted(updated)),
+                       tuple(sorted(removed)), len(new.indexed_ids), _warnings(scan, entries))

@@ -1,0 +1,153 @@
+"""Search parameters as one validated value: what `/search`, `/api/search` and `archive search` accept.
+
+`parse_query` is pure: it needs no index. Anything wrong is one `QueryError`
+naming the parameter in a sentence, which the web layer turns into a 400.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from archive.dates import DateError, DateRange, parse_date
+from archive.errors import ArchiveError
+
+__all__ = ["Query", "QueryError", "parse_query", "SORTS", "MAX_Q", "MAX_PER_PAGE", "MAX_PAGE"]
+
+SORTS = ("relevance", "date", "-date")
+MAX_Q = 1000
+MAX_PER_PAGE = 100
+MAX_PAGE = 10_000
+MAX_VALUES = 20
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+class QueryError(ArchiveError):
+    """A search parameter that cannot be used; `param` names it, the message says why."""
+
+    def __init__(self, param: str, message: str):
+        super().__init__(message)
+        self.param = param
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Query:
+    """Validated search parameters. Filters: every `places`/`themes` id must match (narrower ones count)."""
+
+    q: str = ""
+    places: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    language: str | None = None
+    date_from: DateRange | None = None
+    date_to: DateRange | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.places or self.themes or self.language or self.date_from or self.date_to)
+
+    def replace(self, **changes: Any) -> "Query":
+        """A copy with some parameters changed (the page goes back to 1 unless given)."""
+        changes.setdefault("page", 1)
+        return dataclasses.replace(self, **changes)
+
+    def to_params(self) -> list[tuple[str, str]]:
+        """The query as URL parameters, defaults left out, in a stable order."""
+        params: list[tuple[str, str]] = [("q", self.q)] if self.q else []
+        params += [("place", p) for p in self.places] + [("theme", t) for t in self.themes]
+        if self.language:
+            params.append(("language", self.language))
+        if self.date_from:
+            params.append(("from", self.date_from.text))
+        if self.date_to:
+            params.append(("to", self.date_to.text))
+        if self.sort != "relevance":
+            params.append(("sort", self.sort))
+        if self.page != 1:
+            params.append(("page", str(self.page)))
+        if self.per_page != 20:
+            params.append(("per_page", str(self.per_page)))
+        return params
+
+    def result_key(self) -> tuple[Any, ...]:
+        """What decides the set of results (not its order or page): the key for caching facets."""
+        return (self.q, self.places, self.themes, self.language,
+                self.date_from.text if self.date_from else None, self.date_to.text if self.date_to else None)
+
+
+def _values(params: Any, name: str) -> list[str]:
+    if hasattr(params, "getlist"):
+        values = params.getlist(name)
+    else:
+        value = params.get(name)
+        values = [] if value is None else [value] if isinstance(value, (str, int)) else list(value)
+    return [str(v) for v in values if str(v).strip() != ""]
+
+
+def clean_text(text: str) -> str:
+    """Text as typed, without NUL, control or invisible formatting characters (RTL marks, zero widths)."""
+    text = _CONTROL.sub(" ", text)
+    return "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cs", "Co", "Cn")).strip()
+
+
+def _one(params: Any, name: str) -> str | None:
+    values = _values(params, name)
+    return clean_text(values[0]) if values else None
+
+
+def _number(params: Any, name: str, default: int, low: int, high: int) -> int:
+    text = _one(params, name)
+    if text is None:
+        return default
+    if not re.fullmatch(r"\d{1,9}", text) or not low <= int(text) <= high:
+        raise QueryError(name, f"{name} must be a whole number from {low} to {high:,}, not '{text[:40]}'.")
+    return int(text)
+
+
+def _date(params: Any, name: str) -> DateRange | None:
+    text = _one(params, name)
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise QueryError(name, f"{name}: {exc}.") from None
+
+
+def _ids(params: Any, name: str) -> tuple[str, ...]:
+    values = list(dict.fromkeys(clean_text(v) for v in _values(params, name)))
+    if len(values) > MAX_VALUES:
+        raise QueryError(name, f"{name} may be given at most {MAX_VALUES} times.")
+    for value in values:
+        if not value or len(value) > 200:
+            raise QueryError(name, f"{name} must name a {name} (an id from the vocabulary).")
+    return tuple(v for v in values if v)
+
+
+def parse_query(params: Mapping[str, Any] | Any) -> Query:
+    """Validate request parameters (a dict, or a MultiDict with `getlist`) into a `Query`."""
+    raw = _values(params, "q")
+    if raw and len(raw[0]) > MAX_Q:  # the limit applies to what was sent, before any cleaning
+        raise QueryError("q", f"The query q is {len(raw[0]):,} characters long; the limit is {MAX_Q:,}.")
+    q = _one(params, "q") or ""
+    language = _one(params, "language")
+    if language is not None and not _LANGUAGE.fullmatch(language):
+        raise QueryError("language", f"language must be a language code such as en or ar, not '{language[:40]}'.")
+    sort = _one(params, "sort") or "relevance"
+    if sort not in SORTS:
+        raise QueryError("sort", f"sort must be one of relevance, date or -date, not '{sort[:40]}'.")
+    date_from, date_to = _date(params, "from"), _date(params, "to")
+    if date_from and date_to and date_to.end < date_from.start:
+        raise QueryError("to", f"to ({date_to.text}) is before from ({date_from.text}).")
+    return Query(
+        q=q, places=_ids(params, "place"), themes=_ids(params, "theme"),
+        language=language.lower() if language else None, date_from=date_from, date_to=date_to, sort=sort,
+        page=_number(params, "page", 1, 1, MAX_PAGE), per_page=_number(params, "per_page", 20, 1, MAX_PER_PAGE),
+    )

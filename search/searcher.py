@@ -1,0 +1,251 @@
+"""Running searches on the public index: filters, sorting, facets, snippets, suggestions, related.
+
+One `SearchIndex` per process: it opens the serving generation once, and on each
+call reads the head of the manifest (a serial number that every index run
+increments) to see whether the index changed, opening a new searcher and dropping
+its caches only then. Result orders and facet counts are cached per searcher.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import sorting
+
+from archive.config import Config
+from archive.errors import ArchiveError
+from archive.vocabulary import Gazetteer, Themes
+
+from . import snippets
+from .documents import day_number
+from .facets import FacetTable, facet_items
+from .manifest import IndexPaths, read_manifest, read_serial
+from .query import Query, QueryError
+from .results import Hit, PlaceRef, Results, ThemeRef
+from .sources import load_vocabularies
+from .suggestions import best_suggestion
+from .textquery import QueryCompiler, check_expansion
+
+__all__ = ["SearchIndex", "IndexMissing"]
+
+CACHE_SIZE = 256
+
+
+class IndexMissing(ArchiveError):
+    """There is no usable public index in the instance directory."""
+
+
+@dataclass
+class _Opened:
+    """One generation as opened: its searcher, vocabularies, compiled parser, facet table and caches."""
+
+    generation: str
+    stamp: tuple[int, str]
+    ix: Any
+    searcher: Any
+    places: Gazetteer
+    themes: Themes
+    compiler: QueryCompiler
+    table: FacetTable
+    cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
+
+
+class SearchIndex:
+    """The public index as this process reads it; thread-safe (calls are serialised)."""
+
+    def __init__(self, config: Config):
+        self.paths = IndexPaths(config.instance)
+        self._lock = threading.RLock()
+        self._opened: _Opened | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def _stamp(self) -> tuple[int, str]:
+        """The manifest's serial and generation: every index run that changes anything writes a new one."""
+        stamp = read_serial(self.paths)
+        if stamp is None:
+            raise IndexMissing("There is no search index yet; run 'archive index'.")
+        return stamp
+
+    def _current(self) -> _Opened:
+        stamp = self._stamp()
+        if self._opened is None or self._opened.stamp != stamp:
+            for attempt in range(3):  # a rebuild may swap generations while we open one
+                try:
+                    self._opened = self._open(stamp)
+                    break
+                except (OSError, whoosh_index.EmptyIndexError):
+                    if attempt == 2:
+                        raise IndexMissing("The search index cannot be read; run 'archive index'.") from None
+                    stamp = self._stamp()
+        return self._opened  # type: ignore[return-value]
+
+    def _open(self, stamp: tuple[int, str]) -> _Opened:
+        manifest = read_manifest(self.paths)
+        if manifest is None:
+            raise IndexMissing("There is no search index yet; run 'archive index'.")
+        old = self._opened
+        if old is not None and old.generation == manifest.generation:
+            if old.searcher.up_to_date():
+                old.stamp = stamp
+                return old
+            # Not Searcher.refresh(): Whoosh-Reloaded 2.7.5 keeps the replaced segments in a refreshed
+            # reader, which would go on finding documents that were deleted.
+            searcher = old.ix.searcher()
+            old.searcher.close()
+            return _Opened(old.generation, stamp, old.ix, searcher, old.places, old.themes, old.compiler,
+                           FacetTable(searcher.reader()))
+        directory = self.paths.generation(manifest.generation)
+        ix = whoosh_index.open_dir(str(directory))
+        places, themes = load_vocabularies(directory)
+        searcher = ix.searcher()
+        if old is not None:
+            old.searcher.close()
+        return _Opened(manifest.generation, stamp, ix, searcher, places, themes,
+                       QueryCompiler(places, themes), FacetTable(searcher.reader()))
+
+    @property
+    def generation(self) -> str:
+        """The serving generation and its Whoosh commit, e.g. '000003/7': a cache key for callers."""
+        with self._lock:
+            opened = self._current()
+            return f"{opened.generation}/{opened.searcher.reader().generation()}"
+
+    def clear_cache(self) -> None:
+        """Forget cached result orders and facet counts (for benchmarks of uncached queries)."""
+        with self._lock:
+            if self._opened is not None:
+                self._opened.cache.clear()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._opened is not None:
+                self._opened.searcher.close()
+                self._opened = None
+
+    # --- searching ----------------------------------------------------------------------------
+
+    def search(self, query: Query) -> Results:
+        """Run a validated query: the page of hits, the total and facets over all results, a suggestion."""
+        with self._lock:
+            s = self._current()
+            query = _resolved(query, s)
+            text = s.compiler.compile(query.q) if query.q else None
+            order, counts = self._ranked(s, query, text)
+            facets = facet_items(counts, query, s.places, s.themes)
+            start = (query.page - 1) * query.per_page
+            hits = _hits(s, order[start:start + query.per_page], text)
+            suggestion = best_suggestion(s.searcher, s.compiler, query, len(order), self._filters(query))
+            return Results(query, len(order), hits, facets, suggestion)
+
+    def ids(self, query: Query) -> list[str]:
+        """The ids of every result, in order, without building hits (for exports)."""
+        with self._lock:
+            s = self._current()
+            query = _resolved(query, s)
+            text = s.compiler.compile(query.q) if query.q else None
+            order, _ = self._ranked(s, query, text)
+            return [s.searcher.stored_fields(docnum)["id"] for docnum in order]
+
+    def _ranked(self, s: _Opened, query: Query, text: wq.Query | None) -> tuple[tuple[int, ...], Any]:
+        """Every matching document number in result order, and the facet counts: one pass, cached."""
+        key = (query.result_key(), query.sort)
+        if key in s.cache:
+            s.cache.move_to_end(key)
+            return s.cache[key]  # type: ignore[no-any-return]
+        if query.q and text is None:  # only stop words or symbols: nothing can match
+            value: tuple[tuple[int, ...], Any] = ((), {})
+        else:
+            if text is not None:
+                check_expansion(text, s.searcher.reader())
+            filters = self._filters(query)
+            sortedby: Any = None
+            if query.sort == "date":
+                sortedby = sorting.FieldFacet("event_start")
+            elif query.sort == "-date" or text is None:
+                sortedby = sorting.FieldFacet("event_start", reverse=True)
+            results = s.searcher.search(text if text is not None else wq.Every(), limit=None, sortedby=sortedby,
+                                        filter=wq.And(filters) if filters else None)
+            order = tuple(docnum for _, docnum in results.top_n)
+            value = (order, s.table.count(order))
+        s.cache[key] = value
+        if len(s.cache) > CACHE_SIZE:
+            s.cache.popitem(last=False)
+        return value
+
+    @staticmethod
+    def _filters(query: Query) -> list[wq.Query]:
+        filters: list[wq.Query] = [wq.Term("places", p) for p in query.places]
+        filters += [wq.Term("themes", t) for t in query.themes]
+        if query.language:
+            filters.append(wq.Term("language", query.language))
+        if query.date_from:  # the event interval overlaps [from, to]
+            filters.append(wq.NumericRange("event_end", day_number(query.date_from.start), None))
+        if query.date_to:
+            filters.append(wq.NumericRange("event_start", None, day_number(query.date_to.end)))
+        return filters
+
+    def related(self, testimony_id: str, limit: int = 5) -> tuple[Hit, ...]:
+        """Public testimonies sharing places, themes and characteristic words with this one (never itself)."""
+        with self._lock:
+            s = self._current()
+            docnum = s.searcher.document_number(id=testimony_id)
+            if docnum is None:
+                return ()
+            _, _, shown_places, own_themes, _ = s.searcher.stored_fields(docnum)["meta"]
+            keys = s.table.keys[docnum]  # places and themes with their ancestors
+            clauses: list[wq.Query] = [wq.Term("places", p, boost=2.0) for p in shown_places]
+            clauses += [wq.Term("places", k[2:], boost=0.5) for k in keys
+                        if k.startswith("p:") and k[2:] not in shown_places and s.places.parent(k[2:])]
+            clauses += [wq.Term("themes", t, boost=1.5) for t in own_themes]
+            clauses += [wq.Term("themes", k[2:], boost=0.5) for k in keys
+                        if k.startswith("t:") and k[2:] not in own_themes]
+            clauses += [wq.Term("body", word, boost=weight)
+                        for word, weight in s.searcher.key_terms([docnum], "body", numterms=12)]
+            results = s.searcher.search(wq.Or(clauses), limit=limit, mask=wq.Term("id", testimony_id))
+            return _hits(s, tuple(docnum for _, docnum in results.top_n), None)
+
+
+def _resolved(query: Query, s: _Opened) -> Query:
+    """The query with place and theme filters as ids (any name of a place or theme is accepted)."""
+    places = []
+    for value in query.places:
+        found = s.places.resolve(value)
+        if found is None:
+            raise QueryError("place", f"place: no place in the gazetteer has the id or name '{value[:80]}'.")
+        places.append(found)
+    themes = []
+    for value in query.themes:
+        found = s.themes.resolve(value)
+        if found is None:
+            raise QueryError("theme", f"theme: no theme has the id or label '{value[:80]}'.")
+        themes.append(found)
+    return query.replace(places=tuple(dict.fromkeys(places)), themes=tuple(dict.fromkeys(themes)),
+                         page=query.page)
+
+
+def _hits(s: _Opened, docnums: tuple[int, ...], text: wq.Query | None) -> tuple[Hit, ...]:
+    """The hits of a page: stored fields, snippets around the query's matches, labelled places and themes."""
+    stored = {d: s.searcher.stored_fields(d) for d in docnums}
+    reader = s.searcher.reader()
+    body_terms = snippets.positive_terms(text, reader, "body") if text is not None else set()
+    summary_terms = snippets.positive_terms(text, reader, "summary") if text is not None else set()
+    texts = snippets.page_snippets(s.searcher, docnums, stored, body_terms, summary_terms,
+                                   s.searcher.schema["summary"].analyzer)
+    hits = []
+    for docnum in docnums:
+        fields = stored[docnum]
+        narrator, event_date, shown_places, own_themes, language = fields["meta"]
+        hits.append(Hit(
+            id=fields["id"], title=fields["title"], url=f"/t/{fields['id']}", snippet=texts[docnum],
+            summary=fields.get("summary") or None, narrator=narrator,
+            places=tuple(PlaceRef(p, s.places[p].name if p in s.places else p) for p in shown_places),
+            themes=tuple(ThemeRef(t, s.themes[t].label if t in s.themes else t) for t in own_themes),
+            event_date=event_date, language=language,
+        ))
+    return tuple(hits)
