@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test check lock clean
+.PHONY: install serve test check lock clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +19,18 @@ install: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Search benchmark against SQLite FTS5 (tests/bench/, never run by `make test`); quick run: make bench SIZES=1000
+SIZES ?= 1000,10000,50000
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench.run --sizes $(SIZES) $(BENCH_ARGS)
+
 check: $(STAMP)
 	$(BIN)/archive check
 
 serve: $(STAMP)
 	$(BIN)/archive check
-	@echo "The public site arrives with a later issue; for now 'make serve' installs and checks the sample collection."
+	$(BIN)/archive index
+	$(BIN)/archive serve
 
 # Re-pin every dependency (run after changing pyproject.toml, then commit constraints.txt).
 lock:

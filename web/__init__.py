@@ -1,0 +1,62 @@
+"""The public site and JSON API: `create_app(config=None)` builds the Flask application."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+from flask_compress import Compress
+
+from archive.config import resolve_config
+
+from . import api, errors, headers, i18n, templating, views
+from .site import Site
+
+__all__ = ["create_app"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The application: defaults, then the instance folder's config.py, then `config`.
+
+    `ARCHIVE_CONTENT` and `ARCHIVE_INSTANCE` come from `config`, else the environment,
+    else ./testimonies and ./instance (see archive.config).
+    """
+    config = dict(config or {})
+    paths = resolve_config(config.get("ARCHIVE_CONTENT"), config.get("ARCHIVE_INSTANCE"))
+    app = Flask(__name__, instance_path=str(paths.instance.resolve()))
+    app.config.from_mapping(
+        ARCHIVE_CONTENT=str(paths.content),
+        ARCHIVE_INSTANCE=str(paths.instance),
+        ARCHIVE_RELOAD_SECONDS=2.0,  # how often a worker looks for changed content files
+        ARCHIVE_TODAY=None,  # a datetime.date to judge embargoes on, for tests; None is today
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_MIMETYPES=["text/html", "text/css", "text/plain", "text/xml", "application/json",
+                            "application/javascript", "text/javascript", "application/atom+xml",
+                            "application/xml", "text/csv", "application/x-bibtex",
+                            "application/x-research-info-systems", "application/vnd.citationstyles.csl+json",
+                            "application/vnd.oai.openapi+json"],
+        JSON_AS_ASCII=False,
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    app.extensions["archive_site"] = Site(Path(app.config["ARCHIVE_CONTENT"]),
+                                          reload_seconds=float(app.config["ARCHIVE_RELOAD_SECONDS"]))
+    app.extensions["archive_assets"] = {path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+                                        for path in STATIC.iterdir() if path.is_file()}
+    i18n.init_app(app)
+
+    Compress(app)  # registered first, so it runs after the handlers below and compresses their result
+    templating.init_app(app)
+    headers.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    return app

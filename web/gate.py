@@ -1,0 +1,65 @@
+"""The one gate: every testimony a page, the API, a citation or an export shows comes through here.
+
+It asks `archive.consent` and nothing else: a single testimony via `consent.view`, and
+lists via the site's set of public views, which `consent.view` built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, current_app
+from werkzeug.exceptions import HTTPException
+
+from archive import consent
+from archive.consent import Audience, TestimonyView
+from archive.errors import Gone, NotFound
+
+from .site import PublicSet, Site
+
+__all__ = ["Withdrawn", "today", "site", "get_public_testimony_or_404", "public_views", "public_view"]
+
+
+class Withdrawn(HTTPException):
+    """410 Gone: the narrator withdrew the testimony; the response names only its id."""
+
+    code = 410
+    description = "This testimony was withdrawn at the narrator's request."
+
+    def __init__(self, testimony_id: str):
+        super().__init__()
+        self.testimony_id = testimony_id
+
+
+def today() -> dt.date:
+    """The day consent is judged on (embargoes end at its start); tests may fix it."""
+    fixed = current_app.config.get("ARCHIVE_TODAY")
+    return fixed if isinstance(fixed, dt.date) else dt.date.today()
+
+
+def site() -> Site:
+    return current_app.extensions["archive_site"]
+
+
+def get_public_testimony_or_404(testimony_id: str) -> TestimonyView:
+    """The public view of a testimony; 404 when it is hidden or unknown, 410 when withdrawn."""
+    collection = site().collection
+    try:
+        return consent.view(collection.get(testimony_id), Audience.PUBLIC, today=today(),
+                            places=collection.places)
+    except NotFound:
+        abort(404)
+    except Gone:
+        raise Withdrawn(testimony_id) from None
+
+
+def public_views() -> PublicSet:
+    """Every testimony the public may see today, for listings, counts, feeds and links."""
+    return site().public(today())
+
+
+def public_view(testimony_id: str | None) -> TestimonyView | None:
+    """The public view of a testimony to link to, or None when the public may not see it."""
+    if testimony_id is None:
+        return None
+    return public_views().views.get(testimony_id)

@@ -1,0 +1,205 @@
+"""The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from search.query import MAX_PAGE, MAX_PER_PAGE, MAX_Q, SORTS
+
+from .gate import site
+
+__all__ = ["document"]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json(_ref("Error"), description)
+
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+DATE = {"type": "object", "required": ["text", "start", "end"],
+        "properties": {"text": {"type": "string", "description": "As written: YYYY, YYYY-MM, YYYY-MM-DD or START/END"},
+                       "start": {"type": "string", "format": "date"},
+                       "end": {"type": "string", "format": "date"}}}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object", "required": ["ok", "error", "status"],
+        "properties": {"ok": {"const": False}, "error": {"type": "string"}, "status": {"type": "integer"}},
+    },
+    "PlaceRef": {"type": "object", "required": ["id", "name"],
+                 "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                                "names": {"type": "object", "additionalProperties": {"type": "string"}}}},
+    "ThemeRef": {"type": "object", "required": ["id", "label"],
+                 "properties": {"id": {"type": "string"}, "label": {"type": "string"},
+                                "labels": {"type": "object", "additionalProperties": {"type": "string"}}}},
+    "Result": {
+        "type": "object",
+        "required": ["id", "title", "url", "snippet", "summary", "narrator", "places", "themes", "event_date", "language"],
+        "properties": {
+            "id": {"type": "string"}, "title": {"type": "string"}, "url": {"type": "string"},
+            "snippet": {"type": "string", "description": "HTML-escaped text; matches wrapped in <mark>"},
+            "summary": NULLABLE_STRING, "narrator": {"type": "string", "description": "As consent allows"},
+            "places": {"type": "array", "items": _ref("PlaceRef")},
+            "themes": {"type": "array", "items": _ref("ThemeRef")},
+            "event_date": {"type": "string"}, "language": {"type": "string"},
+        },
+    },
+    "FacetItem": {"type": "object", "required": ["value", "label", "count", "selected"],
+                  "properties": {"value": {"type": ["string", "integer"]}, "label": {"type": "string"},
+                                 "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"}}},
+    "SearchResponse": {
+        "type": "object", "required": ["ok", "total", "page", "per_page", "results", "facets", "suggestion"],
+        "properties": {
+            "ok": {"const": True}, "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1}, "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+            "results": {"type": "array", "items": _ref("Result")},
+            "facets": {"type": "object", "required": ["place", "theme", "language", "year"],
+                       "properties": {k: {"type": "array", "items": _ref("FacetItem")}
+                                      for k in ("place", "theme", "language", "year")}},
+            "suggestion": NULLABLE_STRING,
+        },
+    },
+    "Testimony": {
+        "type": "object",
+        "required": ["id", "title", "language", "url", "version", "narrator", "places", "themes", "event_date",
+                     "recorded", "license", "body_html", "citation"],
+        "properties": {
+            "id": {"type": "string"}, "title": {"type": "string"}, "language": {"type": "string"},
+            "url": {"type": "string", "description": "The permalink: base_url/t/<id>"},
+            "version": {"type": "string", "pattern": "^[0-9a-f]{12}$"},
+            "narrator": {"type": "string", "description": "The name, pseudonym or 'Anonymous', as consent allows"},
+            "narrator_description": NULLABLE_STRING,
+            "identity": {"enum": ["named", "pseudonymous", "anonymous"]},
+            "summary": NULLABLE_STRING,
+            "content_warnings": {"type": "array", "items": {"type": "string"}},
+            "event_date": DATE,
+            "places": {"type": "array", "items": _ref("PlaceRef")},
+            "themes": {"type": "array", "items": _ref("ThemeRef")},
+            "recorded": {"type": "object", "required": ["date", "by", "method"],
+                         "properties": {"date": DATE, "by": {"type": "string"},
+                                        "method": {"enum": ["written", "interview", "audio", "video"]}}},
+            "contributors": {"type": "array", "items": {"type": "object", "required": ["name", "role"],
+                                                         "properties": {"name": {"type": "string"},
+                                                                        "role": {"type": "string"}}}},
+            "source": {"type": ["object", "null"]},
+            "license": NULLABLE_STRING,
+            "updated": {"type": ["string", "null"], "format": "date"},
+            "translation_of": {"type": ["string", "null"], "description": "The original, when it is public"},
+            "translations": {"type": "array", "items": {"type": "string"}, "description": "Public translations"},
+            "body_html": {"type": "string", "description": "Sanitised HTML; numbered blocks carry id=\"pN\""},
+            "citation": {"type": "object", "required": ["text", "bibtex", "ris", "csl"],
+                         "properties": {"text": {"type": "string"}, "bibtex": {"type": "string"},
+                                        "ris": {"type": "string"}, "csl": {"type": "object"}}},
+        },
+    },
+    "Place": {"type": "object", "required": ["id", "name", "type", "parent", "count", "url"],
+              "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                             "names": {"type": "object", "additionalProperties": {"type": "string"}},
+                             "aliases": {"type": "array", "items": {"type": "string"}},
+                             "type": {"type": "string"}, "parent": NULLABLE_STRING,
+                             "coordinates": {"type": ["array", "null"], "items": {"type": "number"},
+                                             "minItems": 2, "maxItems": 2,
+                                             "description": "[latitude, longitude], WGS 84"},
+                             "count": {"type": "integer", "minimum": 0, "description": "Public testimonies, narrower places included"},
+                             "url": {"type": "string"}}},
+    "Theme": {"type": "object", "required": ["id", "label", "broader", "count", "url"],
+              "properties": {"id": {"type": "string"}, "label": {"type": "string"},
+                             "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                             "broader": NULLABLE_STRING, "description": NULLABLE_STRING,
+                             "count": {"type": "integer", "minimum": 0, "description": "Public testimonies, narrower themes included"},
+                             "url": {"type": "string"}}},
+}
+
+
+def _query(name: str, schema: dict[str, Any], description: str, repeat: bool = False) -> dict[str, Any]:
+    parameter: dict[str, Any] = {"name": name, "in": "query", "required": False, "description": description,
+                                 "schema": {"type": "array", "items": schema} if repeat else schema,
+                                 "allowEmptyValue": True}  # an empty value is the same as none
+    if repeat:
+        parameter.update(style="form", explode=True)
+    return parameter
+
+
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$"
+
+
+def search_parameters(place_ids: list[str], theme_ids: list[str]) -> list[dict[str, Any]]:
+    """The parameters of /api/search; place and theme ids are those of this collection's vocabularies."""
+    return [
+        _query("q", {"type": "string", "maxLength": MAX_Q},
+               'Words, "phrases", AND / OR / NOT, field:value (title, summary, body, narrator, place, theme, '
+               "language, year), a trailing * after three letters. A query that cannot be run is a 400."),
+        _query("place", {"enum": place_ids} if place_ids else {"type": "string"},
+               "Place id (a place's name is accepted too); repeatable; includes the places inside it",
+               repeat=True),
+        _query("theme", {"enum": theme_ids} if theme_ids else {"type": "string"},
+               "Theme id (or label); repeatable; includes narrower themes", repeat=True),
+        _query("language", {"type": "string", "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"},
+               "Language of the testimony (BCP 47), such as en or ar"),
+        _query("from", {"type": "string", "pattern": DATE_PATTERN},
+               "Events overlapping the time from this date: YYYY, YYYY-MM or YYYY-MM-DD (a real date)"),
+        _query("to", {"type": "string", "pattern": DATE_PATTERN},
+               "Events overlapping the time up to this date: YYYY, YYYY-MM or YYYY-MM-DD; not before from"),
+        _query("sort", {"enum": list(SORTS)}, "Order of the results: relevance (default), date, -date"),
+        _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page, from 1"),
+        _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+               f"Results per page (default 20, at most {MAX_PER_PAGE})"),
+    ]
+
+
+def document() -> dict[str, Any]:
+    """The OpenAPI document; the collection's title names the API."""
+    info = site().info
+    collection = site().collection
+    id_parameter = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
+                    "description": "The testimony's id"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": f"{info.title} API", "version": "1",
+                 "description": "Read-only access to the public testimonies. Only what consent allows is ever "
+                                "returned: restricted, embargoed, draft and unknown ids are all 404; a withdrawn "
+                                "testimony is 410."},
+        "paths": {
+            "/api/search": {"get": {
+                "operationId": "search", "summary": "Search the public testimonies",
+                "parameters": search_parameters([p.id for p in collection.places],
+                                                [t.id for t in collection.themes]),
+                "responses": {"200": _json(_ref("SearchResponse"), "One page of results, facets over all of them"),
+                              "400": _error("A parameter or the query cannot be understood")}}},
+            "/api/t/{id}": {"get": {
+                "operationId": "testimony", "summary": "One public testimony",
+                "parameters": [id_parameter],
+                "responses": {"200": _json({"type": "object", "required": ["ok", "testimony"],
+                                            "properties": {"ok": {"const": True},
+                                                           "testimony": _ref("Testimony")}},
+                                           "The testimony; its ETag changes with its version"),
+                              "304": {"description": "Not modified (If-None-Match)"},
+                              "404": _error("No public testimony has this id"),
+                              "410": _error("Withdrawn at the narrator's request")}}},
+            "/api/places": {"get": {
+                "operationId": "places", "summary": "The gazetteer, with public counts",
+                "responses": {"200": _json({"type": "object", "required": ["ok", "places"],
+                                            "properties": {"ok": {"const": True},
+                                                           "places": {"type": "array", "items": _ref("Place")}}},
+                                           "Every place")}}},
+            "/api/themes": {"get": {
+                "operationId": "themes", "summary": "The theme vocabulary, with public counts",
+                "responses": {"200": _json({"type": "object", "required": ["ok", "themes"],
+                                            "properties": {"ok": {"const": True},
+                                                           "themes": {"type": "array", "items": _ref("Theme")}}},
+                                           "Every theme")}}},
+            "/api/openapi.json": {"get": {
+                "operationId": "openapi", "summary": "This document",
+                "responses": {"200": _json({"type": "object", "required": ["openapi", "paths"]},
+                                           "The OpenAPI document")}}},
+        },
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,21 @@
+// Enhancement only: adds a "Copy" button to each citation; the page works fully without it.
+(function () {
+  "use strict";
+  var section = document.querySelector("section.cite");
+  if (!section || !navigator.clipboard) { return; }
+  var label = section.getAttribute("data-copy") || "Copy";
+  var done = section.getAttribute("data-copied") || "Copied";
+  section.querySelectorAll("pre.citation").forEach(function (pre) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = label;
+    button.setAttribute("aria-describedby", pre.getAttribute("aria-labelledby"));
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(pre.textContent).then(function () {
+        button.textContent = done;
+        window.setTimeout(function () { button.textContent = label; }, 2000);
+      });
+    });
+    pre.insertAdjacentElement("afterend", button);
+  });
+}());
