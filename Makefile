@@ -41,4 +41,4 @@ lock:
 	/tmp/archive-lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache tests/bench/out
