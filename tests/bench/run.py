@@ -23,7 +23,6 @@ import subprocess
 import sys
 import time
 from importlib import metadata
-from pathlib import Path
 from statistics import median
 from typing import Any
 
