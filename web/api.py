@@ -1,4 +1,8 @@
-"""The JSON API under /api: every response has "ok"; errors are {"ok": false, "error", "status"}."""
+"""The JSON API under /api: every response has "ok"; errors are {"ok": false, "error", "status"}.
+
+Error sentences, place names and theme labels follow the interface language (`?lang=`, the
+`lang` cookie, Accept-Language); keys and ids never change.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from . import openapi, searching
 from .caching import not_modified, testimony_etag
 from .errors import json_error
 from .gate import get_public_testimony_or_404, site
-from .present import public_counts, testimony_json
+from .present import local_name, public_counts, testimony_json
 
 __all__ = ["bp"]
 
@@ -43,7 +47,8 @@ def places() -> Response:
     entries: list[dict[str, Any]] = []
     for place in site().collection.places:
         entries.append({
-            "id": place.id, "name": place.name, "names": dict(place.names), "aliases": list(place.aliases),
+            "id": place.id, "name": local_name(place.name, place.names), "names": dict(place.names),
+            "aliases": list(place.aliases),
             "type": place.type, "parent": site().collection.places.parent(place.id),
             "coordinates": list(place.coordinates) if place.coordinates else None,
             "count": counts.get(place.id, 0),
@@ -58,7 +63,7 @@ def themes() -> Response:
     entries: list[dict[str, Any]] = []
     for theme in site().collection.themes:
         entries.append({
-            "id": theme.id, "label": theme.label, "labels": dict(theme.labels),
+            "id": theme.id, "label": local_name(theme.label, theme.labels), "labels": dict(theme.labels),
             "broader": site().collection.themes.parent(theme.id), "description": theme.description,
             "count": counts.get(theme.id, 0),
             "url": url_for("pages.theme", theme_id=theme.id),

@@ -12,8 +12,8 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .gate import Withdrawn
-from .searching import SearchUnavailable
 from .i18n import gettext as _
+from .searching import SearchUnavailable
 
 __all__ = ["init_app", "json_error", "message_for"]
 
@@ -49,22 +49,24 @@ def _handle_http(error: HTTPException) -> tuple[Response | str, int] | Response:
         if _wants_json():
             return json_error(410, _("Testimony '%(id)s' was withdrawn at the narrator's request.",
                                      id=error.testimony_id))
-        return render_template("gone.html", testimony_id=error.testimony_id), 410
-    description = error.description if status == 400 else None
+        return render_template("gone.html", testimony_id=error.testimony_id, error_page=True), 410
+    # Werkzeug's own descriptions are English and meant for developers; ours are already translated.
+    own = error.description if error.description != type(error).description else None
+    description = own if status == 400 else None
     message = message_for(status, description)
     if _wants_json():
         response, code = json_error(status, message)
         if status == 405 and getattr(error, "valid_methods", None):
             response.headers["Allow"] = ", ".join(error.valid_methods or ())
         return response, code
-    return render_template("error.html", status=status, message=message), status
+    return render_template("error.html", status=status, message=message, error_page=True), status
 
 
 def _handle_unavailable(error: Exception) -> tuple[Response | str, int]:
     message = _("Search is not available yet: the search index is being built. Please try again shortly.")
     if _wants_json():
         return json_error(503, message)
-    return render_template("error.html", status=503, message=message), 503
+    return render_template("error.html", status=503, message=message, error_page=True), 503
 
 
 def _handle_unexpected(error: Exception) -> tuple[Response | str, int]:

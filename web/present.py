@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from flask import url_for
 
@@ -20,13 +20,14 @@ from archive.text import is_arabic
 from archive.vocabulary import Gazetteer, Themes, Vocabulary
 
 from .gate import public_view, public_views, site, today
+from .i18n import current_language
 from .render import RenderedBody, render_body
 from .site import PublicSet
 
 __all__ = [
     "RTL_LANGUAGES", "direction", "place_ref", "theme_ref", "date_json", "testimony_json",
     "citation_for", "public_counts", "expanded", "added_on", "recently_added", "testimonies_in",
-    "translations_of", "summary_ref", "tree", "text_language",
+    "translations_of", "summary_ref", "tree", "text_language", "local_name", "vocabulary_name",
 ]
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "ps", "ckb", "yi", "dv", "syr"})
@@ -44,17 +45,32 @@ def text_language(text: str, language: str | None = None) -> str | None:
     return "ar" if is_arabic(text) else None
 
 
+def local_name(default: str, translated: Mapping[str, str], language: str | None = None) -> str:
+    """A place name or theme label in the reader's language (`names`/`labels`), else the default one."""
+    return translated.get(language or current_language()) or default
+
+
+def vocabulary_name(kind: str, entry_id: str) -> str:
+    """The name of a place (kind "place") or the label of a theme, in the reader's language; the id if unknown."""
+    collection = site().collection
+    if kind == "place":
+        place = collection.places.get(entry_id)
+        return local_name(place.name, place.names) if place else entry_id
+    theme = collection.themes.get(entry_id)
+    return local_name(theme.label, theme.labels) if theme else entry_id
+
+
 def place_ref(place_id: str, places: Gazetteer) -> dict[str, Any]:
-    """A place as a result or a testimony names it: {"id", "name"} (and "names")."""
+    """A place as a result or a testimony names it: {"id", "name"} (and "names"), named in the reader's language."""
     place = places.get(place_id)
     if place is None:
         return {"id": place_id, "name": place_id, "names": {}}
-    return {"id": place.id, "name": place.name, "names": dict(place.names)}
+    return {"id": place.id, "name": local_name(place.name, place.names), "names": dict(place.names)}
 
 
 def theme_ref(theme_id: str, themes: Themes) -> dict[str, Any]:
     theme = themes.get(theme_id)
-    return {"id": theme_id, "label": theme.label if theme else theme_id,
+    return {"id": theme_id, "label": local_name(theme.label, theme.labels) if theme else theme_id,
             "labels": dict(theme.labels) if theme else {}}
 
 

@@ -8,6 +8,7 @@ withdrawn a moment ago never shows even before the indexer has caught up.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
@@ -19,8 +20,9 @@ from archive.consent import TestimonyView
 from search.query import Query, QueryError, parse_query
 from search.searcher import IndexMissing, SearchIndex
 
-from .gate import public_view, public_views
-from .i18n import gettext as _
+from .gate import public_view, public_views, site
+from .i18n import DEFAULT_LANGUAGE, N_, current_language, gettext as _, language_name
+from .present import local_name
 
 __all__ = ["BadSearch", "SearchUnavailable", "Outcome", "run", "all_ids", "related", "index", "SINGLE_PARAMS"]
 
@@ -30,10 +32,10 @@ SINGLE_PARAMS = ("q", "language", "from", "to", "sort", "page", "per_page")
 
 
 class BadSearch(Exception):
-    """A parameter that cannot be used: a 400 with this sentence."""
+    """A parameter that cannot be used: a 400 with this sentence, in the reader's language."""
 
     def __init__(self, param: str, message: str):
-        message = sentence(message)
+        message = translated_error(param, sentence(message))
         super().__init__(message)
         self.param = param
         self.message = message
@@ -45,6 +47,68 @@ def sentence(text: str) -> str:
     if text[:1].isalpha():
         text = text[0].upper() + text[1:]
     return text if text.endswith((".", "?", "!")) else text + "."
+
+
+# The search layer's sentences (search/query.py, search/textquery.py, search/searcher.py, archive/dates.py)
+# and the same sentence with %(name)s for each part that varies. English readers get the original.
+QUERY_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), message) for pattern, message in (
+    (r"(?P<name>\w+) must be a whole number from (?P<low>[\d,]+) to (?P<high>[\d,]+), not '(?P<value>.*)'\.",
+     N_("%(name)s must be a whole number from %(low)s to %(high)s, not '%(value)s'.")),
+    (r"(?P<name>\w+) may be given at most (?P<count>\d+) times\.",
+     N_("%(name)s may be given at most %(count)s times.")),
+    (r"(?P<name>\w+) must name a \w+ \(an id from the vocabulary\)\.",
+     N_("%(name)s must name an entry of the vocabulary (an id).")),
+    (r"The query q is (?P<length>[\d,]+) characters long; the limit is (?P<limit>[\d,]+)\.",
+     N_("The query q is %(length)s characters long; the limit is %(limit)s.")),
+    (r"Language must be a language code such as en or ar, not '(?P<value>.*)'\.",
+     N_("language must be a language code such as en or ar, not '%(value)s'.")),
+    (r"Sort must be one of relevance, date or -date, not '(?P<value>.*)'\.",
+     N_("sort must be one of relevance, date or -date, not '%(value)s'.")),
+    (r"Sort must be one of relevance, date or -date\.", N_("sort must be one of relevance, date or -date.")),
+    (r"State must be one of (?P<states>.*), not '(?P<value>.*)'\.",
+     N_("state must be one of %(states)s, not '%(value)s'.")),
+    (r"State: only the curator index knows consent states\.",
+     N_("state: only the curator index knows consent states.")),
+    (r"To \((?P<to>.*)\) is before from \((?P<from>.*)\)\.",
+     N_("to (%(to)s) is before from (%(from)s).")),
+    (r"(?P<name>[Ff]rom|[Tt]o): .*\.",
+     N_("%(name)s is not a date the archive can read: write YYYY, YYYY-MM or YYYY-MM-DD, or an interval START/END.")),
+    (r"Place: no place in the gazetteer has the id or name '(?P<value>.*)'\.",
+     N_("place: no place in the gazetteer has the id or name '%(value)s'.")),
+    (r"Theme: no theme has the id or label '(?P<value>.*)'\.",
+     N_("theme: no theme has the id or label '%(value)s'.")),
+    (r"'(?P<value>.*):' is not a field you can search; the fields are (?P<fields>.*)\.",
+     N_("'%(value)s:' is not a field you can search; the fields are %(fields)s.")),
+    (r"'(?P<value>.*)' cannot be searched: a \* may only end a word of at least three letters, as in bomb\*\.",
+     N_("'%(value)s' cannot be searched: a * may only end a word of at least three letters, as in bomb*.")),
+    (r"The query nests parentheses more than (?P<count>\d+) deep; simplify it\.",
+     N_("The query nests parentheses more than %(count)s deep; simplify it.")),
+    (r"The query has more than (?P<count>\d+) words; shorten it\.",
+     N_("The query has more than %(count)s words; shorten it.")),
+    (r"'(?P<value>.*)' is not a (?:place|theme|year \(four digits\)|language code) the archive knows; "
+     r"check the spelling\.",
+     N_("'%(value)s' is not a value the archive knows for this field; check the spelling.")),
+    (r"'(?P<value>.*)\*' stands for more than (?P<count>\d+) words; type more letters\.",
+     N_("'%(value)s*' stands for more than %(count)s words; type more letters.")),
+    (r"The query could not be understood; leave out the operators and punctuation and try again\.",
+     N_("The query could not be understood; leave out the operators and punctuation and try again.")),
+    (r"The parameter (?P<name>\w+) may be given only once\.",
+     N_("The parameter %(name)s may be given only once.")),
+))
+
+
+def translated_error(param: str, message: str) -> str:
+    """A search error sentence in the reader's language; a sentence naming the parameter if it is a new one."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return message
+    for pattern, template in QUERY_ERRORS:
+        match = pattern.fullmatch(message)
+        if match:
+            values = match.groupdict()
+            if "name" in values:
+                values["name"] = param  # the sentence capitalised it; the parameter is written in lower case
+            return _(template, **values)
+    return _("The search parameter %(name)s cannot be used; please check it.", name=param)
 
 
 class SearchUnavailable(Exception):
@@ -75,7 +139,7 @@ def parse(args: Mapping[str, Any]) -> Query:
     if getlist is not None:
         for name in SINGLE_PARAMS:
             if len(getlist(name)) > 1:
-                raise BadSearch(name, _("The parameter %(name)s may be given only once.", name=name))
+                raise BadSearch(name, f"The parameter {name} may be given only once.")
     try:
         return parse_query(args)
     except QueryError as error:
@@ -99,7 +163,31 @@ def run(args: Mapping[str, Any]) -> Outcome:
     data.pop("ok", None)
     public = public_views()
     data["results"] = [hit for hit in data["results"] if hit["id"] in public]
-    return Outcome(query, data)
+    return Outcome(query, localised(data))
+
+
+def localised(data: dict[str, Any]) -> dict[str, Any]:
+    """Place names, theme labels and language names in the reader's language; ids, order and counts unchanged."""
+    collection = site().collection
+    places, themes = collection.places, collection.themes
+
+    def place(place_id: str, default: str) -> str:
+        entry = places.get(place_id)
+        return local_name(entry.name, entry.names) if entry else default
+
+    def theme(theme_id: str, default: str) -> str:
+        entry = themes.get(theme_id)
+        return local_name(entry.label, entry.labels) if entry else default
+
+    for hit in data["results"]:
+        hit["places"] = [{**p, "name": place(p["id"], p["name"])} for p in hit.get("places", [])]
+        hit["themes"] = [{**t, "label": theme(t["id"], t["label"])} for t in hit.get("themes", [])]
+    facets = data.get("facets", {})
+    relabel = {"place": place, "theme": theme,
+               "language": lambda code, default: language_name(code) if language_name(code) != code else default}
+    for name, label in relabel.items():
+        facets[name] = [{**item, "label": label(str(item["value"]), item["label"])} for item in facets.get(name, [])]
+    return data
 
 
 def all_ids(args: Mapping[str, Any]) -> list[str]:

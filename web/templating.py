@@ -1,34 +1,51 @@
-"""What templates may call: escaping helpers, language attributes, asset URLs, dates."""
+"""What templates may call: escaping helpers, language attributes, asset URLs, dates, names, numbers."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Mapping
 
 from flask import Flask, current_app, url_for
 from markupsafe import Markup, escape
 
-from archive.citation import human_date
+from archive.consent import ANONYMOUS, REDACTED
 from archive.dates import DateError, DateRange, parse_date
 
 from .gate import site
-from .i18n import N_, gettext as _
-from .present import direction, text_language
-from .render import clean_snippet, inline
+from .i18n import (DEFAULT_LANGUAGE, LANGUAGES, N_, current_language, format_day, format_month, format_number,
+                   gettext as _, language_name, switch_url)
+from .present import direction, text_language, vocabulary_name
+from .render import REDACTED_HTML, clean_snippet, inline
 
-__all__ = ["init_app", "lang_attrs", "PAGE_LANGUAGE"]
-
-PAGE_LANGUAGE = "en"  # the interface language; the Arabic interface (issue 5) makes this per request
+__all__ = ["init_app", "lang_attrs", "date_text", "page_language"]
 
 METHODS = {"written": N_("Written"), "interview": N_("Interview"), "audio": N_("Audio recording"),
            "video": N_("Video recording")}
 ROLES = {"interviewer": N_("Interviewer"), "translator": N_("Translator"), "transcriber": N_("Transcriber"),
          "editor": N_("Editor")}
+PLACE_TYPES = {"country": N_("Country"), "governorate": N_("Governorate"), "district": N_("District"),
+               "subdistrict": N_("Subdistrict"), "city": N_("City"), "town": N_("Town"), "village": N_("Village"),
+               "camp": N_("Camp"), "site": N_("Site")}
+LANGUAGE_SELF_NAMES = {"en": "English", "ar": "العربية"}  # the switch names each language in itself
+
+
+def page_language() -> str:
+    """The interface language of this page (the `lang` of <html>)."""
+    return current_language()
 
 
 def lang_attrs(language: str | None = None, text: str | None = None, always: bool = False) -> Markup:
-    """` lang=".." dir=".."` for text in another language than the page's (Arabic detected when unsaid)."""
-    language = text_language(text or "", language)
-    if not language or (language == PAGE_LANGUAGE and not always):
+    """` lang=".." dir=".."` for text in another language than the page's.
+
+    Arabic is detected when the language is unsaid; other text unsaid is taken to be in the
+    collection's default language (names, titles of the collection), which an Arabic page marks.
+    A language said for a text written in the other script (an English summary of an Arabic
+    testimony) gives way to what the text is.
+    """
+    written = text_language(text or "") or (DEFAULT_LANGUAGE if any(c.isalpha() for c in text or "") else None)
+    if language is None or (written is not None and direction(written) != direction(language)):
+        language = written  # no language said, or the text's script plainly says another one
+    if not language or (language == page_language() and not always):
         return Markup("")
     return Markup(' lang="%s" dir="%s"') % (language, direction(language))
 
@@ -39,37 +56,94 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename, v=version)
 
 
-def date_text(date: DateRange | Mapping[str, str] | str | None) -> str:
-    """A FORMAT.md date in words ('September 2018'), from a DateRange or its JSON form."""
-    if date is None:
-        return ""
+def _date_part(text: str) -> Markup:
+    """One FORMAT.md date ('2018', '2018-09', '2018-09-12') in words, in a <time> element."""
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 1:
+        words = str(parts[0])
+    elif len(parts) == 2:
+        words = format_month(parts[0], parts[1])
+    else:
+        words = format_day(dt.date(parts[0], parts[1], parts[2]))
+    return Markup('<time datetime="%s">%s</time>') % (text, words)
+
+
+def date_text(date: DateRange | Mapping[str, str] | dt.date | str | None) -> Markup:
+    """A FORMAT.md date in the reader's words ('September 2018', 'أيلول 2018'), ranges joined by a dash."""
+    if date is None or date == "":
+        return Markup("")
+    if isinstance(date, dt.date):
+        date = date.isoformat()
     if not isinstance(date, DateRange):
         try:
             date = parse_date(date["text"] if isinstance(date, Mapping) else date)
         except DateError:
-            return str(date)
-    return human_date(date)
-
-
-PLACE_TYPES = {"country": N_("Country"), "governorate": N_("Governorate"), "district": N_("District"),
-               "subdistrict": N_("Subdistrict"), "city": N_("City"), "town": N_("Town"), "village": N_("Village"),
-               "camp": N_("Camp"), "site": N_("Site")}
+            return escape(str(date))
+    return Markup("\u2013").join(_date_part(part) for part in date.text.split("/"))
 
 
 def place_type_label(kind: str) -> str:
-    return _(PLACE_TYPES.get(kind, kind))
+    return _(PLACE_TYPES[kind]) if kind in PLACE_TYPES else kind
 
 
 def method_label(method: str) -> str:
-    return _(METHODS.get(method, method))
+    return _(METHODS[method]) if method in METHODS else method
 
 
 def role_label(role: str) -> str:
-    return _(ROLES.get(role, role))
+    return _(ROLES[role]) if role in ROLES else role
+
+
+def narrator_text(narrator: str | None, identity: str | None = None) -> Markup:
+    """The narrator as consent allows; "Anonymous" (decided by archive.consent) in the reader's language."""
+    if identity == "anonymous" or (identity is None and narrator == ANONYMOUS):
+        return Markup('<span class="narrator">%s</span>') % _("Anonymous")
+    return Markup('<span class="narrator"%s>%s</span>') % (lang_attrs(text=narrator or ""), public_text(narrator))
+
+
+def foreign(text: str | None) -> Markup:
+    """A name or a title from the content, in a span that says its language when it is not the page's."""
+    return Markup("<span%s>%s</span>") % (lang_attrs(text=text or ""), text or "")
+
+
+def localise_redactions(html: Markup | str) -> Markup:
+    """Our own "[redacted]" mark (added after sanitising, so a text cannot forge it) in the reader's language."""
+    html = Markup(html)
+    if page_language() == DEFAULT_LANGUAGE or REDACTED_HTML not in html:
+        return html
+    mark = Markup('<span class="redacted" lang="%s" dir="%s">%s</span>') % (
+        page_language(), direction(page_language()), _("[redacted]"))
+    return Markup(str(html).replace(REDACTED_HTML, str(mark)))
+
+
+def public_text(text: str | None) -> Markup:
+    return localise_redactions(inline(text))
+
+
+def snippet(text: str) -> Markup:
+    return localise_redactions(clean_snippet(text))
+
+
+def filter_label(item: Mapping[str, str]) -> str:
+    """A search filter's label in the reader's language (names from the vocabularies, language names)."""
+    name, value = item["name"], item["value"]
+    if name in ("place", "theme"):
+        return vocabulary_name(name, value)
+    if name == "language":
+        return _("Language: %(value)s", value=language_name(value))
+    return item["label"]
+
+
+def number(value: int | float) -> str:
+    return format_number(value)
 
 
 def _context() -> dict[str, Any]:
-    return {"info": site().info, "page_lang": PAGE_LANGUAGE, "page_dir": direction(PAGE_LANGUAGE)}
+    language = page_language()
+    other = next(code for code in LANGUAGES if code != language)
+    return {"info": site().info, "page_lang": language, "error_page": False, "page_dir": direction(language),
+            "other_lang": other, "other_lang_name": LANGUAGE_SELF_NAMES[other],
+            "content_lang": site().info.languages[0] if site().info.languages else DEFAULT_LANGUAGE}
 
 
 def init_app(app: Flask) -> None:
@@ -77,6 +151,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(lang_attrs=lang_attrs, static_url=static_url, date_text=date_text,
                                  method_label=method_label, role_label=role_label,
-                                 place_type_label=place_type_label)
-    app.jinja_env.filters.update(public_text=inline, snippet=clean_snippet, e_=escape)
+                                 place_type_label=place_type_label, language_name=language_name,
+                                 narrator_text=narrator_text, foreign=foreign, filter_label=filter_label,
+                                 vocabulary_name=vocabulary_name, switch_url=switch_url)
+    app.jinja_env.filters.update(public_text=public_text, snippet=snippet, e_=escape, number=number,
+                                 redactions=localise_redactions)
     app.context_processor(_context)
