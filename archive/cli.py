@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from . import consent
+from .cli_curator import curator
 from .cli_new import new
 from .cli_support import collection_or_fail, config_options, fail
 from .config import Config
@@ -104,6 +105,7 @@ def cite(testimony_id: str, fmt: str, accessed: dt.datetime | None, config: Conf
 
 
 cli.add_command(new)
+cli.add_command(curator)
 
 
 @cli.command()

@@ -11,8 +11,8 @@ from flask_compress import Compress
 
 from archive.config import resolve_config
 
-from . import api, errors, headers, i18n, templating, views
-from .site import Site
+from . import api, curate, errors, headers, i18n, templating, views
+from .site import Site, stamp_path
 
 __all__ = ["create_app"]
 
@@ -48,7 +48,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     app.extensions["archive_site"] = Site(Path(app.config["ARCHIVE_CONTENT"]),
-                                          reload_seconds=float(app.config["ARCHIVE_RELOAD_SECONDS"]))
+                                          reload_seconds=float(app.config["ARCHIVE_RELOAD_SECONDS"]),
+                                          stamp=stamp_path(Path(app.config["ARCHIVE_INSTANCE"])))
     app.extensions["archive_assets"] = {path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:10]
                                         for path in STATIC.iterdir() if path.is_file()}
     i18n.init_app(app)
@@ -59,4 +60,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    curate.init_app(app)  # secret key, session cookie, CSRF, sign-in throttle
+    app.register_blueprint(curate.bp)
     return app

@@ -23,6 +23,10 @@ def _finish(response: Response) -> Response:
     response.headers.update(SECURITY_HEADERS)
     if request.path.startswith("/api/"):
         response.headers["Access-Control-Allow-Origin"] = "*"  # a public, read-only API
+    if request.blueprint == "curate":  # curator forms send a same-origin Referer, for Flask-WTF's HTTPS check
+        response.headers["Referrer-Policy"] = "same-origin"
+    if "no-store" in response.headers.get("Cache-Control", ""):
+        return response  # curator pages: never cached, never validated
     if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.is_streamed:
         if request.endpoint == "static":
             response.headers["Cache-Control"] = ("public, max-age=31536000, immutable"

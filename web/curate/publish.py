@@ -1,0 +1,66 @@
+"""Making a curator's save take effect everywhere before the response that reports it.
+
+`publish_change(paths)` is called right after a testimony file is written (new, edit,
+consent). Before it returns:
+
+1. the change stamp is replaced, so every other worker process reloads the collection on
+   its very next request (web.site stats the stamp on each request) and its gate answers
+   from the new files at once: a withdrawn testimony is a 410 there, out of every list;
+2. this process's collection is read again;
+3. the public index and the curator index are brought up to date, synchronously, so search
+   results, facet counts and exports no longer hold what the public may no longer see (every
+   worker's `SearchIndex` notices the new manifest on its next search).
+
+Between 1 and 3 another worker may search the old index, but every hit it shows passes the
+gate, which already answers from the new files.
+
+If an index cannot be updated (another run holds it too long, a disk error), `PublishIncomplete`
+says so: the file is saved and the pages already obey it, and the background indexer will
+finish the index within seconds; the curator is told rather than left to believe it done.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import current_app
+
+from archive.config import Config
+from archive.consent import Audience
+from archive.errors import ArchiveError
+
+from ..gate import site, today
+from ..site import touch_stamp
+
+__all__ = ["publish_change", "PublishIncomplete", "INDEX_WAIT"]
+
+log = logging.getLogger("archive.curate")
+INDEX_WAIT = 20.0  # seconds a save waits for another index run (the background indexer) to finish
+
+
+class PublishIncomplete(ArchiveError):
+    """The file was saved and the pages obey it, but a search index could not be updated yet."""
+
+
+def publish_change(paths: list[Path] | None = None) -> None:
+    """Make the files just written (`paths`, inside the content directory) take effect in every
+    worker, page and index before returning."""
+    from search.indexer import update_index
+
+    config = Config(Path(current_app.config["ARCHIVE_CONTENT"]), Path(current_app.config["ARCHIVE_INSTANCE"]))
+    changed = [Path(p) for p in paths or ()]
+    touch_stamp(config.instance)
+    site().reload()
+    failed = []
+    for audience in (Audience.PUBLIC, Audience.CURATOR):
+        try:
+            update_index(config, today(), wait=INDEX_WAIT, procs=1, audience=audience, changed=changed)
+        except (ArchiveError, OSError) as exc:
+            log.warning("the %s index could not be updated after a save: %s", audience.value,
+                        type(exc).__name__)
+            failed.append(audience)
+    if failed:
+        names = " and ".join("public" if a is Audience.PUBLIC else "curator" for a in failed)
+        raise PublishIncomplete(f"The change is saved and the pages show it, but the {names} search index "
+                                f"could not be updated yet; it will catch up within a minute.")

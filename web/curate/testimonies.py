@@ -1,0 +1,261 @@
+"""Adding and editing testimonies, consent actions, and the curator's view of one testimony.
+
+`curate.new`, `curate.edit`, `curate.consent`, `curate.testimony`. Every save is checked
+by `archive.editing` (the same checks as `archive check`), written by `archive.saving`
+(atomic, locked, refused over a newer version), committed by `archive.history` when the
+content is in git, made public at once by `publish_change`, and written to the audit log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from archive import audit, editing, history
+from archive.consent import State
+from archive.errors import ArchiveError
+from archive.loader import version_of
+from archive.saving import Conflict, create_file, locked, replace_file
+
+from ..gate import site, today
+from ..i18n import gettext as _
+from .blueprint import bp, current_curator, instance, log
+from .forms import GROUPS, REQUIRED, consent_form, testimony_form
+from .preview import curator_text, curator_view, names, preview
+from .publish import PublishIncomplete, publish_change
+
+__all__ = ["new", "edit", "consent", "testimony"]
+
+logger = logging.getLogger("archive.curate")
+FORM_LIMIT = 4 * 1024 * 1024  # a long account posted in full, with its front matter
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_EDITORS = frozenset({"curate.new", "curate.edit", "curate.consent"})
+
+
+@bp.before_app_request
+def _allow_long_accounts() -> None:
+    """Testimony forms may post more than the site's small default limit (set before CSRF reads the form)."""
+    if request.endpoint in _EDITORS:
+        request.max_content_length = int(current_app.config.get("ARCHIVE_CURATE_MAX_CONTENT_LENGTH", FORM_LIMIT))
+
+
+def _root() -> Path:
+    return Path(current_app.config["ARCHIVE_CONTENT"])
+
+
+def _locate(testimony_id: str) -> tuple[Path, str, str]:
+    """The testimony's file, its text and its version; 404 when no file has that id."""
+    path = editing.existing_ids(_root()).get(testimony_id)
+    if path is None:
+        abort(404)
+    data = path.read_bytes()
+    return path, data.decode("utf-8", "replace"), version_of(data)
+
+
+def _display(path: Path) -> str:
+    return path.relative_to(_root()).as_posix()
+
+
+def _posted() -> dict[str, str]:
+    return {name: request.form.get(name, "") for name in editing.FIELD_NAMES}
+
+
+def _prepare(values: Mapping[str, str], path: Path, original: str | None) -> editing.Prepared:
+    collection = site().collection
+    return editing.prepare(values, places=collection.places, themes=collection.themes,
+                           ids=editing.existing_ids(_root()), path=path, display=_display(path), original=original)
+
+
+def _form_page(values: Mapping[str, str], *, version: str = "", testimony_id: str | None = None,
+               prepared: editing.Prepared | None = None, show_preview: bool = False, status: int = 200,
+               notice: str | None = None) -> tuple[str, int]:
+    shown = None
+    if show_preview and prepared is not None and prepared.testimony is not None:
+        shown = preview(prepared.testimony, today=today(), places=site().collection.places)
+    return render_template(
+        "curate/form.html", form=testimony_form(values, version), groups=GROUPS, required=REQUIRED,
+        testimony_id=testimony_id, errors=prepared.errors if prepared else {},
+        warnings=prepared.warnings if prepared else {}, preview=shown, show_preview=show_preview,
+        collection=site().collection, names=names, curator_text=curator_text, notice=notice), status
+
+
+def _commit(path: Path, action: str, testimony_id: str) -> tuple[str | None, str | None]:
+    """(commit id, warning): git failing never undoes a save, but the curator is told and it is logged."""
+    try:
+        return history.commit_file(path, curator=current_curator(), action=action, testimony_id=testimony_id), None
+    except history.HistoryError as error:
+        logger.warning("saved %s but could not commit it: %s", testimony_id, error)
+        return None, _("The file was saved, but git could not record it: %(error)s", error=str(error))
+
+
+def _publish(path: Path) -> str | None:
+    try:
+        publish_change([path])
+    except PublishIncomplete as error:
+        logger.warning("saved %s but publishing is incomplete: %s", path.name, error)
+        return str(error)
+    return None
+
+
+def _finish(path: Path, testimony_id: str, commit: str | None, warnings: list[str | None], done: str) -> Response:
+    """After a save: publish it everywhere, tell the curator, and go to the testimony's page."""
+    warnings.append(_publish(path))
+    flash(done)
+    for warning in filter(None, warnings):
+        flash(warning)
+    return redirect(url_for("curate.testimony", testimony_id=testimony_id), 303)
+
+
+def _detail(action: str, commit: str | None) -> str:
+    return f"{action}; commit {commit[:12]}" if commit else action
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> Response | tuple[str, int]:
+    """A form for a new testimony; Preview shows it, Save writes `<language>/<id>.md` if it is valid."""
+    if request.method == "GET":
+        return _form_page(editing.blank_values(today(), current_curator()))
+    values = _posted()
+    path = editing.new_path(_root(), values)
+    prepared = _prepare(values, path, None)
+    if "preview" in request.form or not prepared.ok:
+        return _form_page(values, prepared=prepared, show_preview=True, status=200 if prepared.ok else 400)
+    testimony_id = prepared.values["id"]
+    if not _SLUG.fullmatch(testimony_id) or not path.resolve().is_relative_to(_root().resolve()):
+        abort(400)  # the validator has already refused such an id; never write outside the collection
+    try:
+        with locked(_root()):
+            after = create_file(path, prepared.text)
+            commit, warning = _commit(path, "create", testimony_id)
+    except ArchiveError as error:
+        prepared = editing.Prepared(prepared.values, prepared.text, prepared.problems, {"id": [str(error)]})
+        return _form_page(values, prepared=prepared, status=409)
+    log("create", testimony=testimony_id, after=after, detail=_detail("create", commit))
+    return _finish(path, testimony_id, commit, [warning], _("Testimony %(id)s was added.", id=testimony_id))
+
+
+@bp.route("/t/<testimony_id>/edit", methods=["GET", "POST"])
+def edit(testimony_id: str) -> Response | tuple[str, int]:
+    """The same form over an existing file; refused (nothing lost) when the file changed since it was opened."""
+    path, text, version = _locate(testimony_id)
+    if request.method == "GET":
+        try:
+            return _form_page(editing.values_from_text(text), version=version, testimony_id=testimony_id)
+        except ArchiveError as error:
+            return render_template("error.html", status=409, message=str(error)), 409
+    values = {**_posted(), "id": testimony_id}
+    opened = request.form.get("version", "")
+    try:
+        prepared = _prepare(values, path, text)
+    except ArchiveError as error:  # the file on disk became unreadable to the form meanwhile
+        return render_template("error.html", status=409, message=str(error)), 409
+    if "preview" in request.form or not prepared.ok:
+        notice = _conflict_notice(opened, version)
+        return _form_page(values, version=opened, testimony_id=testimony_id, prepared=prepared, show_preview=True,
+                          status=200 if prepared.ok else 400, notice=notice)
+    if prepared.text == text and opened == version:
+        flash(_("Nothing was changed, so nothing was saved."))
+        return redirect(url_for("curate.testimony", testimony_id=testimony_id), 303)
+    try:
+        with locked(_root()):
+            after = replace_file(path, prepared.text, opened)
+            commit, warning = _commit(path, "edit", testimony_id)
+    except Conflict as conflict:
+        return _conflict(testimony_id, conflict)
+    log("edit", testimony=testimony_id, before=opened, after=after, detail=_detail("edit", commit))
+    return _finish(path, testimony_id, commit, [warning], _("Your changes to %(id)s were saved.", id=testimony_id))
+
+
+def _conflict_notice(opened: str, version: str) -> str | None:
+    if opened and opened != version:
+        return _("The file has changed since you opened this form; saving will be refused. "
+                 "Copy your text, then open the form again.")
+    return None
+
+
+def _conflict(testimony_id: str, conflict: Conflict) -> tuple[str, int]:
+    """Both versions side by side, the curator's in a text area to copy; nothing was written."""
+    return render_template("curate/conflict.html", testimony_id=testimony_id, conflict=conflict), 409
+
+
+@bp.route("/t/<testimony_id>/consent", methods=["GET", "POST"], endpoint="consent")
+def consent_action(testimony_id: str) -> Response | tuple[str, int]:
+    """Withdraw, restrict, embargo, publish, or change identity or place detail, with a required reason."""
+    path, text, version = _locate(testimony_id)
+    try:
+        values = editing.values_from_text(text)
+    except ArchiveError as error:
+        return render_template("error.html", status=409, message=str(error)), 409
+    if request.method == "GET":
+        form = consent_form({"version": version, "identity": values["consent_identity"],
+                             "narrator_name": values["narrator_name"],
+                             "narrator_pseudonym": values["narrator_pseudonym"],
+                             "place_detail": values["consent_place_detail"] or "exact"})
+        return _consent_page(testimony_id, values, form, {})
+    form = consent_form(request.form)
+    action, reason = form.action.data or "", (form.reason.data or "").strip()
+    changed, errors = editing.consent_values(
+        values, action, today=today(), curator=current_curator(), embargo_until=form.embargo_until.data or "",
+        identity=form.identity.data or "", place_detail=form.place_detail.data or "",
+        name=form.narrator_name.data if action == "identity" else None,
+        pseudonym=form.narrator_pseudonym.data if action == "identity" else None)
+    problems: dict[str, list[str]] = {k: [v] for k, v in errors.items()}
+    if not reason:
+        problems["reason"] = [_("Give the reason for this change; it is kept in the audit log.")]
+    prepared = _prepare(changed, path, text)
+    for name, messages in prepared.errors.items():
+        problems.setdefault(name if name in form else editing.GENERAL, []).extend(messages)
+    if problems:
+        return _consent_page(testimony_id, values, form, problems, status=400)
+    try:
+        with locked(_root()):
+            after = replace_file(path, prepared.text, form.version.data or "")
+            commit, warning = _commit(path, action, testimony_id)
+    except Conflict as conflict:
+        return _conflict(testimony_id, conflict)
+    log("consent", testimony=testimony_id, before=form.version.data, after=after, reason=reason,
+        detail=_detail(action, commit))
+    return _finish(path, testimony_id, commit, [warning], _done(action, testimony_id))
+
+
+def _done(action: str, testimony_id: str) -> str:
+    messages = {
+        "withdraw": _("%(id)s is withdrawn: the public now gets only a notice that it was withdrawn at the "
+                      "narrator's request, and it is gone from search.", id=testimony_id),
+        "restrict": _("%(id)s is restricted: to the public it no longer exists, and it is gone from search.",
+                      id=testimony_id),
+        "embargo": _("%(id)s is under embargo: the public cannot see it until the embargo ends.", id=testimony_id),
+        "publish": _("%(id)s is public, unless an embargo or its status still holds it back.", id=testimony_id),
+        "identity": _("The narrator of %(id)s is now identified as chosen, everywhere.", id=testimony_id),
+        "place-detail": _("The places of %(id)s are now shown at the chosen level, everywhere.", id=testimony_id),
+    }
+    return messages.get(action, _("Consent of %(id)s was changed.", id=testimony_id))
+
+
+def _consent_page(testimony_id: str, values: Mapping[str, str], form: Any, problems: Mapping[str, list[str]],
+                  status: int = 200) -> tuple[str, int]:
+    return render_template("curate/consent.html", testimony_id=testimony_id, values=values, form=form,
+                           errors=problems), status
+
+
+@bp.get("/t/<testimony_id>")
+def testimony(testimony_id: str) -> tuple[str, int]:
+    """The curator's view: every field, redactions marked, consent and its note, state, and its audit history."""
+    path, text, version = _locate(testimony_id)
+    collection = site().collection
+    found, problems = editing.validate(text, path, _display(path), collection.places, collection.themes,
+                                       editing.existing_ids(_root()))
+    view = body = None
+    if found is not None:
+        view, body = curator_view(found, today=today(), places=collection.places)
+    entries = [e for e in audit.read(instance(), testimony=testimony_id) if e.get("action") in ("create", "edit",
+                                                                                                 "consent")]
+    return render_template("curate/testimony.html", testimony_id=testimony_id, view=view, body=body,
+                           problems=[p for p in problems if not p.warning], version=version, file=_display(path),
+                           history=list(reversed(entries)), collection=collection, names=names,
+                           curator_text=curator_text, public=view is not None and view.state is State.PUBLIC), 200
