@@ -7,6 +7,10 @@ The web layer and scripts use:
   `.related(id)`, `.ids(query)`; one per process, it follows new index generations itself;
 - `update_index(config, today, rebuild=False)`, `index_status(config, today)`,
   `ensure_current(config, today)`: building and keeping the index current.
+
+Each of these takes an `audience` (`archive.consent.Audience`, PUBLIC by default): with
+`Audience.CURATOR` they work on the separate curator index (every testimony, with its consent
+state), which only the curator pages open.
 """
 
 from .indexer import IndexReport, IndexStatus, ensure_current, index_status, update_index

@@ -1,4 +1,4 @@
-"""Writing the public index: full builds into a fresh generation (in parallel), updates in place.
+"""Writing an index (public or curator): full builds into a fresh generation (in parallel), updates in place.
 
 Whoosh commits atomically: segments are written first, then a new table of
 contents is renamed into place. A run killed before that rename leaves the
@@ -24,10 +24,12 @@ from whoosh.externalsort import imerge
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from archive.consent import Audience
+
 from .changes import Judged, judge
 from .codec import ArchiveCodec
-from .documents import document_for
-from .schema import public_schema
+from .documents import index_document
+from .schema import schema_for
 from .sources import VOCABULARY_FILES, FileStat, load_vocabularies, read_testimony
 
 __all__ = ["create_generation", "build_generation", "update_generation", "repair", "MAX_SEGMENTS"]
@@ -39,14 +41,14 @@ DIRTY_SHARE = 0.2  # an ordinary update rewrites a segment once this share of it
 Progress = Callable[[int], None]
 
 
-def create_generation(directory: Path, content_root: Path) -> None:
-    """An empty index in a new directory, with a copy of the vocabularies it will be built with."""
+def create_generation(directory: Path, content_root: Path, audience: Audience = Audience.PUBLIC) -> None:
+    """An empty index of this audience's schema in a new directory, with a copy of the vocabularies."""
     directory.mkdir(parents=True)
     for name in VOCABULARY_FILES:
         source = content_root / name
         if source.is_file():
             shutil.copyfile(source, directory / name)
-    whoosh_index.create_in(str(directory), public_schema())
+    whoosh_index.create_in(str(directory), schema_for(audience))
 
 
 def _segment_size(count: int, procs: int) -> int:
@@ -56,16 +58,16 @@ def _segment_size(count: int, procs: int) -> int:
 
 
 def _build_chunk(directory: str, root: str, stats: Sequence[FileStat], ids: frozenset[str],
-                 today: dt.date) -> tuple[Segment | None, list[Judged]]:
+                 today: dt.date, audience: Audience = Audience.PUBLIC) -> tuple[Segment | None, list[Judged]]:
     """Read, judge and index some files into one new segment (in a worker process, or inline)."""
     places, themes = load_vocabularies(Path(directory))
     ix = whoosh_index.open_dir(directory)
     writer = SegmentWriter(ix, _lk=False, limitmb=LIMITMB, codec=ArchiveCodec())
     judged = []
     for stat in stats:
-        result = judge(read_testimony(Path(root), stat, places, themes, set(ids)), today, places)
+        result = judge(read_testimony(Path(root), stat, places, themes, set(ids)), today, places, audience)
         if result.view is not None:
-            writer.add_document(**document_for(result.view, places, themes))
+            writer.add_document(**index_document(result.view, places, themes, audience, stat.mtime_ns))
         judged.append(Judged(result.id, result.entry, None, result.problems))
     if writer._added:
         return writer._finalize_segment(), judged
@@ -74,11 +76,12 @@ def _build_chunk(directory: str, root: str, stats: Sequence[FileStat], ids: froz
 
 
 def build_generation(directory: Path, root: Path, stats: Sequence[FileStat], ids: frozenset[str],
-                     today: dt.date, procs: int = 2, progress: Progress | None = None) -> list[Judged]:
+                     today: dt.date, procs: int = 2, progress: Progress | None = None,
+                     audience: Audience = Audience.PUBLIC) -> list[Judged]:
     """Index every file into the (new, empty) generation; one segment per chunk, chunks in parallel."""
     size = _segment_size(len(stats), procs)
     chunks = [stats[i:i + size] for i in range(0, len(stats), size)]
-    args: list[tuple[Any, ...]] = [(str(directory), str(root), chunk, ids, today) for chunk in chunks]
+    args: list[tuple[Any, ...]] = [(str(directory), str(root), chunk, ids, today, audience) for chunk in chunks]
     segments: dict[int, Segment] = {}
     judged: list[Judged] = []
 

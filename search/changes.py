@@ -35,7 +35,7 @@ class Plan:
 
 @dataclass(frozen=True)
 class Judged:
-    """One file after consent has looked at it: its new entry and, if the public may see it, its view."""
+    """One file after consent has looked at it: its new entry and, if the audience may see it, its view."""
 
     id: str
     entry: Entry
@@ -51,8 +51,12 @@ def _date_moved_past(embargo_until: str | None, day: dt.date, today: dt.date) ->
     return min(day, today) < end <= max(day, today)
 
 
-def plan_changes(manifest: Manifest, scan: Scan, today: dt.date) -> Plan:
-    """Compare the files with the manifest: new, edited, moved, removed, and embargoes ended since."""
+def plan_changes(manifest: Manifest, scan: Scan, today: dt.date, force: frozenset[str] = frozenset()) -> Plan:
+    """Compare the files with the manifest: new, edited, moved, removed, and embargoes ended since.
+
+    Files whose relative path is in `force` are read again even if their stat looks unchanged
+    (a save within the file system's timestamp resolution that kept the size).
+    """
     day = dt.date.fromisoformat(manifest.day)
     keys = {key(i): stat for i, stat in scan.files.items()}
     appeared = keys.keys() - manifest.entries.keys()
@@ -62,6 +66,7 @@ def plan_changes(manifest: Manifest, scan: Scan, today: dt.date) -> Plan:
     for k, stat in keys.items():
         entry = manifest.entries.get(k)
         if (entry is None
+                or stat.path in force
                 or (entry.path, entry.mtime_ns, entry.size) != (key(stat.path), stat.mtime_ns, stat.size)
                 or _date_moved_past(entry.embargo_until, day, today)
                 # a translation's validity depends on its original existing
@@ -89,8 +94,11 @@ def consent_fingerprint(t: Testimony) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
 
 
-def judge(loaded: Loaded, today: dt.date, places: Gazetteer) -> Judged:
-    """The public view of a file read, if consent allows one on this day; an invalid file is never public."""
+def judge(loaded: Loaded, today: dt.date, places: Gazetteer, audience: Audience = Audience.PUBLIC) -> Judged:
+    """The view of a file read for this audience's index, if consent allows one on this day.
+
+    An invalid file is never indexed; curators see every valid one, whatever its state.
+    """
     stat, testimony = loaded.stat, loaded.testimony
     translation = key(loaded.translation_of) if loaded.translation_of else None
     base: dict[str, object] = dict(path=key(stat.path), mtime_ns=stat.mtime_ns, size=stat.size,
@@ -101,7 +109,7 @@ def judge(loaded: Loaded, today: dt.date, places: Gazetteer) -> Judged:
     state = consent.state(testimony, today)
     base["embargo_until"] = testimony.consent.embargo_until.isoformat() if testimony.consent.embargo_until else None
     try:
-        view = consent.view(testimony, Audience.PUBLIC, today=today, places=places)
+        view = consent.view(testimony, audience, today=today, places=places)
     except (NotFound, Gone):
         return Judged(stat.id, Entry(state=state.value, indexed=False, **base), None)  # type: ignore[arg-type]
     entry = Entry(state=state.value, indexed=True, id=testimony.id, consent=consent_fingerprint(testimony),

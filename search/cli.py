@@ -13,6 +13,7 @@ import click
 
 from archive.cli_support import config_options, fail
 from archive.config import Config
+from archive.consent import Audience
 from archive.errors import ArchiveError
 
 from .indexer import IndexReport, index_status, update_index
@@ -29,15 +30,16 @@ _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 class _Progress:
     """A progress bar on stderr, drawn only once the run turns out to be long."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "Indexing") -> None:
         self.bar: Any = None
         self.shown = 0
+        self.label = label
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
             if total < PROGRESS_FROM:
                 return
-            self.bar = click.progressbar(length=total, label="Indexing", file=sys.stderr)
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(done - self.shown)
         self.shown = done
@@ -63,20 +65,33 @@ def _report(report: IndexReport) -> None:
               help="Seconds to wait for another index run to finish.")
 @click.option("--procs", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Processes for a full build.")
+@click.option("--public-only", is_flag=True,
+              help="Leave the curator index (every testimony, for the curator dashboard) as it is.")
 @config_options
-def index(config: Config, rebuild: bool, wait: float, procs: int) -> None:
-    """Bring the search index up to date with the files, touching only what changed."""
-    progress = _Progress()
+def index(config: Config, rebuild: bool, wait: float, procs: int, public_only: bool) -> None:
+    """Bring the search index up to date with the files, touching only what changed.
+
+    Builds the public index, then the curator index (every testimony in every consent state,
+    searched only from the curator dashboard); the curator index's line goes to stderr.
+    """
+    today = dt.date.today()
+    _report(_run(config, today, rebuild, wait, procs, Audience.PUBLIC))
+    if not public_only:
+        curator = _run(config, today, rebuild, wait, procs, Audience.CURATOR)
+        click.echo(curator.summary(), err=True)  # counts only: never a hidden testimony's id
+
+
+def _run(config: Config, today: dt.date, rebuild: bool, wait: float, procs: int, audience: Audience) -> IndexReport:
+    progress = _Progress("Indexing" if audience is Audience.PUBLIC else "Indexing for curators")
     try:
-        report = update_index(config, dt.date.today(), rebuild=rebuild, wait=wait, procs=procs,
-                              progress=progress)
+        return update_index(config, today, rebuild=rebuild, wait=wait, procs=procs, progress=progress,
+                            audience=audience)
     except ArchiveError as exc:
         raise fail(str(exc)) from None
     except OSError as exc:
         raise fail(f"The index could not be written in {config.instance}: {exc.strerror or exc}.") from None
     finally:
         progress.close()
-    _report(report)
 
 
 def _terminal_snippet(snippet: str) -> str:

@@ -1,4 +1,8 @@
-"""A public testimony view as the index's document: plain text, ids with ancestors, dates as numbers."""
+"""A testimony view as an index's document: plain text, ids with ancestors, dates as numbers.
+
+The public index gets public views only (`document_for`); the curator index gets curator
+views (`curator_document_for`), with the consent state and the file's change time added.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ from typing import Any
 from archive.consent import Audience, TestimonyView
 from archive.vocabulary import Gazetteer, Themes
 
-__all__ = ["plain_text", "document_for", "day_number", "facet_keys", "split_facet_keys"]
+__all__ = ["plain_text", "document_for", "curator_document_for", "index_document", "day_number", "facet_keys",
+           "split_facet_keys"]
 
 _CODE = re.compile(r"^[ ]{0,3}(?P<fence>```|~~~)[^\n]*\n(?P<block>.*?)(?:^[ ]{0,3}(?P=fence)[ \t]*$|\Z)"
                    r"|(?P<ticks>`+)(?P<span>.+?)(?P=ticks)", re.MULTILINE | re.DOTALL)
@@ -116,6 +121,29 @@ def document_for(view: TestimonyView, places: Gazetteer, themes: Themes) -> dict
     """The index document of a public view; refuses any other audience."""
     if view.audience is not Audience.PUBLIC or view.consent is not None:
         raise ValueError("only a public view of a testimony may enter the public index")
+    return _document(view, places, themes)
+
+
+def curator_document_for(view: TestimonyView, places: Gazetteer, themes: Themes, mtime_ns: int) -> dict[str, Any]:
+    """The curator index's document of a curator view: its fields, plus its state ("s:" facet key) and change time."""
+    if view.audience is not Audience.CURATOR:
+        raise ValueError("only a curator view of a testimony may enter the curator index")
+    document = _document(view, places, themes)
+    document["state"] = view.state.value
+    document["changed"] = mtime_ns // 1_000_000_000
+    document["facets"] += f" s:{view.state.value}".encode("utf-8")
+    return document
+
+
+def index_document(view: TestimonyView, places: Gazetteer, themes: Themes, audience: Audience,
+                   mtime_ns: int) -> dict[str, Any]:
+    """The document of `view` for the index of `audience` (which must be the view's own audience)."""
+    if audience is Audience.CURATOR:
+        return curator_document_for(view, places, themes, mtime_ns)
+    return document_for(view, places, themes)
+
+
+def _document(view: TestimonyView, places: Gazetteer, themes: Themes) -> dict[str, Any]:
     place_ids = _with_ancestors(view.places, places)
     theme_ids = _with_ancestors(view.themes, themes)
     language = view.language.lower()

@@ -1,23 +1,28 @@
-"""Keeping the public index current: update, rebuild, status, and the server's periodic check.
+"""Keeping an index current: update, rebuild, status, and the server's periodic check.
 
+Every function works on one audience's index: the public one unless `audience` says
+`Audience.CURATOR` (every testimony, as curators see it, with its consent state).
 `today` is always a parameter: an embargo that ends makes a testimony public on
-the first run on or after that day, and tests can say which day it is.
+the first run on or after that day (and changes its state in the curator index),
+and tests can say which day it is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable
+from pathlib import Path
+from typing import Callable, Iterable
 
 from archive.collection import display_path
 from archive.config import Config
+from archive.consent import Audience
 from archive.errors import ArchiveError
 from whoosh import index as whoosh_index
 
 from . import build
 from .changes import Judged, Plan, invalid_warning, judge, plan_changes, valid_until
-from .documents import document_for
+from .documents import index_document
 from .locking import writer_lock
 from .manifest import Entry, IndexPaths, Manifest, key, read_manifest, write_manifest
 from .schema import SCHEMA_VERSION
@@ -40,26 +45,30 @@ class IndexReport:
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
-    public: int = 0
+    public: int = 0  # testimonies the index now holds (for the curator index, every valid one)
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    audience: Audience = Audience.PUBLIC
 
     @property
     def changed(self) -> bool:
         return self.rebuilt or bool(self.added or self.updated or self.removed)
 
     def summary(self) -> str:
-        """One line for the person at the terminal."""
+        """One line for the person at the terminal (counts only: never a hidden testimony's id)."""
+        name, held = "index", f"{self.public} public testimonies"
+        if self.audience is Audience.CURATOR:
+            name, held = "curator index", f"{self.public} testimonies in every consent state"
         if self.rebuilt:
-            return f"Rebuilt the index ({self.reason}): {self.public} public testimonies."
+            return f"Rebuilt the {name} ({self.reason}): {held}."
         if not self.changed:
-            return f"The index is up to date: {self.public} public testimonies."
-        return (f"Updated the index: {len(self.added)} added, {len(self.updated)} updated, "
-                f"{len(self.removed)} removed; {self.public} public testimonies.")
+            return f"The {name} is up to date: {held}."
+        return (f"Updated the {name}: {len(self.added)} added, {len(self.updated)} updated, "
+                f"{len(self.removed)} removed; {held}.")
 
 
 @dataclass(frozen=True)
 class IndexStatus:
-    """Whether the public index matches the files today: "fresh", "stale" (with why) or "missing"."""
+    """Whether an index matches the files today: "fresh", "stale" (with why) or "missing"."""
 
     state: str
     reason: str = ""
@@ -88,13 +97,14 @@ def _check_content(config: Config) -> None:
                            "pass --content or set ARCHIVE_CONTENT.")
 
 
-def index_status(config: Config, today: dt.date) -> IndexStatus:
+def index_status(config: Config, today: dt.date, audience: Audience = Audience.PUBLIC) -> IndexStatus:
     """Cheap check (no file is parsed): is the index there, and does it match the files and the date?"""
     _check_content(config)
-    paths = IndexPaths(config.instance)
+    paths = IndexPaths(config.instance, audience)
     manifest = read_manifest(paths)
     if manifest is None or not paths.generation(manifest.generation).is_dir():
-        return IndexStatus("missing", "there is no search index; run 'archive index'")
+        what = "curator index" if audience is Audience.CURATOR else "search index"
+        return IndexStatus("missing", f"there is no {what}; run 'archive index'")
     scan = scan_content(config.content)
     reason = _rebuild_reason(paths, manifest, scan)
     if reason is None and manifest.is_expired(today):
@@ -108,19 +118,22 @@ def index_status(config: Config, today: dt.date) -> IndexStatus:
     return IndexStatus("fresh", "", manifest.generation)
 
 
-def ensure_current(config: Config, today: dt.date, wait: float = 0.0, procs: int = 1) -> IndexReport | None:
+def ensure_current(config: Config, today: dt.date, wait: float = 0.0, procs: int = 1,
+                   audience: Audience = Audience.PUBLIC) -> IndexReport | None:
     """Bring the index up to date if it is missing or stale (for the server's background loop);
     None when it was fresh. Raises `IndexBusy` if another run holds the lock longer than `wait`."""
-    if index_status(config, today).fresh:
+    if index_status(config, today, audience).fresh:
         return None
-    return update_index(config, today, wait=wait, procs=procs)
+    return update_index(config, today, wait=wait, procs=procs, audience=audience)
 
 
 def update_index(config: Config, today: dt.date, *, rebuild: bool = False, wait: float = 60.0,
-                 procs: int = 2, progress: Progress | None = None) -> IndexReport:
-    """Bring the public index up to date with the content directory, touching only what changed."""
+                 procs: int = 2, progress: Progress | None = None, audience: Audience = Audience.PUBLIC,
+                 changed: Iterable[Path] = ()) -> IndexReport:
+    """Bring one audience's index (the public one unless told) up to date with the content directory,
+    touching only what changed. Files in `changed` are read again even if their stat looks the same."""
     _check_content(config)
-    paths = IndexPaths(config.ensure_instance())
+    paths = IndexPaths(config.ensure_instance(), audience)
     with writer_lock(paths.lock, wait):
         manifest = read_manifest(paths)
         build.repair(paths.generations, manifest.generation if manifest else None)
@@ -129,7 +142,7 @@ def update_index(config: Config, today: dt.date, *, rebuild: bool = False, wait:
         scan = scan_content(config.content)
         reason = "--rebuild was asked for" if rebuild else _rebuild_reason(paths, manifest, scan)
         if reason is None and manifest is not None:
-            plan = plan_changes(manifest, scan, today)
+            plan = plan_changes(manifest, scan, today, _relative(config.content, changed))
             if len(plan.read) <= max(50, REBUILD_SHARE * len(scan.files)):
                 try:
                     return _update(paths, manifest, scan, plan, today, progress)
@@ -138,6 +151,18 @@ def update_index(config: Config, today: dt.date, *, rebuild: bool = False, wait:
             else:
                 reason = f"{len(plan.read)} files changed"
         return _rebuild(paths, manifest, scan, today, reason or "", procs, progress)
+
+
+def _relative(root: Path, paths: Iterable[Path]) -> frozenset[str]:
+    """Paths inside the content directory, as the scan names them (relative, with forward slashes)."""
+    found = set()
+    base = root.resolve()
+    for path in paths:
+        try:
+            found.add(Path(path).resolve().relative_to(base).as_posix())
+        except ValueError:
+            continue  # not in the content directory: nothing of the index's
+    return frozenset(found)
 
 
 def _next_generation(paths: IndexPaths, manifest: Manifest | None) -> str:
@@ -159,7 +184,7 @@ def _rebuild(paths: IndexPaths, old: Manifest | None, scan: Scan, today: dt.date
              procs: int, progress: Progress | None) -> IndexReport:
     generation = _next_generation(paths, old)
     directory = paths.generation(generation)
-    build.create_generation(directory, scan.root)
+    build.create_generation(directory, scan.root, paths.audience)
     vocabulary_hash = scan_content(directory).vocabulary_hash  # of the copies it is built with
     stats = list(scan.files.values())
     done = [0]
@@ -169,7 +194,8 @@ def _rebuild(paths: IndexPaths, old: Manifest | None, scan: Scan, today: dt.date
         if progress:
             progress(done[0], len(stats))
 
-    judged = build.build_generation(directory, scan.root, stats, frozenset(scan.files), today, procs, advance)
+    judged = build.build_generation(directory, scan.root, stats, frozenset(scan.files), today, procs, advance,
+                                    paths.audience)
     entries = {key(j.id): j.entry for j in judged}
     manifest = Manifest((old.serial if old else 0) + 1, SCHEMA_VERSION, generation, vocabulary_hash,
                         today.isoformat(), valid_until(entries, today), entries)
@@ -179,12 +205,13 @@ def _rebuild(paths: IndexPaths, old: Manifest | None, scan: Scan, today: dt.date
     after = manifest.indexed_ids
     return IndexReport(generation, True, reason, added=tuple(sorted(after - before)),
                        removed=tuple(sorted(before - after)), public=len(after),
-                       warnings=_warnings(scan, entries))
+                       warnings=_warnings(scan, entries), audience=paths.audience)
 
 
 def _update(paths: IndexPaths, manifest: Manifest, scan: Scan, plan: Plan, today: dt.date,
             progress: Progress | None) -> IndexReport:
     directory = paths.generation(manifest.generation)
+    audience = paths.audience
     places, themes = load_vocabularies(directory)
     ids = set(scan.files)
     entries = dict(plan.kept)
@@ -194,20 +221,21 @@ def _update(paths: IndexPaths, manifest: Manifest, scan: Scan, plan: Plan, today
     for number, stat in enumerate(plan.read, 1):
         if progress:
             progress(number, len(plan.read))
-        result: Judged = judge(read_testimony(scan.root, stat, places, themes, ids), today, places)
+        result: Judged = judge(read_testimony(scan.root, stat, places, themes, ids), today, places, audience)
         before = manifest.entries.get(key(stat.id))
         entries[key(stat.id)] = result.entry
         if before is None or not before.indexed:
             if result.view is not None:
                 added.append(stat.id)
-                documents.append(document_for(result.view, places, themes))
+                documents.append(index_document(result.view, places, themes, audience, stat.mtime_ns))
         elif result.view is None:
             deletions.append(stat.id)
             removed.append(stat.id)
             purge = True
-        elif (before.version, before.state) != (result.entry.version, result.entry.state):
+        elif ((before.version, before.state) != (result.entry.version, result.entry.state)
+              or (audience is Audience.CURATOR and before.mtime_ns != stat.mtime_ns)):  # its change time
             updated.append(stat.id)
-            documents.append(document_for(result.view, places, themes))
+            documents.append(index_document(result.view, places, themes, audience, stat.mtime_ns))
             purge = purge or before.consent != result.entry.consent
     if documents or deletions:
         build.update_generation(directory, documents, deletions, purge)
@@ -215,4 +243,4 @@ def _update(paths: IndexPaths, manifest: Manifest, scan: Scan, plan: Plan, today
                    today.isoformat(), valid_until(entries, today), entries)
     write_manifest(paths, new)
     return IndexReport(manifest.generation, False, "", tuple(sorted(added)), tuple(sorted(updated)),
-                       tuple(sorted(removed)), len(new.indexed_ids), _warnings(scan, entries))
+                       tuple(sorted(removed)), len(new.indexed_ids), _warnings(scan, entries), audience)

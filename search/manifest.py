@@ -1,12 +1,20 @@
-"""Where the public index lives in the instance directory, and the manifest that says what it holds.
+"""Where each index lives in the instance directory, and the manifest that says what it holds.
+
+There are two indexes, one per `archive.consent.Audience`, laid out alike:
 
     <instance>/index/
-      lock                      the writers' lock (fcntl); readers never take it
+      lock                      the public index's writers' lock (fcntl); readers never take it
       public.json               the manifest: the serving generation, the day consent was judged
                                 for and until when that holds, and per testimony file its stat,
                                 version (hash) and the consent state that was indexed, all keyed
                                 by a hash of the id (a hidden testimony's slug is not kept in clear)
       public/<generation>/      a Whoosh index, plus places.yaml and themes.yaml as indexed
+      curator.lock              the curator index's writers' lock
+      curator.json              its manifest (every valid testimony is indexed, so ids are kept)
+      curator/<generation>/     the curator index: every testimony as curators see it, with its state
+
+Nothing that serves the public opens the curator paths: they are only reached through an
+`IndexPaths` made with `Audience.CURATOR`.
 
 The manifest is replaced atomically (os.replace) and only after the Whoosh commit it
 describes, so it may lag the index by one run (the next run redoes that work) but
@@ -24,6 +32,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
+from archive.consent import Audience
+
 __all__ = ["IndexPaths", "Entry", "Manifest", "read_manifest", "read_serial", "write_manifest", "key"]
 
 
@@ -34,9 +44,10 @@ def key(text: str) -> str:
 
 @dataclass(frozen=True)
 class IndexPaths:
-    """The paths of the public index under an instance directory."""
+    """The paths of one audience's index (the public one unless told) under an instance directory."""
 
     instance: Path
+    audience: Audience = Audience.PUBLIC
 
     @property
     def root(self) -> Path:
@@ -44,15 +55,15 @@ class IndexPaths:
 
     @property
     def manifest(self) -> Path:
-        return self.root / "public.json"
+        return self.root / f"{self.audience.value}.json"
 
     @property
     def lock(self) -> Path:
-        return self.root / "lock"
+        return self.root / ("lock" if self.audience is Audience.PUBLIC else f"{self.audience.value}.lock")
 
     @property
     def generations(self) -> Path:
-        return self.root / "public"
+        return self.root / self.audience.value
 
     def generation(self, name: str) -> Path:
         return self.generations / name
@@ -63,7 +74,8 @@ class Entry:
     """One testimony file as the last run saw it, and what that run did with it.
 
     Entries are keyed by `key(id)`; the id itself is kept only while the testimony is
-    public (the index needs it to delete the document), the path only as `key(path)`.
+    indexed (the index needs it to delete the document): in the public manifest only while it
+    is public; the path only as `key(path)`.
     """
 
     path: str

@@ -48,6 +48,8 @@ class Query:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # Curator index only (never parsed from a public request): consent states to keep.
+    states: tuple[str, ...] = ()
 
     @property
     def filtered(self) -> bool:
@@ -74,12 +76,14 @@ class Query:
             params.append(("page", str(self.page)))
         if self.per_page != 20:
             params.append(("per_page", str(self.per_page)))
+        params += [("state", s) for s in self.states]
         return params
 
     def result_key(self) -> tuple[Any, ...]:
         """What decides the set of results (not its order or page): the key for caching facets."""
         return (self.q, self.places, self.themes, self.language,
-                self.date_from.text if self.date_from else None, self.date_to.text if self.date_to else None)
+                self.date_from.text if self.date_from else None, self.date_to.text if self.date_to else None,
+                self.states)
 
 
 def _values(params: Any, name: str) -> list[str]:

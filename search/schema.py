@@ -1,4 +1,8 @@
-"""The public index's fields: what is indexed, what is stored, and what users may name in a query."""
+"""The indexes' fields: what is indexed, what is stored, and what users may name in a query.
+
+The curator index has every field of the public one, plus each testimony's consent state
+(a filter) and when its file last changed (a sort).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,12 @@ from types import MappingProxyType
 
 from whoosh import columns, fields
 
+from archive.consent import Audience
+
 from .analysis import name_analyzer, text_analyzer
 
-__all__ = ["SCHEMA_VERSION", "public_schema", "TEXT_FIELDS", "FIELD_BOOSTS", "USER_FIELDS"]
+__all__ = ["SCHEMA_VERSION", "public_schema", "curator_schema", "schema_for", "TEXT_FIELDS", "FIELD_BOOSTS",
+           "USER_FIELDS"]
 
 
 def _version() -> str:
@@ -58,3 +65,16 @@ def public_schema() -> fields.Schema:
         # What a result shows that is not stored above: narrator, date as written, shown places, themes, language.
         meta=fields.STORED(),
     )
+
+
+def curator_schema() -> fields.Schema:
+    """The schema of the curator index: the public fields, the consent state, and the file's change time."""
+    schema = public_schema()
+    schema.add("state", fields.ID(stored=True))  # an archive.consent.State value on the indexed day
+    schema.add("changed", fields.NUMERIC(int, bits=64, sortable=True))  # the file's mtime, in seconds
+    return schema
+
+
+def schema_for(audience: Audience) -> fields.Schema:
+    """The schema of this audience's index."""
+    return curator_schema() if audience is Audience.CURATOR else public_schema()

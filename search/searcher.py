@@ -1,4 +1,8 @@
-"""Running searches on the public index: filters, sorting, facets, snippets, suggestions, related.
+"""Running searches on an index: filters, sorting, facets, snippets, suggestions, related.
+
+`SearchIndex(config)` reads the public index; `SearchIndex(config, Audience.CURATOR)` the curator
+index, which also filters by consent state (`Query.states`), sorts by change time (sort
+"-changed") and counts states (facet "state"). The public one never opens curator paths.
 
 One `SearchIndex` per process: it opens the serving generation once, and on each
 call reads the head of the manifest (a serial number that every index run
@@ -18,6 +22,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from archive.config import Config
+from archive.consent import Audience, State
 from archive.errors import ArchiveError
 from archive.vocabulary import Gazetteer, Themes
 
@@ -26,18 +31,19 @@ from .documents import day_number
 from .facets import FacetTable, facet_items
 from .manifest import IndexPaths, read_manifest, read_serial
 from .query import Query, QueryError
-from .results import Hit, PlaceRef, Results, ThemeRef
+from .results import FacetItem, Hit, PlaceRef, Results, ThemeRef
 from .sources import load_vocabularies
 from .suggestions import best_suggestion
 from .textquery import QueryCompiler, check_expansion
 
-__all__ = ["SearchIndex", "IndexMissing"]
+__all__ = ["SearchIndex", "IndexMissing", "CURATOR_SORTS"]
 
 CACHE_SIZE = 256
+CURATOR_SORTS = ("-changed",)  # sorts only the curator index can do, besides the public ones
 
 
 class IndexMissing(ArchiveError):
-    """There is no usable public index in the instance directory."""
+    """There is no usable index (of the audience asked for) in the instance directory."""
 
 
 @dataclass
@@ -56,12 +62,16 @@ class _Opened:
 
 
 class SearchIndex:
-    """The public index as this process reads it; thread-safe (calls are serialised)."""
+    """One audience's index (the public one unless told) as this process reads it; thread-safe
+    (calls are serialised)."""
 
-    def __init__(self, config: Config):
-        self.paths = IndexPaths(config.instance)
+    def __init__(self, config: Config, audience: Audience = Audience.PUBLIC):
+        self.audience = audience
+        self.paths = IndexPaths(config.instance, audience)
         self._lock = threading.RLock()
         self._opened: _Opened | None = None
+        self._missing = ("There is no curator index yet; run 'archive index'." if audience is Audience.CURATOR
+                         else "There is no search index yet; run 'archive index'.")
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -69,7 +79,7 @@ class SearchIndex:
         """The manifest's serial and generation: every index run that changes anything writes a new one."""
         stamp = read_serial(self.paths)
         if stamp is None:
-            raise IndexMissing("There is no search index yet; run 'archive index'.")
+            raise IndexMissing(self._missing)
         return stamp
 
     def _current(self) -> _Opened:
@@ -88,7 +98,7 @@ class SearchIndex:
     def _open(self, stamp: tuple[int, str]) -> _Opened:
         manifest = read_manifest(self.paths)
         if manifest is None:
-            raise IndexMissing("There is no search index yet; run 'archive index'.")
+            raise IndexMissing(self._missing)
         old = self._opened
         if old is not None and old.generation == manifest.generation:
             if old.searcher.up_to_date():
@@ -134,10 +144,13 @@ class SearchIndex:
         """Run a validated query: the page of hits, the total and facets over all results, a suggestion."""
         with self._lock:
             s = self._current()
-            query = _resolved(query, s)
+            query = self._checked(_resolved(query, s))
             text = s.compiler.compile(query.q) if query.q else None
             order, counts = self._ranked(s, query, text)
             facets = facet_items(counts, query, s.places, s.themes)
+            if self.audience is Audience.CURATOR:  # counted as if no state were chosen, so each can be
+                unfiltered = self._ranked(s, query.replace(states=()), text)[1] if query.states else counts
+                facets["state"] = _state_items(unfiltered, query)
             start = (query.page - 1) * query.per_page
             hits = _hits(s, order[start:start + query.per_page], text)
             suggestion = best_suggestion(s.searcher, s.compiler, query, len(order), self._filters(query))
@@ -147,10 +160,24 @@ class SearchIndex:
         """The ids of every result, in order, without building hits (for exports)."""
         with self._lock:
             s = self._current()
-            query = _resolved(query, s)
+            query = self._checked(_resolved(query, s))
             text = s.compiler.compile(query.q) if query.q else None
             order, _ = self._ranked(s, query, text)
             return [s.searcher.stored_fields(docnum)["id"] for docnum in order]
+
+    def _checked(self, query: Query) -> Query:
+        """The query, if this index can answer it: states and change times are the curator index's alone."""
+        if self.audience is not Audience.CURATOR:
+            if query.states:
+                raise QueryError("state", "state: only the curator index knows consent states.")
+            if query.sort in CURATOR_SORTS:
+                raise QueryError("sort", "sort must be one of relevance, date or -date.")
+            return query
+        known = {s.value for s in State}
+        for value in query.states:
+            if value not in known:
+                raise QueryError("state", f"state must be one of {', '.join(sorted(known))}, not '{value[:40]}'.")
+        return query
 
     def _ranked(self, s: _Opened, query: Query, text: wq.Query | None) -> tuple[tuple[int, ...], Any]:
         """Every matching document number in result order, and the facet counts: one pass, cached."""
@@ -167,6 +194,8 @@ class SearchIndex:
             sortedby: Any = None
             if query.sort == "date":
                 sortedby = sorting.FieldFacet("event_start")
+            elif query.sort == "-changed":
+                sortedby = sorting.FieldFacet("changed", reverse=True)
             elif query.sort == "-date" or text is None:
                 sortedby = sorting.FieldFacet("event_start", reverse=True)
             results = s.searcher.search(text if text is not None else wq.Every(), limit=None, sortedby=sortedby,
@@ -188,6 +217,8 @@ class SearchIndex:
             filters.append(wq.NumericRange("event_end", day_number(query.date_from.start), None))
         if query.date_to:
             filters.append(wq.NumericRange("event_start", None, day_number(query.date_to.end)))
+        if query.states:  # any of them (_checked: only on the curator index)
+            filters.append(wq.Or([wq.Term("state", state) for state in query.states]))
         return filters
 
     def related(self, testimony_id: str, limit: int = 5) -> tuple[Hit, ...]:
@@ -211,6 +242,12 @@ class SearchIndex:
             return _hits(s, tuple(docnum for _, docnum in results.top_n), None)
 
 
+def _state_items(counts: Any, query: Query) -> tuple[FacetItem, ...]:
+    """The consent states among the results, in State order, with a selected one listed even at zero."""
+    return tuple(FacetItem(state.value, state.value, counts.get(f"s:{state.value}", 0), state.value in query.states)
+                 for state in State if counts.get(f"s:{state.value}", 0) or state.value in query.states)
+
+
 def _resolved(query: Query, s: _Opened) -> Query:
     """The query with place and theme filters as ids (any name of a place or theme is accepted)."""
     places = []
@@ -226,7 +263,7 @@ def _resolved(query: Query, s: _Opened) -> Query:
             raise QueryError("theme", f"theme: no theme has the id or label '{value[:80]}'.")
         themes.append(found)
     return query.replace(places=tuple(dict.fromkeys(places)), themes=tuple(dict.fromkeys(themes)),
-                         page=query.page)
+                         states=tuple(dict.fromkeys(query.states)), page=query.page)
 
 
 def _hits(s: _Opened, docnums: tuple[int, ...], text: wq.Query | None) -> tuple[Hit, ...]:

@@ -21,7 +21,8 @@ __all__ = ["serve"]
               help="Worker processes (default: one per CPU core).")
 @config_options
 def serve(host: str, port: int, workers: int | None, config: Config) -> None:
-    """Bring the search index up to date, then serve the public site and JSON API (gunicorn)."""
+    """Bring the search indexes up to date, then serve the public site, JSON API and curator pages (gunicorn)."""
+    from archive.consent import Audience
     from search.indexer import update_index
 
     from .server import run
@@ -31,10 +32,12 @@ def serve(host: str, port: int, workers: int | None, config: Config) -> None:
         click.echo(f"warning: {len(collection.errors)} problems in {config.content}; the files with problems "
                    f"are not published (run 'archive check').", err=True)
     try:
-        report = update_index(config, dt.date.today(), procs=os.cpu_count() or 1)
+        reports = [update_index(config, dt.date.today(), procs=os.cpu_count() or 1, audience=audience)
+                   for audience in (Audience.PUBLIC, Audience.CURATOR)]
     except ArchiveError as exc:
         raise fail(f"The search index could not be brought up to date: {exc}") from None
-    click.echo(report.summary(), err=True)
+    for report in reports:
+        click.echo(report.summary(), err=True)
     count = workers or os.cpu_count() or 1
     click.echo(f"Serving {config.content} at http://{host}:{port}/ with {count} worker"
                f"{'s' * (count != 1)}; press Ctrl-C to stop.", err=True)

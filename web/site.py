@@ -1,7 +1,14 @@
 """The collection as the site serves it: loaded once per process, reloaded when the files change.
 
-Checking costs one `stat` per file, at most once every `ARCHIVE_RELOAD_SECONDS`;
-the public views of every testimony are worked out once per (files, day).
+Two ways a change is noticed:
+
+- the change stamp: a curator's save (web.curate.publish) replaces `<instance>/content-changed`;
+  every process stats that one file whenever it asks for the collection, and reloads at once
+  when it changed, so every worker serves the change from its very next request;
+- the periodic scan, for edits made outside the site (an editor, git pull): one `stat` per
+  file, at most once every `ARCHIVE_RELOAD_SECONDS`.
+
+The public views of every testimony are worked out once per (files, stamp, day).
 """
 
 from __future__ import annotations
@@ -9,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,10 +29,39 @@ from archive.consent import Audience, TestimonyView
 from archive.errors import Gone, NotFound
 from archive.model import CollectionInfo
 
-__all__ = ["Site", "PublicSet", "content_signature"]
+__all__ = ["Site", "PublicSet", "content_signature", "STAMP_NAME", "stamp_path", "touch_stamp"]
 
 T = TypeVar("T")
 _VOCABULARY_FILES = ("collection.yaml", "places.yaml", "themes.yaml")
+STAMP_NAME = "content-changed"
+
+
+def stamp_path(instance: Path) -> Path:
+    """The change stamp of the content served from this instance directory."""
+    return Path(instance) / STAMP_NAME
+
+
+def touch_stamp(instance: Path) -> None:
+    """Tell every process serving this instance that the content changed: replace the stamp file.
+
+    A new file is renamed over the old one, so its inode changes even when two saves fall
+    within the file system's timestamp resolution.
+    """
+    path = stamp_path(instance)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    temporary.write_text(f"{time.time_ns()} {os.getpid()}\n", encoding="ascii")
+    os.replace(temporary, path)
+
+
+def _stamp_of(path: Path | None) -> tuple[int, int, int] | None:
+    if path is None:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 def content_signature(root: Path) -> str:
@@ -64,30 +101,50 @@ class PublicSet:
 
 
 class Site:
-    """One process's view of the content directory."""
+    """One process's view of the content directory; `stamp` is the change stamp it follows (if any)."""
 
-    def __init__(self, content: Path, reload_seconds: float = 2.0):
+    def __init__(self, content: Path, reload_seconds: float = 2.0, stamp: Path | None = None):
         self.content = Path(content)
         self.reload_seconds = reload_seconds
+        self.stamp = stamp
         self._lock = threading.Lock()
         self._checked = 0.0
-        self._signature = ""
+        self._files = ""  # content_signature when last loaded
+        self._stamp: tuple[int, int, int] | None = None  # the change stamp when last loaded
+        self._signature = ""  # both: what the public set and its fingerprint follow
         self._collection: Collection | None = None
         self._public: PublicSet | None = None
 
     @property
     def collection(self) -> Collection:
-        """The collection, read again if any of its files changed since the last look."""
+        """The collection, read again if the change stamp moved or any of its files changed since the last look."""
         now = time.monotonic()
-        if self._collection is None or now - self._checked >= self.reload_seconds:
+        stamp = _stamp_of(self.stamp)  # the one stat every request makes
+        if self._collection is None or stamp != self._stamp or now - self._checked >= self.reload_seconds:
             with self._lock:
-                signature = content_signature(self.content)
-                if self._collection is None or signature != self._signature:
-                    self._collection = load_collection(self.content)
-                    self._signature = signature
-                    self._public = None
+                self._refresh(stamp, force=stamp != self._stamp)
                 self._checked = now
-        return self._collection
+        return self._collection  # type: ignore[return-value]
+
+    def reload(self) -> Collection:
+        """Read the collection again now, whatever the stamp and the files say (after this process saved one)."""
+        with self._lock:
+            self._refresh(_stamp_of(self.stamp), force=True)
+            self._checked = time.monotonic()
+        return self._collection  # type: ignore[return-value]
+
+    def _refresh(self, stamp: tuple[int, int, int] | None, force: bool) -> None:
+        """Load the collection if forced, never loaded, or its files changed (the caller holds the lock).
+
+        The stamp is read before the files, so a change made during the load is seen next time.
+        """
+        files = content_signature(self.content)
+        if self._collection is not None and not force and files == self._files:
+            return
+        self._collection = load_collection(self.content)
+        self._files, self._stamp = files, stamp
+        self._signature = hashlib.sha256(f"{files}\0{stamp}".encode()).hexdigest()
+        self._public = None
 
     @property
     def info(self) -> CollectionInfo:

@@ -1,0 +1,96 @@
+"""The whole curator flow through the test client: sign in, add, see it public, withdraw, see it gone, audit, git."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from archive import audit
+from curate_support import csrf_token, make_curate_site, sign_in
+
+ACCOUNT = {"id": "flow-account", "title": "The flour mill", "language": "en", "event_date": "2016-05",
+           "places": "Saraqeb", "themes": "airstrikes", "recorded_date": "2017", "recorded_by": "Amal",
+           "recorded_method": "written", "consent_access": "public", "consent_identity": "pseudonymous",
+           "narrator_pseudonym": "Abu Zqmill", "consent_date": "2017-01-05", "consent_recorded_by": "Amal",
+           "status": "published", "body": "The zqflourmill stopped turning that spring.\n"}
+
+
+def git(repo, *args):
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
+
+
+def add_then_withdraw(site):
+    client = site.app.test_client()
+    assert client.post("/curate/new", data={**ACCOUNT, "save": "1"}).status_code in (401, 403)  # signed out
+    assert sign_in(client).status_code == 303
+    created = client.post("/curate/new", data={**ACCOUNT, "save": "1",
+                                               "csrf_token": csrf_token(client, "/curate/new")})
+    assert created.status_code == 303, created.get_data(as_text=True)
+
+    public = site.public()
+    page = public.get("/t/flow-account")
+    assert page.status_code == 200 and "Abu Zqmill" in page.get_data(as_text=True)
+    assert "flow-account" in [r["id"] for r in public.get("/api/search?q=zqflourmill").get_json()["results"]]
+    assert 'href="/t/flow-account"' in public.get("/search?q=zqflourmill").get_data(as_text=True)
+
+    consent_page = client.get("/curate/t/flow-account/consent").get_data(as_text=True)
+    version = consent_page.split('name="version" type="hidden" value="', 1)[1].split('"', 1)[0]
+    withdrawn = client.post("/curate/t/flow-account/consent", data={
+        "csrf_token": csrf_token(client, "/curate/t/flow-account/consent"), "version": version,
+        "action": "withdraw", "reason": "The narrator asked us to"})
+    assert withdrawn.status_code == 303, withdrawn.get_data(as_text=True)
+
+    gone = public.get("/t/flow-account")  # the very next public request
+    assert gone.status_code == 410 and "zqflourmill" not in gone.get_data(as_text=True)
+    assert public.get("/api/search?q=zqflourmill").get_json()["results"] == []
+    assert "flow-account" not in public.get("/search?q=zqflourmill").get_data(as_text=True)
+    assert "flow-account" not in public.get("/sitemap.xml").get_data(as_text=True)
+
+    entries = audit.read(site.instance)
+    assert [e["action"] for e in entries][-3:] == ["sign-in", "create", "consent"]
+    create, consent = entries[-2:]
+    assert create["testimony"] == consent["testimony"] == "flow-account"
+    assert consent["version_before"] == create["version_after"] and consent["reason"] == "The narrator asked us to"
+    assert all("zqflourmill" not in str(e) and "Zqmill" not in str(e) for e in entries)  # ids, never words
+    log = client.get("/curate/audit?testimony=flow-account").get_data(as_text=True)
+    assert "The narrator asked us to" in log
+    return client
+
+
+def test_add_see_withdraw_gone(tmp_path):
+    add_then_withdraw(make_curate_site(tmp_path))
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_in_a_git_content_directory_each_save_is_a_commit_by_the_curator(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    site = make_curate_site(tmp_path / "site")
+    git(site.content, "init", "--quiet")
+    git(site.content, "add", ".")
+    git(site.content, "-c", "user.name=Setup", "-c", "user.email=s@example.org", "commit", "--quiet", "-m", "start")
+    add_then_withdraw(site)
+    log = git(site.content, "log", "--format=%an <%ae>|%s", "-2").splitlines()
+    assert log == ["amal <amal@curators.invalid>|withdraw flow-account",
+                   "amal <amal@curators.invalid>|create flow-account"]
+    assert git(site.content, "show", "--name-only", "--format=", "HEAD").split() == ["en/flow-account.md"]
+    assert "narrator asked" not in git(site.content, "log", "--format=%B")  # the reason stays in the audit log
+    assert git(site.content, "status", "--porcelain") == ""
+    assert "commit" in audit.read(site.instance, action="consent")[-1]["detail"]
+
+
+def test_when_git_fails_the_save_stands_and_the_curator_is_told(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    site = make_curate_site(tmp_path / "site")
+    git(site.content, "init", "--quiet")
+    (site.content / ".git" / "index.lock").write_text("")  # git is busy: every commit fails
+    client = site.client
+    response = client.post("/curate/new", data={**ACCOUNT, "save": "1",
+                                                "csrf_token": csrf_token(client, "/curate/new")},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert "git could not record it" in response.get_data(as_text=True)
+    assert (site.content / "en" / "flow-account.md").is_file()
+    assert site.public().get("/t/flow-account").status_code == 200
