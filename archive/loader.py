@@ -271,5 +271,6 @@ def load_collection_info(path: Path, display: str) -> tuple[m.CollectionInfo | N
     return m.CollectionInfo(
         title=value["title"], publisher=value["publisher"], base_url=value["base_url"],
         license=value.get("license"), languages=tuple(value.get("languages") or ("en",)),
-        description=value.get("description"),
+        description=value.get("description"), titles=dict(value.get("titles") or {}),
+        descriptions=dict(value.get("descriptions") or {}), publishers=dict(value.get("publishers") or {}),
     ), problems

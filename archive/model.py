@@ -163,6 +163,21 @@ class CollectionInfo:
     license: str | None = None
     languages: tuple[str, ...] = ("en",)
     description: str | None = None
+    titles: Mapping[str, str] = field(default_factory=dict)  # title, description, publisher per language
+    descriptions: Mapping[str, str] = field(default_factory=dict)
+    publishers: Mapping[str, str] = field(default_factory=dict)
 
     def permalink(self, testimony_id: str) -> str:
         return f"{self.base_url.rstrip('/')}/t/{testimony_id}"
+
+    def title_in(self, language: str | None = None) -> str:
+        """The collection's title in a language (`titles`), falling back to `title`."""
+        return self.titles.get(language or "") or self.title
+
+    def description_in(self, language: str | None = None) -> str | None:
+        """The description in a language (`descriptions`), falling back to `description`."""
+        return self.descriptions.get(language or "") or self.description
+
+    def publisher_in(self, language: str | None = None) -> str:
+        """The publisher's name in a language (`publishers`), falling back to `publisher`."""
+        return self.publishers.get(language or "") or self.publisher

@@ -21,6 +21,15 @@ SECURITY_HEADERS = {
 
 def _finish(response: Response) -> Response:
     response.headers.update(SECURITY_HEADERS)
+    if request.endpoint == "static" and response.direct_passthrough and response.status_code == 200:
+        # Flask-Compress (whose hook runs after this one) streams a file response without ever
+        # closing the file; read the small file and close it now, so it is sent compressed.
+        wrapper = response.response
+        try:
+            response.set_data(b"".join(wrapper))
+        finally:
+            getattr(wrapper, "close", lambda: None)()
+        response.direct_passthrough = False
     if request.path.startswith("/api/"):
         response.headers["Access-Control-Allow-Origin"] = "*"  # a public, read-only API
     if request.blueprint == "curate":  # curator forms send a same-origin Referer, for Flask-WTF's HTTPS check

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from flask import Flask, current_app, url_for
 from markupsafe import Markup, escape
 
 from archive.consent import ANONYMOUS, REDACTED
 from archive.dates import DateError, DateRange, parse_date
+from archive.model import CollectionInfo
 
 from .gate import site
 from .i18n import (DEFAULT_LANGUAGE, LANGUAGES, N_, current_language, format_day, format_month, format_number,
@@ -17,7 +18,7 @@ from .i18n import (DEFAULT_LANGUAGE, LANGUAGES, N_, current_language, format_day
 from .present import direction, text_language, vocabulary_name
 from .render import REDACTED_HTML, clean_snippet, inline
 
-__all__ = ["init_app", "lang_attrs", "date_text", "page_language"]
+__all__ = ["init_app", "lang_attrs", "date_text", "page_language", "Localised", "collection_texts"]
 
 METHODS = {"written": N_("Written"), "interview": N_("Interview"), "audio": N_("Audio recording"),
            "video": N_("Video recording")}
@@ -138,12 +139,31 @@ def number(value: int | float) -> str:
     return format_number(value)
 
 
+class Localised(NamedTuple):
+    """A text of the collection's own (its title, ...) and the language it is in."""
+    text: str | None
+    lang: str
+
+
+def collection_texts(info: CollectionInfo, language: str, content_lang: str) -> dict[str, Localised]:
+    """The collection's title, description and publisher in the reader's language where collection.yaml
+    gives one (`titles`, `descriptions`, `publishers`), else as written in the default language."""
+    def pick(variants: Mapping[str, str], default: str | None) -> Localised:
+        return Localised(variants[language], language) if variants.get(language) else Localised(default, content_lang)
+
+    return {"site_title": pick(info.titles, info.title),
+            "site_description": pick(info.descriptions, info.description),
+            "site_publisher": pick(info.publishers, info.publisher)}
+
+
 def _context() -> dict[str, Any]:
     language = page_language()
     other = next(code for code in LANGUAGES if code != language)
-    return {"info": site().info, "page_lang": language, "error_page": False, "page_dir": direction(language),
-            "other_lang": other, "other_lang_name": LANGUAGE_SELF_NAMES[other],
-            "content_lang": site().info.languages[0] if site().info.languages else DEFAULT_LANGUAGE}
+    info = site().info
+    content_lang = info.languages[0] if info.languages else DEFAULT_LANGUAGE
+    return {"info": info, "page_lang": language, "error_page": False, "page_dir": direction(language),
+            "other_lang": other, "other_lang_name": LANGUAGE_SELF_NAMES[other], "content_lang": content_lang,
+            **collection_texts(info, language, content_lang)}
 
 
 def init_app(app: Flask) -> None:

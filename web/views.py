@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 
 from archive.citation import FORMATS
+from archive.consent import TestimonyView
 
 from . import exports, feeds, searching
 from .caching import not_modified, testimony_etag
@@ -59,15 +60,21 @@ def testimony(testimony_id: str) -> Response | str:
     etag = testimony_etag(view.version)
     if (cached := not_modified(etag)) is not None:
         return cached
-    body, citation = render_body(view.body), citation_for(view)
+    body, citation, linked = render_body(view.body), citation_for(view), translations_of(view)
     html = render_template(
         "testimony.html", t=testimony_json(view, body, citation), body=body,
         cite_texts={fmt: citation.as_format(fmt) for fmt in FORMATS},
-        linked=[summary_ref(v) for v in translations_of(view)],
-        related=[summary_ref(v) for v in searching.related(view)])
+        linked=[summary_ref(v) for v in linked], related=[summary_ref(v) for v in _related(view, linked)])
     response = Response(html, mimetype="text/html")
     response.set_etag(etag)
     return response
+
+
+def _related(view: TestimonyView, linked: list[TestimonyView], limit: int = 5) -> list[TestimonyView]:
+    """Testimonies like this one, leaving out its own translations (listed under "In other languages")."""
+    family = view.translation_of or view.id
+    found = searching.related(view, limit + len(linked) + 1)
+    return [v for v in found if (v.translation_of or v.id) != family and v.id != family][:limit]
 
 
 @bp.get("/t/<testimony_id>/cite.<ext>")
