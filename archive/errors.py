@@ -24,7 +24,11 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         kind = "warning: " if self.warning else ""
-        return f"{where}: {self.field or '-'}: {kind}{self.message}"
+        # one problem, one line: a line break inside a key or a value is shown escaped
+        return f"{where}: {self.field or '-'}: {kind}{self.message}".translate(_LINE_BREAKS)
+
+
+_LINE_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
 class InvalidFile(ArchiveError):

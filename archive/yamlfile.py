@@ -20,6 +20,16 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
     """Safe YAML that keeps dates as the text written: FORMAT.md accepts them "exactly as if quoted",
     and an impossible date (2019-02-30) becomes our own problem with a line, not PyYAML's crash."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, AttributeError, ArithmeticError, LookupError):  # !!bool maybe
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            value = node.value if isinstance(node.value, str) else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{value[:40]}' cannot be read as {tag}; remove the tag or fix the value",
+                node.start_mark) from None
+
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -29,6 +39,9 @@ _Loader.yaml_implicit_resolvers = {
 __all__ = ["Lines", "parse_yaml", "read_text"]
 
 Key = tuple[Any, ...]
+# Far beyond any real file; past them a document is refused before its values are built.
+MAX_DEPTH = 50
+MAX_NODES = 100_000
 
 
 @dataclass(frozen=True)
@@ -78,12 +91,55 @@ def _walk(node: yaml.Node, path: Key, lines: dict[Key, int], dupes: list[tuple[K
             _walk(item, (*path, index), lines, dupes, offset)
 
 
+def _too_deep(text: str) -> yaml.Mark | None:
+    """Where the text nests deeper than MAX_DEPTH, found from the parser's events alone: libyaml
+    builds the document tree recursively in C, and a file of 100,000 '[' would crash the process."""
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    finally:
+        loader.dispose()
+    return None
+
+
+def _oversized(node: yaml.Node) -> yaml.Mark | None:
+    """Where a document nests too deep, or its aliases (`*a`) expand too far or into themselves."""
+    stack = [(node, 1)]
+    count = 0
+    while stack:
+        current, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH or count > MAX_NODES:
+            return current.start_mark
+        if isinstance(current, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in current.value for child in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in current.value)
+    return None
+
+
 def parse_yaml(text: str, display: str, first_line: int = 1) -> tuple[Any, Lines, list[Problem]]:
     """Parse one YAML document; problems for syntax errors and duplicate keys."""
     offset = first_line - 1
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        mark = _too_deep(text)
+        if mark is None:
+            node = loader.get_single_node()
+            mark = _oversized(node) if node is not None else None
+        if mark is not None:
+            return None, Lines({}, first_line), [Problem(
+                display, mark.line + 1 + offset, "-",
+                f"YAML nested more than {MAX_DEPTH} levels deep, or aliases (*name) that expand past "
+                f"{MAX_NODES:,} values or into themselves; write the values out plainly")]
         value = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -94,9 +150,17 @@ def parse_yaml(text: str, display: str, first_line: int = 1) -> tuple[Any, Lines
         if opened and start is not None and mark is not None and start.line != mark.line:
             # an unclosed quote or bracket is found lines later: say where it began
             reason += f" ({exc.context.strip()} on line {start.line + 1 + offset})"
+        reason = " ".join(reason.split())  # one problem, one line
         return None, Lines({}, first_line), [Problem(display, line, "-", f"YAML syntax error: {reason}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids, such as NUL
+        # libyaml counts the position in UTF-8 bytes and gives the code point as a number
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+        line = text.encode("utf-8", "surrogatepass")[:exc.position].count(b"\n") + first_line
+        return None, Lines({}, first_line), [Problem(
+            display, line, "-", f"YAML does not allow the character U+{code:04X}; remove it")]
     except yaml.YAMLError as exc:
-        return None, Lines({}, first_line), [Problem(display, first_line, "-", f"YAML error: {exc}")]
+        reason = " ".join(str(exc).split())
+        return None, Lines({}, first_line), [Problem(display, first_line, "-", f"YAML error: {reason}")]
     finally:
         loader.dispose()
     lines: dict[Key, int] = {}

@@ -1,0 +1,306 @@
+"""The consent leak scan: every public route, crawled, in two languages; no hidden marker anywhere.
+
+tests/leak_support.py writes a collection where every non-public element carries a marker word
+and public controls carry markers that must be seen. The crawl starts at "/" and follows every
+same-origin link, the feed, the sitemap, robots.txt, JSON bodies, every rule of the URL map with
+every id (hidden ones too), every facet value and suggestion, error pages; then every marker is
+searched for through the API and the CLI. Phase two withdraws and restricts testimonies through
+the curator interface and scans again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlencode
+
+import pytest
+
+import leak_support
+import web_support
+from leak_support import Crawl, LeakCollection, Marker, crawl, find_leaks
+
+NONSENSE = "zqxmnonsenseword"
+
+
+def _describe(leaks: list) -> str:
+    lines = [str(leak) for leak in leaks[:25]]
+    more = f"\n… and {len(leaks) - 25} more" if len(leaks) > 25 else ""
+    return "consent leaks:\n" + "\n".join(lines) + more
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from web import create_app
+
+    base = tmp_path_factory.mktemp("leak-scan")
+    collection = leak_support.build(base / "content")
+    web_support.build_index(collection.root, base / "instance")
+    app = create_app({"ARCHIVE_CONTENT": str(collection.root), "ARCHIVE_INSTANCE": str(base / "instance"),
+                      "TESTING": True})
+    return app, collection, base / "instance"
+
+
+@pytest.fixture(scope="module")
+def crawled(site) -> Crawl:
+    app, _, _ = site
+    return crawl(app.test_client())
+
+
+def test_the_collection_is_valid_and_every_marker_is_planted(site):
+    from archive.collection import load_collection
+
+    _, c, _ = site
+    loaded = load_collection(c.root)
+    assert loaded.errors == ()
+    assert set(loaded.testimonies) == set(c.public_ids) | set(c.hidden_ids)
+    files = "\n".join(p.read_text("utf-8") for p in c.root.rglob("*") if p.is_file()).casefold()
+    for marker in c.markers:
+        assert marker.word.casefold() in files, marker
+    assert len(c.forbidden) >= 80 and len(c.controls) >= 8
+
+
+def test_no_hidden_marker_in_any_response_body_or_header(site, crawled):
+    _, c, _ = site
+    leaks = find_leaks(crawled, c.forbidden)
+    assert not leaks, _describe(leaks)
+
+
+def test_the_crawl_covered_every_kind_of_page(site, crawled):
+    _, c, _ = site
+    got = [f for f in crawled.responses.values() if f.method == "GET"]
+
+    def count(predicate) -> int:
+        return sum(1 for f in got if predicate(f))
+
+    assert len(got) >= 500
+    assert count(lambda f: f.url == "/" and f.status == 200 and f.language == "ar") == 1
+    for tid in c.public_ids:
+        for language in ("en", "ar"):
+            assert count(lambda f: f.url == f"/t/{tid}" and f.status == 200 and f.language == language) == 1, tid
+        assert count(lambda f: f.url == f"/api/t/{tid}" and f.status == 200) == 2, tid
+        assert count(lambda f: f.url.startswith(f"/t/{tid}/cite.") and f.status == 200) == 4, tid
+    for tid, status in c.hidden_ids.items():
+        for route in (f"/t/{tid}", f"/api/t/{tid}", *(f"/t/{tid}/cite.{e}" for e in ("txt", "bib", "ris", "json"))):
+            assert count(lambda f: f.url == route and f.status == status) >= 1, (route, status)
+    assert count(lambda f: f.url.startswith("/places/") and f.status == 200) >= 2 * 9
+    assert count(lambda f: f.url.startswith("/themes/") and f.status == 200) >= 2 * 4
+    assert count(lambda f: f.url.startswith("/api/search?") and f.status == 200) >= 60
+    assert count(lambda f: f.url.startswith("/search?") and f.status == 200) >= 60
+    assert count(lambda f: re.match(r"/api/search\?(place|theme|language|from)=", f.url) is not None) >= 10
+    assert count(lambda f: f.url.startswith("/search.") and f.status == 200) >= 15
+    for route in ("/feed.atom", "/sitemap.xml", "/robots.txt", "/api/openapi.json", "/api/places", "/api/themes"):
+        assert count(lambda f: f.url == route and f.status == 200) >= 1, route
+    assert count(lambda f: f.status == 404) >= 30 and count(lambda f: f.status == 400) >= 3
+    assert sum(1 for f in crawled.responses.values() if f.status == 405) >= 2  # other methods, in both languages
+    assert count(lambda f: f.url.startswith("/curate")) >= 10
+    suggested = [json.loads(f.body)["suggestion"] for f in got
+                 if f.url.startswith("/api/search?") and f.status == 200 and json.loads(f.body).get("suggestion")]
+    assert suggested, "no search in the crawl offered a suggestion"
+    for suggestion in suggested:
+        assert count(lambda f: f.url == f"/api/search?{urlencode({'q': suggestion})}") >= 1, suggestion
+    # Links were followed, not only the seeds: pagination, sorting and facet links of the search page.
+    assert count(lambda f: "sort=" in f.url and f.url.startswith("/search?") and f.status == 200) >= 2
+    assert count(lambda f: re.search(r"[?&]page=[2-9]", f.url) and f.url.startswith("/search?")) >= 2
+
+
+def test_the_scan_sees_the_public_controls(site, crawled):
+    """Positive control: treated as forbidden, the public markers are found where they belong."""
+    _, c, _ = site
+    seen = find_leaks(crawled, [Marker(m.word, m.label) for m in c.controls])
+    where: dict[str, set[str]] = {}
+    for leak in seen:
+        where.setdefault(leak.marker.label, set()).add(leak.url)
+    assert set(where) == {m.label for m in c.controls}
+    assert {"/t/control-account", "/api/t/control-account", "/t/control-account/cite.txt"} <= where["control narrator name"]
+    assert "/feed.atom" in where["control title"] and any(u.startswith("/api/search") for u in where["control title"])
+    assert any(u.startswith("/search.csv") for u in where["control title"])
+    assert "/t/control-arabic [ar]" in where["control arabic body"]
+
+
+def test_no_response_is_a_server_error(crawled):
+    errors = [(f.method, f.url, f.language, f.status) for f in crawled.responses.values() if f.status >= 500]
+    assert not errors, errors[:20]
+
+
+def _headers(fetched) -> dict[str, str]:
+    """The headers, but a cookie's expiry time (which moves with the clock)."""
+    return {name: re.sub(r"Expires=[^;]*;", "", value) for name, value in fetched.headers}
+
+
+def test_hidden_testimonies_answer_as_unknown_or_gone_in_both_languages(site, crawled):
+    _, c, _ = site
+    responses = crawled.responses
+    for tid, status in c.hidden_ids.items():
+        for language in ("en", "ar"):
+            page = responses[("GET", f"/t/{tid}", language)]
+            assert page.status == status, (tid, language)
+            if status == 404:
+                unknown = responses[("GET", "/t/no-such-testimony", language)]
+                assert page.body == unknown.body and _headers(page) == _headers(unknown), tid
+        api = responses[("GET", f"/api/t/{tid}", "en")]
+        assert api.status == status
+        if status == 410:
+            assert json.loads(api.body) == {"ok": False, "status": 410,
+                                            "error": f"Testimony '{tid}' was withdrawn at the narrator's request."}
+    for f in crawled.responses.values():  # curator routes never show a hidden testimony to a stranger
+        if f.url.startswith("/curate/t/"):
+            assert f.status in (302, 303, 401, 403, 404), (f.url, f.status)
+
+
+def test_counts_and_facets_say_nothing_of_hidden_testimonies(site, crawled):
+    _, c, _ = site
+    hidden_values = {c.hidden_only_place, c.hidden_only_theme, c.hidden_only_language, c.hidden_only_year, c.village}
+    checked = 0
+    for f in crawled.responses.values():
+        if f.status != 200 or f.method != "GET" or not f.url.startswith(("/api/search", "/search.json")):
+            continue
+        data = json.loads(f.body)
+        checked += 1
+        for facet, items in (data.get("facets") or {}).items():
+            assert not {str(i["value"]) for i in items} & hidden_values, (f.url, facet, items)
+        for result in data["results"]:
+            assert result["id"] in c.public_ids, (f.url, result["id"])
+            assert result["language"] != c.hidden_only_language and c.hidden_only_year not in str(result["event_date"])
+    assert checked >= 60
+    places = {p["id"]: p["count"] for p in json.loads(crawled.responses[("GET", "/api/places", "en")].body)["places"]}
+    themes = {t["id"]: t["count"] for t in json.loads(crawled.responses[("GET", "/api/themes", "en")].body)["themes"]}
+    assert places[c.hidden_only_place] == 0 and places[c.village] == 0 and themes[c.hidden_only_theme] == 0
+    assert themes["violence"] == places["syria"] == len(c.public_ids)
+    for language in ("en", "ar"):
+        village = crawled.responses[("GET", f"/places/{c.village}", language)].body
+        assert f"/t/{c.coarse_id}" not in village
+    governorate = crawled.responses[("GET", "/places/idlib-governorate", "en")].body
+    assert f"/t/{c.coarse_id}" in governorate  # the coarsened place is shown at the level consent allows
+
+
+def test_searching_for_a_hidden_marker_is_searching_for_nonsense(site):
+    """Zero hits for every hidden marker, and an answer identical to a word nobody wrote."""
+    app, c, _ = site
+    client = app.test_client(use_cookies=False)
+    nonsense = {route: client.get(f"{route}?{urlencode({'q': NONSENSE})}").get_data(as_text=True).replace(NONSENSE, "~")
+                for route in ("/api/search", "/search.json")}
+    for marker in c.forbidden:
+        for route in ("/api/search", "/search.json"):
+            hidden = client.get(f"{route}?{urlencode({'q': marker.word})}")
+            assert hidden.status_code == 200, (route, marker)
+            data = hidden.get_json()
+            assert data["total"] == 0 and data["results"] == [], (route, marker, data)
+            assert hidden.get_data(as_text=True).replace(marker.word, "~") == nonsense[route], (route, marker)
+    for marker in c.controls:  # and the control words are found, so the search is not simply empty
+        if marker.label in ("control narrator description", "control contributor"):
+            continue  # shown, but not among the searchable fields
+        found = client.get(f"/api/search?{urlencode({'q': marker.word})}").get_json()
+        assert found["total"] >= 1, marker
+
+
+def test_the_cli_finds_no_hidden_marker(site, archive_cli):
+    app, c, instance = site
+    args = ("--content", str(c.root), "--instance", str(instance))
+    words = [m.word for m in c.forbidden]
+    for word in words[:10]:  # one at a time, as a person would type them
+        code, out, err = archive_cli("search", word, "--json", *args)
+        assert code == 0, err
+        data = json.loads(out)
+        assert data["total"] == 0 and data["results"] == [], (word, data)
+    control = c.marker("control body").word
+    for start in range(0, len(words), 30):  # all of them, thirty to a query joined by OR
+        batch = words[start:start + 30]
+        code, out, err = archive_cli("search", " OR ".join(batch), "--json", "--per-page", "100", *args)
+        assert code == 0, err
+        data = json.loads(out)
+        assert data["total"] == 0 and data["results"] == [], (batch, data)
+        # the same query with one public word finds exactly that testimony: OR works, the rest found nothing
+        code, out, err = archive_cli("search", " OR ".join([*batch, control]), "--json", "--per-page", "100", *args)
+        assert code == 0 and [r["id"] for r in json.loads(out)["results"]] == ["control-account"], out
+    # Plain output and citations: nothing hidden in them either.
+    code, out, err = archive_cli("search", "bakery market queue aircraft", "--per-page", "100", *args)
+    assert code == 0 and "control-account" in out
+    for marker in c.forbidden:
+        assert marker.word.casefold() not in (out + err).casefold() or not marker.forbidden_on("/"), marker
+    for tid in c.hidden_ids:
+        code, out, err = archive_cli("cite", tid, *args)
+        assert code != 0
+        for marker in c.forbidden:
+            if marker.word not in tid:
+                assert marker.word.casefold() not in (out + err).casefold(), (tid, marker)
+
+
+# --- the scan sees what it must: each kind of hidden thing, leaked on purpose ---------------------
+
+def _mutations():
+    from archive import consent
+    from archive.consent import Visibility
+
+    def show_everything(t, audience, today):
+        return Visibility.NOT_FOUND if t is None else Visibility.VISIBLE
+
+    return {
+        "hidden testimonies": ("visibility", show_everything, "restricted "),
+        "redactions": ("redact", lambda text, audience, mark=None: text, "redacted "),
+        "hidden names": ("narrator_shown", lambda t, audience: t.narrator.name or consent.ANONYMOUS, "real name"),
+        "coarsened places": ("places_shown", lambda t, audience, places: t.places, "coarsened village"),
+    }
+
+
+@pytest.mark.parametrize("kind", ["hidden testimonies", "redactions", "hidden names", "coarsened places"])
+def test_the_scan_would_see_a_leak(site, tmp_path, monkeypatch, kind):
+    """With archive.consent broken on purpose, the same scan reports the markers of that kind."""
+    from archive import consent
+    from web import create_app
+
+    _, c, instance = site
+    name, broken, label_part = _mutations()[kind]
+    monkeypatch.setattr(consent, name, broken)
+    app = create_app({"ARCHIVE_CONTENT": str(c.root), "ARCHIVE_INSTANCE": str(instance), "TESTING": True})
+    ids = sorted(set(c.public_ids) | set(c.hidden_ids))
+    small = crawl(app.test_client(), ["/"], rule_values={"testimony_id": ids, "place_id": ["saraqib"],
+                                                         "theme_id": ["violence"], "ext": ["txt"], "filename": []},
+                  languages=("en",), extra=[], max_pages=150)
+    leaks = find_leaks(small, [m for m in c.forbidden if label_part in m.label])
+    assert leaks, f"the scan saw nothing with {name} broken"
+
+
+# --- phase two: after a curator withdraws and restricts -------------------------------------------
+
+def test_after_a_curator_withdraws_and_restricts_nothing_leaks(tmp_path):
+    from curate_support import add_curator, csrf_token, sign_in
+    from web import create_app
+
+    c: LeakCollection = leak_support.build(tmp_path / "content")
+    instance = tmp_path / "instance"
+    web_support.build_index(c.root, instance)
+    add_curator(instance)
+    app = create_app({"ARCHIVE_CONTENT": str(c.root), "ARCHIVE_INSTANCE": str(instance), "TESTING": True})
+    curator = app.test_client()
+    assert sign_in(curator).status_code == 303
+    public = app.test_client(use_cookies=False)
+    # Before: both are public and their words are found.
+    control = c.marker("control body").word
+    pseudonym = c.marker("control pseudonym").word
+    assert public.get(f"/api/search?q={control}").get_json()["total"] == 1
+    assert public.get(f"/api/search?q={pseudonym}").get_json()["total"] == 1
+    reasons = {}
+    for tid, action in (("control-account", "withdraw"), ("control-pseudonym", "restrict")):
+        reasons[tid] = leak_support.marker_word(f"reason {tid}")
+        page = curator.get(f"/curate/t/{tid}/consent").get_data(as_text=True)
+        version = re.search(r'name="version" type="hidden" value="([^"]*)"', page).group(1)
+        response = curator.post(f"/curate/t/{tid}/consent", data={
+            "version": version, "csrf_token": csrf_token(curator, f"/curate/t/{tid}/consent"), "action": action,
+            "reason": f"{reasons[tid]} asked by phone"})
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    # Now every marker of the two is forbidden too, and so are the curators' reasons.
+    newly_hidden = [Marker(m.word, f"now hidden: {m.label}") for m in c.controls
+                    if m.label.startswith(("control title", "control summary", "control narrator", "control body",
+                                           "control contributor", "control pseudonym"))]
+    newly_hidden += [Marker(word, f"curator's reason for {tid}") for tid, word in reasons.items()]
+    newly_hidden += [Marker("control-pseudonym", "restricted id")]
+    assert public.get("/t/control-account").status_code == 410
+    assert public.get("/t/control-pseudonym").status_code == 404
+    again = crawl(app.test_client())
+    leaks = find_leaks(again, [*c.forbidden, *newly_hidden])
+    assert not leaks, _describe(leaks)
+    assert len(again.responses) >= 400
+    assert sum(1 for f in again.responses.values() if f.url == "/t/control-arabic" and f.status == 200) == 2
+    for marker in newly_hidden[:-3]:
+        assert public.get(f"/api/search?{urlencode({'q': marker.word})}").get_json()["total"] == 0, marker
