@@ -91,7 +91,8 @@ def create(draft: Draft, collection: Collection, folder: Path) -> Path:
         raise ArchiveError(f"A testimony with the id '{draft.id}' already exists; choose another id.")
     # write the place's id, whichever of its names the curator typed
     places = dict.fromkeys(collection.places.resolve(p) or p for p in draft.places)
-    draft = dataclasses.replace(draft, places=list(places))
+    themes = dict.fromkeys(collection.themes.resolve(t) or t for t in draft.themes)
+    draft = dataclasses.replace(draft, places=list(places), themes=list(themes))
     text = render(draft)
     with tempfile.TemporaryDirectory() as scratch:
         trial = Path(scratch) / path.name

@@ -248,3 +248,10 @@ def test_new_prompts_at_a_terminal(content: Path, tmp_path: Path) -> None:
         "A night in Saraqib", "en", "Abu Sami", ("saraqib", "idlib"), ("airstrikes", "displacement"))
     assert (t.consent.identity, t.consent.access, t.recorded.method) == (
         Identity.PSEUDONYMOUS, Access.PUBLIC, Method.INTERVIEW)
+
+
+def test_new_writes_a_theme_named_twice_once(archive_cli: Callable[..., Any], content: Path) -> None:
+    theme = FLAGS[FLAGS.index("--theme") + 1]
+    code, _, err = archive_cli("new", "--no-input", "--content", content, *FLAGS, "--id", "twice", "--theme", theme)
+    assert code == 0, err
+    assert front_matter(content / "en" / "twice.md")["themes"].count(theme) == 1
