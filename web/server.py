@@ -1,28 +1,44 @@
-"""`archive serve`: gunicorn with one worker process per core, and one background indexer process."""
+"""`archive serve`: gunicorn with one worker process per core, and one background indexer process.
+
+Gunicorn's master also looks after the indexer: if it dies (killed, out of memory), the
+master starts it again, as it does a worker, and says so in its log.
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
-import os
+import time
 from typing import Any, Callable
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 
 from archive.config import Config
 
 from .indexer import POLL_SECONDS
 
-__all__ = ["ArchiveApplication", "start_indexer", "stop_indexer", "run"]
+__all__ = ["ArchiveApplication", "IndexerKeeper", "start_indexer", "stop_indexer", "run"]
 
 
 class ArchiveApplication(BaseApplication):  # type: ignore[misc]
     """Gunicorn, configured in code: no config file and no command line of its own."""
 
-    def __init__(self, config: Config, options: dict[str, Any]):
+    def __init__(self, config: Config, options: dict[str, Any], keeper: IndexerKeeper | None = None):
         self.archive_config = config
         self.options = options
+        self.keeper = keeper
         super().__init__()
+
+    def run(self) -> None:
+        """BaseApplication.run, with a master that also keeps the indexer running."""
+        try:
+            _ArchiveArbiter(self).run()
+        except RuntimeError as exc:
+            print(f"\nError: {exc}\n", file=sys.stderr)
+            sys.stderr.flush()
+            sys.exit(1)
 
     def load_config(self) -> None:
         for name, value in self.options.items():
@@ -68,8 +84,51 @@ def run(config: Config, host: str, port: int, workers: int, poll: float = POLL_S
         "accesslog": None,  # what a reader searches for or reads is theirs alone: no access log
         "control_socket_disable": True,
     }
-    indexer = start_indexer(config, poll)
+    keeper = IndexerKeeper(config, poll)
     try:
-        ArchiveApplication(config, options).run()
+        ArchiveApplication(config, options, keeper).run()
     finally:
-        stop_indexer(indexer)
+        keeper.stop()
+
+
+class IndexerKeeper:
+    """The one background indexer, started again by the master whenever it is found dead.
+
+    A restart waits `backoff` seconds after the previous start, doubling (up to `max_backoff`)
+    while the indexer keeps dying within a minute, so a broken one does not spin.
+    """
+
+    def __init__(self, config: Config, poll: float = POLL_SECONDS, backoff: float = 1.0, max_backoff: float = 60.0):
+        self.config, self.poll = config, poll
+        self.backoff, self.max_backoff, self.delay = backoff, max_backoff, backoff
+        self.process = start_indexer(config, poll)
+        self.started = time.monotonic()
+
+    def check(self, log: Any) -> None:
+        """Called by the master about once a second: start the indexer again if it has stopped."""
+        code = self.process.poll()
+        if code is None:
+            return
+        now = time.monotonic()
+        if now - self.started >= 60:
+            self.delay = self.backoff  # it had been running fine: restart at once
+        if now - self.started < self.delay:
+            return
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
+        self.process = start_indexer(self.config, self.poll)
+        log.error("The background indexer %s; started it again (pid %s). An update it was making is redone "
+                  "from the files.", how if code else "stopped", self.process.pid)
+        self.started, self.delay = now, min(self.delay * 2, self.max_backoff)
+
+    def stop(self) -> None:
+        stop_indexer(self.process)
+
+
+class _ArchiveArbiter(Arbiter):  # type: ignore[misc]
+    """Gunicorn's master, which also checks the indexer each time it looks after its workers."""
+
+    def manage_workers(self) -> None:
+        super().manage_workers()
+        keeper = getattr(self.app, "keeper", None)
+        if keeper is not None and os.getpid() == self.pid:
+            keeper.check(self.log)

@@ -1,0 +1,174 @@
+"""A real `archive serve` on loopback for the stress benchmarks, and its process tree from /proc.
+
+    server = Served(content, instance, log_path, workers=2)
+    server.start()                  # waits until the site answers
+    server.master, server.workers(), server.indexer()
+    server.rss_mb()                 # resident memory of the master, workers and indexer together
+    server.stop()                   # SIGTERM, then the exit status
+
+`archive serve` runs gunicorn in its own process (the master); the workers are forks
+of it and the background indexer (`python -m web.indexer`) is a child process of it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .loadgen import get
+
+__all__ = ["Served", "free_port", "children", "cmdline", "rss_kb", "tree", "tree_rss_mb", "ARCHIVE"]
+
+ARCHIVE = Path(sys.executable).parent / "archive"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def children(pid: int) -> list[int]:
+    """Direct children of a process (from /proc/*/stat)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry))
+    return sorted(found)
+
+
+def cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def rss_kb(pid: int) -> int:
+    """Resident set size now (VmRSS), 0 for a process that is gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree(root: int) -> list[int]:
+    """A process and every process below it."""
+    pids, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        pids.append(pid)
+        queue.extend(children(pid))
+    return pids
+
+
+def tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all below it, in MB."""
+    return sum(rss_kb(pid) for pid in tree(root)) / 1024
+
+
+class Served:
+    """One `archive serve` process group; its output (gunicorn's log and the indexer's) goes to `log_path`."""
+
+    def __init__(self, content: Path, instance: Path, log_path: Path, workers: int = 2, port: int | None = None,
+                 env: dict[str, str] | None = None):
+        self.content, self.instance, self.log_path, self.workers_count = content, instance, log_path, workers
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, **(env or {})}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def master(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def start(self, timeout: float = 600.0, warm: tuple[str, ...] = ("/",)) -> float:
+        """Start and wait until every path in `warm` answers 200; returns the seconds that took."""
+        started = time.monotonic()
+        command = [str(ARCHIVE), "serve", "--port", str(self.port), "--workers", str(self.workers_count),
+                   "--content", str(self.content), "--instance", str(self.instance)]
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                            env=self.env)
+        deadline = started + timeout
+        pending = list(warm)
+        while pending:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"archive serve exited with {self.process.returncode}; see {self.log_path}")
+            if time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError(f"archive serve did not answer {pending[0]} within {timeout:g} s; "
+                                   f"see {self.log_path}")
+            if get(self.base, pending[0], timeout=120)[0] == 200:
+                pending.pop(0)
+            else:
+                time.sleep(0.3)
+        return time.monotonic() - started
+
+    def workers(self) -> list[int]:
+        return [pid for pid in children(self.master) if "web.indexer" not in cmdline(pid)]
+
+    def indexer(self) -> int | None:
+        found = [pid for pid in children(self.master) if "web.indexer" in cmdline(pid)]
+        return found[0] if found else None
+
+    def tree(self) -> list[int]:
+        """The master and every process below it."""
+        return tree(self.master)
+
+    def rss_mb(self) -> float:
+        return tree_rss_mb(self.master)
+
+    def log(self, offset: int = 0) -> str:
+        try:
+            with open(self.log_path, "rb") as handle:
+                handle.seek(offset)
+                return handle.read().decode("utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def log_size(self) -> int:
+        try:
+            return self.log_path.stat().st_size
+        except OSError:
+            return 0
+
+    def stop(self, timeout: float = 60.0) -> int:
+        """SIGTERM to the master (gunicorn stops its workers, then the indexer); its exit status."""
+        if self.process is None or self.process.poll() is not None:
+            return self.process.returncode if self.process else 0
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return -signal.SIGKILL
+
+    def kill(self) -> None:
+        """Kill the whole process group (only ours: the group was started for this server)."""
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
