@@ -61,8 +61,16 @@ def check(root: Path) -> list[Problem]:
     return sorted(load_collection(root).problems, key=lambda p: (p.path, p.line or 0, p.field))
 
 
-def load_collection(root: Path) -> Collection:
-    """Read a content directory; never raises for bad content, only for a missing directory."""
+ReadCache = dict[Path, tuple[tuple[int, int, int, int], Any]]
+
+
+def load_collection(root: Path, cache: ReadCache | None = None) -> Collection:
+    """Read a content directory; never raises for bad content, only for a missing directory.
+
+    With a `cache` (kept by the caller between loads), a testimony file whose inode, size and
+    times are unchanged is not read again: only the cross-checks run, so reloading a large
+    collection after one file changed costs a stat per file, not a parse.
+    """
     root = Path(root)
     if not root.is_dir():
         raise ArchiveError(f"The content directory '{root}' does not exist; pass --content or set ARCHIVE_CONTENT.")
@@ -78,7 +86,7 @@ def load_collection(root: Path) -> Collection:
     problems += found
     themes, found = _load_themes(root / "themes.yaml")
     problems += found
-    testimonies, found = _load_testimonies(root, places, themes)
+    testimonies, found = _load_testimonies(root, places, themes, cache)
     problems += found
     return Collection(root, info, places, themes, testimonies, tuple(problems))
 
@@ -136,14 +144,36 @@ def _did_you_mean(vocab: Vocabulary, name: str) -> str:
     return f"; did you mean '{hint}'?" if hint else ""
 
 
-def _load_testimonies(root: Path, places: Gazetteer, themes: Themes) -> tuple[dict[str, Testimony], list[Problem]]:
+def _read(path: Path, cache: ReadCache | None) -> Any:
+    """(display path, `read_testimony`'s result), or the earlier pair when the file's stat says it has not changed."""
+    if cache is None:
+        display = display_path(path)
+        return display, read_testimony(path, display)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        display = display_path(path)
+        return display, read_testimony(path, display)
+    key = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)  # stat before read: a race only rereads
+    known = cache.get(path)
+    if known is not None and known[0] == key:
+        return known[1]
+    display = display_path(path)
+    result = (display, read_testimony(path, display))
+    cache[path] = (key, result)
+    return result
+
+
+def _load_testimonies(root: Path, places: Gazetteer, themes: Themes,
+                      cache: ReadCache | None = None) -> tuple[dict[str, Testimony], list[Problem]]:
     """Every testimony file, with problems for duplicate ids and unknown references."""
     parsed = []
     problems: list[Problem] = []
     first_path: dict[str, str] = {}
+    seen: set[Path] = set()
     for path in testimony_files(root):
-        display = display_path(path)
-        testimony, found, lines, fields = read_testimony(path, display)
+        seen.add(path)
+        display, (testimony, found, lines, fields) = _read(path, cache)
         problems += found
         if path.stem in first_path:
             problems.append(Problem(display, lines.of("id"), "id",
@@ -152,16 +182,20 @@ def _load_testimonies(root: Path, places: Gazetteer, themes: Themes) -> tuple[di
         first_path[path.stem] = display
         parsed.append((testimony, fields, lines, display, {p.field for p in found}))
     testimonies: dict[str, Testimony] = {}
+    ids = set(first_path)
     for testimony, fields, lines, display, flagged in parsed:
         if testimony is None:  # still report its broken references, so one run shows everything
             if fields is not None:
-                found = _reference_problems(fields, places, themes, set(first_path), lines, display)[1]
+                found = _reference_problems(fields, places, themes, ids, lines, display)[1]
                 problems += [p for p in found if p.field not in flagged]
             continue
-        resolved, found = resolve_testimony(testimony, places, themes, set(first_path), lines, display)
+        resolved, found = resolve_testimony(testimony, places, themes, ids, lines, display)
         problems += found
         if resolved is not None:
             testimonies[resolved.id] = resolved
+    if cache is not None:
+        for gone in set(cache) - seen:
+            del cache[gone]
     return testimonies, problems
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
 from archive import consent
-from archive.collection import Collection, load_collection
+from archive.collection import Collection, ReadCache, load_collection
 from archive.consent import Audience, TestimonyView
 from archive.errors import Gone, NotFound
 from archive.model import CollectionInfo
@@ -114,6 +114,7 @@ class Site:
         self._signature = ""  # both: what the public set and its fingerprint follow
         self._collection: Collection | None = None
         self._public: PublicSet | None = None
+        self._read_cache: ReadCache = {}  # files unchanged since the last load are not parsed again
 
     @property
     def collection(self) -> Collection:
@@ -141,7 +142,7 @@ class Site:
         files = content_signature(self.content)
         if self._collection is not None and not force and files == self._files:
             return
-        self._collection = load_collection(self.content)
+        self._collection = load_collection(self.content, self._read_cache)
         self._files, self._stamp = files, stamp
         self._signature = hashlib.sha256(f"{files}\0{stamp}".encode()).hexdigest()
         self._public = None
