@@ -78,7 +78,7 @@ def test_openapi_document_describes_every_route(web_client):
     assert document["openapi"].startswith("3.")
     assert set(document["paths"]) == {"/api/search", "/api/t/{id}", "/api/places", "/api/themes", "/api/openapi.json"}
     names = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
-    assert names == {"q", "place", "theme", "language", "from", "to", "sort", "page", "per_page"}
+    assert names == {"q", "place", "theme", "language", "from", "to", "sort", "page", "per_page", "lang"}
 
 
 def _schema_app():
@@ -129,3 +129,10 @@ def test_without_an_index_search_is_503_and_reading_still_works(web_fresh_site):
     assert client.get("/search.csv").status_code == 503
     assert client.get("/t/open-account").status_code == 200
     assert client.get("/api/t/open-account").status_code == 200
+
+
+def test_openapi_document_lists_the_language_parameter(web_client):
+    paths = web_client.get("/api/openapi.json").get_json()["paths"]
+    for path in ("/api/search", "/api/t/{id}", "/api/places", "/api/themes"):
+        names = {p["name"]: p for p in paths[path]["get"]["parameters"]}
+        assert names["lang"]["schema"]["examples"] == ["en", "ar"], path

@@ -7,6 +7,7 @@ from typing import Any
 from search.query import MAX_PAGE, MAX_PER_PAGE, MAX_Q, SORTS
 
 from .gate import site
+from .i18n import LANGUAGES
 
 __all__ = ["document"]
 
@@ -155,6 +156,13 @@ def search_parameters(place_ids: list[str], theme_ids: list[str]) -> list[dict[s
     ]
 
 
+def language_parameter() -> dict[str, Any]:
+    """`lang`: the language of error sentences and of place and theme names; keys and ids never change."""
+    return _query("lang", {"type": "string", "examples": list(LANGUAGES)},
+                  "Language of error sentences and of place and theme names: en or ar. Without it the lang "
+                  "cookie, then Accept-Language, decides; any other value is ignored, never an error.")
+
+
 def document() -> dict[str, Any]:
     """The OpenAPI document; the collection's title names the API."""
     info = site().info
@@ -170,13 +178,13 @@ def document() -> dict[str, Any]:
         "paths": {
             "/api/search": {"get": {
                 "operationId": "search", "summary": "Search the public testimonies",
-                "parameters": search_parameters([p.id for p in collection.places],
-                                                [t.id for t in collection.themes]),
+                "parameters": [*search_parameters([p.id for p in collection.places],
+                                                  [t.id for t in collection.themes]), language_parameter()],
                 "responses": {"200": _json(_ref("SearchResponse"), "One page of results, facets over all of them"),
                               "400": _error("A parameter or the query cannot be understood")}}},
             "/api/t/{id}": {"get": {
                 "operationId": "testimony", "summary": "One public testimony",
-                "parameters": [id_parameter],
+                "parameters": [id_parameter, language_parameter()],
                 "responses": {"200": _json({"type": "object", "required": ["ok", "testimony"],
                                             "properties": {"ok": {"const": True},
                                                            "testimony": _ref("Testimony")}},
@@ -186,12 +194,14 @@ def document() -> dict[str, Any]:
                               "410": _error("Withdrawn at the narrator's request")}}},
             "/api/places": {"get": {
                 "operationId": "places", "summary": "The gazetteer, with public counts",
+                "parameters": [language_parameter()],
                 "responses": {"200": _json({"type": "object", "required": ["ok", "places"],
                                             "properties": {"ok": {"const": True},
                                                            "places": {"type": "array", "items": _ref("Place")}}},
                                            "Every place")}}},
             "/api/themes": {"get": {
                 "operationId": "themes", "summary": "The theme vocabulary, with public counts",
+                "parameters": [language_parameter()],
                 "responses": {"200": _json({"type": "object", "required": ["ok", "themes"],
                                             "properties": {"ok": {"const": True},
                                                            "themes": {"type": "array", "items": _ref("Theme")}}},
