@@ -89,7 +89,7 @@ def _commit(path: Path, action: str, testimony_id: str) -> tuple[str | None, str
     try:
         return history.commit_file(path, curator=current_curator(), action=action, testimony_id=testimony_id), None
     except history.HistoryError as error:
-        logger.warning("saved %s but could not commit it: %s", testimony_id, error)
+        logger.warning("a curator's save could not be committed to git (its id is in the audit log): %s", error)
         return None, _("The file was saved, but git could not record it: %(error)s", error=str(error))
 
 
@@ -97,7 +97,7 @@ def _publish(path: Path) -> str | None:
     try:
         publish_change([path])
     except PublishIncomplete as error:
-        logger.warning("saved %s but publishing is incomplete: %s", path.name, error)
+        logger.warning("a curator's save is not yet in every index (its id is in the audit log): %s", error)
         return str(error)
     return None
 
