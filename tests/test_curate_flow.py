@@ -94,3 +94,43 @@ def test_when_git_fails_the_save_stands_and_the_curator_is_told(tmp_path, monkey
     assert "git could not record it" in response.get_data(as_text=True)
     assert (site.content / "en" / "flow-account.md").is_file()
     assert site.public().get("/t/flow-account").status_code == 200
+
+
+def test_a_withdrawal_leaves_public_search_before_git_runs(tmp_path, monkeypatch):
+    """Totals and facet counts too: git and its hooks may be slow, the narrator's withdrawal may not wait."""
+    import web.curate.testimonies as testimonies
+
+    site = make_curate_site(tmp_path)
+    seen_by_git: list[int] = []
+
+    def commit_file(path, *, curator, action, testimony_id):
+        if action == "withdraw":
+            seen_by_git.append(site.public().get("/api/search?q=zqflourmill").get_json()["total"])
+        return None
+
+    monkeypatch.setattr(testimonies.history, "commit_file", commit_file)
+    add_then_withdraw(site)
+    assert seen_by_git == [0]
+
+
+def test_a_new_testimony_is_refused_when_its_id_was_taken_meanwhile_in_another_folder(tmp_path, monkeypatch):
+    import web.curate.testimonies as testimonies
+
+    site = make_curate_site(tmp_path)
+    client = site.app.test_client()
+    assert sign_in(client).status_code == 303
+    token = csrf_token(client, "/curate/new")
+    real = testimonies.editing.existing_ids
+    taken = site.content / "ar" / "flow-account.md"
+
+    def existing_ids(root):  # the form's check passes; then another curator saves ar/flow-account.md
+        ids = real(root)
+        if not taken.exists():
+            taken.parent.mkdir(exist_ok=True)
+            taken.write_text("another curator's file", encoding="utf-8")
+        return ids
+
+    monkeypatch.setattr(testimonies.editing, "existing_ids", existing_ids)
+    refused = client.post("/curate/new", data={**ACCOUNT, "save": "1", "csrf_token": token})
+    assert refused.status_code == 409 and "already exists" in refused.get_data(as_text=True)
+    assert not (site.content / "en" / "flow-account.md").exists()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -102,11 +102,31 @@ def _publish(path: Path) -> str | None:
     return None
 
 
-def _finish(path: Path, testimony_id: str, commit: str | None, warnings: list[str | None], done: str) -> Response:
-    """After a save: publish it everywhere, tell the curator, and go to the testimony's page."""
-    warnings.append(_publish(path))
+def _save(path: Path, testimony_id: str, action: str, write: Callable[[], str]) -> tuple[str, str | None, list[str]]:
+    """Write under the content lock, publish at once, then commit to git: (version after, commit, warnings).
+
+    Publishing comes before git, so a withdrawal leaves public search (totals and facet counts
+    included) without waiting for git or its hooks. `write` may raise Conflict or ArchiveError.
+    """
+    with locked(_root()):
+        after = write()
+    warnings = [_publish(path)]
+    with locked(_root()):  # one git commit at a time, as one write at a time
+        commit, warning = _commit(path, action, testimony_id)
+    return after, commit, [w for w in (*warnings, warning) if w]
+
+
+def _create(path: Path, text: str, testimony_id: str) -> str:
+    """Write a new file (under the lock): refused if its id was taken meanwhile, in any folder."""
+    if testimony_id in editing.existing_ids(_root()):
+        raise ArchiveError(_("A testimony with the id '%(id)s' already exists; choose another id.", id=testimony_id))
+    return create_file(path, text)
+
+
+def _finish(testimony_id: str, warnings: list[str], done: str) -> Response:
+    """After a save: tell the curator, and go to the testimony's page."""
     flash(done)
-    for warning in filter(None, warnings):
+    for warning in warnings:
         flash(warning)
     return redirect(url_for("curate.testimony", testimony_id=testimony_id), 303)
 
@@ -129,14 +149,13 @@ def new() -> Response | tuple[str, int]:
     if not _SLUG.fullmatch(testimony_id) or not path.resolve().is_relative_to(_root().resolve()):
         abort(400)  # the validator has already refused such an id; never write outside the collection
     try:
-        with locked(_root()):
-            after = create_file(path, prepared.text)
-            commit, warning = _commit(path, "create", testimony_id)
+        after, commit, warnings = _save(path, testimony_id, "create",
+                                        lambda: _create(path, prepared.text, testimony_id))
     except ArchiveError as error:
         prepared = editing.Prepared(prepared.values, prepared.text, prepared.problems, {"id": [str(error)]})
         return _form_page(values, prepared=prepared, status=409)
     log("create", testimony=testimony_id, after=after, detail=_detail("create", commit))
-    return _finish(path, testimony_id, commit, [warning], _("Testimony %(id)s was added.", id=testimony_id))
+    return _finish(testimony_id, warnings, _("Testimony %(id)s was added.", id=testimony_id))
 
 
 @bp.route("/t/<testimony_id>/edit", methods=["GET", "POST"])
@@ -162,13 +181,11 @@ def edit(testimony_id: str) -> Response | tuple[str, int]:
         flash(_("Nothing was changed, so nothing was saved."))
         return redirect(url_for("curate.testimony", testimony_id=testimony_id), 303)
     try:
-        with locked(_root()):
-            after = replace_file(path, prepared.text, opened)
-            commit, warning = _commit(path, "edit", testimony_id)
+        after, commit, warnings = _save(path, testimony_id, "edit", lambda: replace_file(path, prepared.text, opened))
     except Conflict as conflict:
         return _conflict(testimony_id, conflict)
     log("edit", testimony=testimony_id, before=opened, after=after, detail=_detail("edit", commit))
-    return _finish(path, testimony_id, commit, [warning], _("Your changes to %(id)s were saved.", id=testimony_id))
+    return _finish(testimony_id, warnings, _("Your changes to %(id)s were saved.", id=testimony_id))
 
 
 def _conflict_notice(opened: str, version: str) -> str | None:
@@ -212,15 +229,14 @@ def consent_action(testimony_id: str) -> Response | tuple[str, int]:
         problems.setdefault(name if name in form else editing.GENERAL, []).extend(messages)
     if problems:
         return _consent_page(testimony_id, values, form, problems, status=400)
+    opened = form.version.data or ""
     try:
-        with locked(_root()):
-            after = replace_file(path, prepared.text, form.version.data or "")
-            commit, warning = _commit(path, action, testimony_id)
+        after, commit, warnings = _save(path, testimony_id, action, lambda: replace_file(path, prepared.text, opened))
     except Conflict as conflict:
         return _conflict(testimony_id, conflict)
     log("consent", testimony=testimony_id, before=form.version.data, after=after, reason=reason,
         detail=_detail(action, commit))
-    return _finish(path, testimony_id, commit, [warning], _done(action, testimony_id))
+    return _finish(testimony_id, warnings, _done(action, testimony_id))
 
 
 def _done(action: str, testimony_id: str) -> str:
