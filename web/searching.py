@@ -21,6 +21,7 @@ from search.query import Query, QueryError, parse_query
 from search.searcher import IndexMissing, SearchIndex
 
 from .gate import public_view, public_views, site
+from .site import PublicSet
 from .i18n import DEFAULT_LANGUAGE, N_, current_language, gettext as _, language_name
 from .present import local_name
 
@@ -159,11 +160,35 @@ def _ask(ask: Callable[[Query], T], query: Query) -> T:
 def run(args: Mapping[str, Any]) -> Outcome:
     """Parse and run a search; the result as `/api/search` returns it, hits re-checked by the gate."""
     query = parse(args)
+    public = _public_set_matching_index()
     data = _ask(index().search, query).to_json()
     data.pop("ok", None)
-    public = public_views()
     data["results"] = [hit for hit in data["results"] if hit["id"] in public]
     return Outcome(query, localised(data))
+
+
+def _public_set_matching_index() -> PublicSet:
+    """The public set to check hits against; a 503 while the index still holds a testimony the public
+    may no longer see.
+
+    Hits are re-checked by the gate, but totals, facet counts and "did you mean" come from
+    the index: between a withdrawal in the files and the indexer catching up they would
+    betray its words. An index ahead of this process (a file it has not re-read yet) only
+    makes it re-read the files. Worked out once per (public set, index generation).
+    """
+    for attempt in range(2):
+        public = public_views()
+        try:
+            generation = index().generation
+        except IndexMissing as error:
+            raise SearchUnavailable(str(error)) from None
+        behind = public.memo(f"index-behind:{generation}",
+                             lambda: any(tid not in public for tid in _ask(index().ids, parse_query({}))))
+        if not behind:
+            return public
+        if attempt == 0:
+            site().reload()
+    raise SearchUnavailable("the search index is catching up with a change")
 
 
 def localised(data: dict[str, Any]) -> dict[str, Any]:
