@@ -388,3 +388,9 @@ def test_ngettext_from_python_fills_the_formatted_number(web_app):
     with web_app.test_request_context("/?lang=en"):
         assert ngettext("%(num)s testimony", "%(num)s testimonies", 1200) == "1,200 testimonies"
         assert ngettext("%(num)s testimony", "%(num)s testimonies", 1) == "1 testimony"
+
+
+def test_gettext_outside_a_request_is_english(web_app):
+    from web.i18n import gettext
+    with web_app.app_context():
+        assert gettext("Search") == "Search"

@@ -20,7 +20,7 @@ from .errors import json_error
 from .gate import public_view, site
 from .present import citation_for, place_ref, theme_ref
 
-__all__ = ["respond", "rows", "CSV_COLUMNS"]
+__all__ = ["respond", "rows", "csv_cell", "CSV_COLUMNS"]
 
 CSV_COLUMNS = ("id", "title", "url", "version", "narrator", "event_date", "places", "place_ids", "themes",
                "theme_ids", "language", "summary", "recorded", "license")
@@ -44,7 +44,7 @@ def rows(views: Iterable[TestimonyView]) -> list[dict[str, Any]]:
     return found
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     """A CSV cell; text that a spreadsheet would run as a formula starts with a quote instead."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA) else text
@@ -60,7 +60,7 @@ def _csv(records: list[dict[str, Any]]) -> str:
                 "place_ids": " ".join(p["id"] for p in record["places"]),
                 "themes": "; ".join(t["label"] for t in record["themes"]),
                 "theme_ids": " ".join(t["id"] for t in record["themes"])}
-        writer.writerow([_cell(flat[column]) for column in CSV_COLUMNS])
+        writer.writerow([csv_cell(flat[column]) for column in CSV_COLUMNS])
     return "\ufeff" + out.getvalue()  # the BOM makes spreadsheets read UTF-8 (Arabic) correctly
 
 

@@ -64,7 +64,9 @@ def current_language() -> str:
 
 
 def choose_language() -> str:
-    """`?lang=`, else the cookie, else the best of Accept-Language, else English."""
+    """`?lang=`, else the cookie, else the best of Accept-Language, else English (outside a request too)."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         return asked  # type: ignore[return-value]

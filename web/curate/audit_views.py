@@ -16,6 +16,7 @@ from flask import Response, current_app, render_template, request, url_for
 
 from archive import audit
 
+from ..exports import csv_cell
 from ..i18n import N_, gettext as _
 from .blueprint import bp, instance
 
@@ -27,7 +28,6 @@ ACTION_LABELS = {"sign-in": N_("Signed in"), "sign-in-failed": N_("Failed sign-i
                  "consent": N_("Changed consent"), "curator-add": N_("Curator account added"),
                  "curator-passwd": N_("Curator password changed"),
                  "curator-remove": N_("Curator account removed")}
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -104,12 +104,6 @@ def audit_jsonl() -> Response:
     return _download(text, "application/x-ndjson", "audit.jsonl")
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA) else text
-
-
 @bp.get("/audit.csv")
 def audit_csv() -> Response:
     """The filtered log as CSV (one header row, the fields of the JSON lines), newest first."""
@@ -120,7 +114,7 @@ def audit_csv() -> Response:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(audit.FIELDS)
     for entry in _entries(filters):
-        writer.writerow([_cell(entry.get(name)) for name in audit.FIELDS])
+        writer.writerow([csv_cell(entry.get(name)) for name in audit.FIELDS])
     return _download(out.getvalue(), "text/csv", "audit.csv")
 
 
