@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test check lock clean bench translations faults load peer
+.PHONY: install serve test check lock clean bench relevance translations faults load peer
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(STAMP) $(AXE)
 SIZES ?= 1000,10000,50000
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run --sizes $(SIZES) $(BENCH_ARGS)
+
+# Relevance against hand judgments, beside SQLite FTS5 (tests/bench/relevance*.py; not run by `make test`).
+relevance: $(STAMP)
+	$(BIN)/python -m tests.bench.relevance --markdown tests/bench/out/relevance.md $(RELEVANCE_ARGS)
 
 # Stress runs on loopback (tests/bench/, never run by `make test`); each prints its table.
 # Sizes and durations are overridable, e.g. make load SIZE=1000 DURATION=5 LEVELS=1,4
