@@ -255,6 +255,7 @@ def load_themes(path: Path, display: str) -> tuple[list[tuple[int, m.Theme]], Li
         (index, m.Theme(
             id=item["id"], label=item["label"], labels=dict(item.get("labels") or {}),
             broader=item.get("broader"), description=item.get("description"),
+            aliases={lang: tuple(names) for lang, names in (item.get("aliases") or {}).items()},
         ))
         for index, item in _entries(value, problems)
     ]

@@ -149,6 +149,12 @@ class Theme:
     labels: Mapping[str, str] = field(default_factory=dict)
     broader: str | None = None
     description: str | None = None
+    # Other names per language (synonyms a reader may type): {"en": ("refugee camp", ...), "ar": (...)}.
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def all_aliases(self) -> tuple[str, ...]:
+        """Every alias, in every language."""
+        return tuple(alias for names in self.aliases.values() for alias in names)
 
     def label_in(self, language: str | None = None) -> str:
         """The theme's label in a language, falling back to the default label."""

@@ -156,5 +156,5 @@ class Themes(Vocabulary[Theme]):
         super().__init__(
             themes,
             parent_of=lambda t: t.broader,
-            names_of=lambda t: (t.label, *t.labels.values()),
+            names_of=lambda t: (t.label, *t.labels.values(), *t.all_aliases()),
         )

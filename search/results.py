@@ -71,6 +71,11 @@ class Results:
     hits: tuple[Hit, ...] = ()
     facets: Mapping[str, tuple[FacetItem, ...]] = field(default_factory=lambda: {f: () for f in FACETS})
     suggestion: str | None = None
+    # What the words were understood to name (themes, places, dates), whether only some of the
+    # words matched, and the corrected q that was run instead of the one typed.
+    understood: tuple[Any, ...] = ()
+    relaxed: bool = False
+    correction: str | None = None
 
     @property
     def page(self) -> int:
@@ -91,4 +96,9 @@ class Results:
             "results": [hit.to_json() for hit in self.hits],
             "facets": {name: [item.to_json() for item in self.facets.get(name, ())] for name in FACETS},
             "suggestion": self.suggestion,
+            "understood": [u.to_json() for u in self.understood],
+            "relaxed": self.relaxed,
+            "matched": "some words" if self.relaxed else "all words",
+            "correction": self.correction,
+            "corrected_from": self.query.q if self.correction else None,
         }

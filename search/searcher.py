@@ -26,7 +26,7 @@ from archive.consent import Audience, State
 from archive.errors import ArchiveError
 from archive.vocabulary import Gazetteer, Themes
 
-from . import snippets
+from . import planning, snippets
 from .documents import day_number
 from .facets import FacetTable, facet_items
 from .manifest import IndexPaths, read_manifest, read_serial
@@ -35,6 +35,7 @@ from .results import FacetItem, Hit, PlaceRef, Results, ThemeRef
 from .sources import load_vocabularies
 from .suggestions import best_suggestion
 from .textquery import QueryCompiler, check_expansion
+from .understanding import Understood
 
 __all__ = ["SearchIndex", "IndexMissing", "CURATOR_SORTS"]
 
@@ -145,25 +146,51 @@ class SearchIndex:
         with self._lock:
             s = self._current()
             query = self._checked(_resolved(query, s))
-            text = s.compiler.compile(query.q) if query.q else None
-            order, counts = self._ranked(s, query, text)
+            answer = self._answer(s, query)
+            order, counts, text = answer.order, answer.counts, answer.text
             facets = facet_items(counts, query, s.places, s.themes)
             if self.audience is Audience.CURATOR:  # counted as if no state were chosen, so each can be
                 unfiltered = self._ranked(s, query.replace(states=()), text)[1] if query.states else counts
                 facets["state"] = _state_items(unfiltered, query)
             start = (query.page - 1) * query.per_page
             hits = _hits(s, order[start:start + query.per_page], text)
-            suggestion = best_suggestion(s.searcher, s.compiler, query, len(order), self._filters(query))
-            return Results(query, len(order), hits, facets, suggestion)
+            return Results(query, len(order), hits, facets, answer.suggestion, understood=answer.understood,
+                           relaxed=answer.relaxed, correction=answer.correction)
 
     def ids(self, query: Query) -> list[str]:
         """The ids of every result, in order, without building hits (for exports)."""
         with self._lock:
             s = self._current()
             query = self._checked(_resolved(query, s))
-            text = s.compiler.compile(query.q) if query.q else None
-            order, _ = self._ranked(s, query, text)
+            order = self._answer(s, query).order
             return [s.searcher.stored_fields(docnum)["id"] for docnum in order]
+
+    def _answer(self, s: _Opened, query: Query) -> _Answer:
+        """The results of `q` as planning decides (every word, a correction, or some words), cached."""
+        key = ("answer", query.result_key(), query.sort)
+        if key in s.cache:
+            return s.cache[key]  # type: ignore[no-any-return]
+        found = planning.plan(s.compiler, query.q) if query.q else planning.Plan("", None)
+        order, counts = self._ranked(s, query, found.query)
+        suggestion = correction = None
+        relaxed = False
+        if query.q and len(order) < planning.ENOUGH:
+            filters = self._filters(query)
+            suggestion = best_suggestion(s.searcher, s.compiler, query, len(order), filters)
+            if suggestion is not None:
+                fixed = planning.plan(s.compiler, suggestion)
+                fixed_order, fixed_counts = self._ranked(s, query.replace(q=suggestion), fixed.query)
+                if len(fixed_order) > len(order):
+                    found, order, counts, correction = fixed, fixed_order, fixed_counts, suggestion
+            if len(order) < planning.ENOUGH and found.clauses:
+                some = planning.relaxed_order(s.searcher, found.clauses, filters, _sorted_by(query, found.query))
+                if len(some) > len(order):
+                    order, counts, relaxed = some, s.table.count(some), True
+        answer = _Answer(order, counts, found.query, suggestion, correction, relaxed, found.understood)
+        s.cache[key] = answer
+        if len(s.cache) > CACHE_SIZE:
+            s.cache.popitem(last=False)
+        return answer
 
     def _checked(self, query: Query) -> Query:
         """The query, if this index can answer it: states and change times are the curator index's alone."""
@@ -191,14 +218,8 @@ class SearchIndex:
             if text is not None:
                 check_expansion(text, s.searcher.reader())
             filters = self._filters(query)
-            sortedby: Any = None
-            if query.sort == "date":
-                sortedby = sorting.FieldFacet("event_start")
-            elif query.sort == "-changed":
-                sortedby = sorting.FieldFacet("changed", reverse=True)
-            elif query.sort == "-date" or text is None:
-                sortedby = sorting.FieldFacet("event_start", reverse=True)
-            results = s.searcher.search(text if text is not None else wq.Every(), limit=None, sortedby=sortedby,
+            results = s.searcher.search(text if text is not None else wq.Every(), limit=None,
+                                        sortedby=_sorted_by(query, text),
                                         filter=wq.And(filters) if filters else None)
             order = tuple(docnum for _, docnum in results.top_n)
             value = (order, s.table.count(order))
@@ -240,6 +261,30 @@ class SearchIndex:
                         for word, weight in s.searcher.key_terms([docnum], "body", numterms=12)]
             results = s.searcher.search(wq.Or(clauses), limit=limit, mask=wq.Term("id", testimony_id))
             return _hits(s, tuple(docnum for _, docnum in results.top_n), None)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """What `_answer` decided: the result order, facet counts, the query run, and what to tell the reader."""
+
+    order: tuple[int, ...]
+    counts: Any
+    text: wq.Query | None
+    suggestion: str | None
+    correction: str | None
+    relaxed: bool
+    understood: tuple[Understood, ...]
+
+
+def _sorted_by(query: Query, text: wq.Query | None) -> Any:
+    """The facet to sort by, or None for relevance."""
+    if query.sort == "date":
+        return sorting.FieldFacet("event_start")
+    if query.sort == "-changed":
+        return sorting.FieldFacet("changed", reverse=True)
+    if query.sort == "-date" or text is None:
+        return sorting.FieldFacet("event_start", reverse=True)
+    return None
 
 
 def _state_items(counts: Any, query: Query) -> tuple[FacetItem, ...]:

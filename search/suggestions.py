@@ -3,13 +3,21 @@
 Candidates are terms of the public `body` field that some live document still
 holds (a term left behind by a deleted or replaced document is never offered),
 and the word suggested is that term as it is written in a public text, read back
-through the character offsets the index keeps. Nothing else is consulted, so a
+through the character offsets the index keeps; or a word of a place name or theme
+label or alias (the vocabulary files are public). Nothing else is consulted, so a
 suggestion can never reveal a word the public may not see.
+
+Only a word that is neither in the public index nor in the vocabulary is corrected,
+only to a word of the same script that is written within one edit of it (two for
+words of eight letters or more), so "cluster munitions" never becomes "closer
+minute". The cost is bounded whatever the query: at most `MAX_CORRECTED` words are
+looked up, and the lookups stop once `BUDGET` seconds have passed.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from itertools import islice
 from typing import Any, Sequence
 
@@ -17,7 +25,7 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from archive.text import fold_arabic
+from archive.text import fold, fold_arabic, is_arabic
 
 from .analysis import analyze
 from .query import Query, QueryError
@@ -27,6 +35,8 @@ __all__ = ["best_suggestion", "correction", "SUGGEST_BELOW"]
 
 SUGGEST_BELOW = 3  # suggest when a query finds fewer results than this
 CANDIDATES = 8  # the most frequent close terms whose written form is compared with the query word
+MAX_CORRECTED = 4  # words of one query that may be looked up for a correction
+BUDGET = 0.15  # seconds of lookups per query, at most (one more word's lookup may finish after it)
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 
@@ -53,29 +63,63 @@ def _as_written(searcher: Any, term: str) -> str | None:
     return fold_arabic(body[start:end])
 
 
-def correction(searcher: Any, word: str, term: str) -> str | None:
+_LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+
+
+def _stems_one_edit_away(typed: str) -> set[str]:
+    """The analysed forms of every string one edit from the typed word (bounded: about 60 per letter).
+
+    Index terms are stems, which can be several edits from the stem of a typo even when the
+    written words are one apart: "chemcal" -> "chemical" -> "chemic".
+    """
+    letters = _ARABIC_LETTERS if is_arabic(typed) else _LATIN_LETTERS
+    splits = [(typed[:i], typed[i:]) for i in range(len(typed) + 1)]
+    variants = {a + b[1:] for a, b in splits if b}
+    variants |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    variants |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    variants |= {a + c + b for a, b in splits for c in letters}
+    stems = set()
+    for variant in variants:
+        tokens = analyze(variant)
+        if len(tokens) == 1:
+            stems.add(tokens[0])
+    return stems
+
+
+def allowed_edits(word: str) -> int:
+    """How far a correction may be from the typed word: one edit, two from eight letters."""
+    return 2 if len(word) >= 8 else 1
+
+
+def correction(searcher: Any, word: str, term: str, known: frozenset[str] = frozenset()) -> str | None:
     """The public word closest to a query word that finds nothing (`term` is the word analysed).
 
-    Candidates are body terms within one, two (or, for long words, three) edits of the
-    analysed term; since terms are stems, the most frequent few are compared by how
-    they are written in the texts ("chemcal" is three edits from the stem "chemic",
-    one from "chemical").
+    `known` holds the folded words of the public vocabulary: such a word is never corrected,
+    and is itself a candidate. Candidates from the index are body terms within the allowed
+    edits of the analysed term (terms are stems), compared by how they are written in the
+    texts ("chemcial" is one edit from "chemical").
     """
-    if _live(searcher, term) is not None:
-        return None
     typed = fold_arabic(word.lower())
-    for distance in (1, 2, 3):
-        if distance == 3 and len(term) < 6:
-            break
-        found: set[str] = set()
-        for reader, _ in searcher.reader().leaf_readers():
-            found.update(w for w in reader.terms_within("body", term, distance, prefix=1) if w != term)
-        alive = sorted((w for w in found if _live(searcher, w) is not None),
-                       key=lambda w: (-searcher.doc_frequency("body", w), w))[:CANDIDATES]
-        written = [(text, n) for n, w in enumerate(alive) if (text := _as_written(searcher, w))]
-        if written:
-            return min(written, key=lambda tn: (damerau_levenshtein(tn[0].lower(), typed), tn[1]))[0]
-    return None
+    if _live(searcher, term) is not None or fold(word) in known:
+        return None
+    arabic = is_arabic(typed)
+    limit = allowed_edits(typed)
+    candidates: list[tuple[int, int, str]] = []
+    found = {stem for stem in _stems_one_edit_away(typed) if stem != term and _live(searcher, stem) is not None}
+    for reader, _ in searcher.reader().leaf_readers():
+        found.update(w for w in reader.terms_within("body", term, limit, prefix=1) if w != term)
+    alive = sorted((w for w in found if _live(searcher, w) is not None),
+                   key=lambda w: (-searcher.doc_frequency("body", w), w))[:CANDIDATES]
+    for rank, stem in enumerate(alive):
+        text = _as_written(searcher, stem)
+        if text:
+            candidates.append((damerau_levenshtein(text.lower(), typed), rank, text))
+    for vocabulary_word in known:
+        if vocabulary_word[:1] == typed[:1] and abs(len(vocabulary_word) - len(typed)) <= limit:
+            candidates.append((damerau_levenshtein(vocabulary_word, typed), CANDIDATES, vocabulary_word))
+    fitting = [c for c in candidates if c[0] <= limit and is_arabic(c[2]) == arabic and c[2].lower() != typed]
+    return min(fitting)[2] if fitting else None
 
 
 def best_suggestion(searcher: Any, compiler: QueryCompiler, query: Query, total: int,
@@ -84,16 +128,22 @@ def best_suggestion(searcher: Any, compiler: QueryCompiler, query: Query, total:
     if not query.q or total >= SUGGEST_BELOW:
         return None
     changed = False
+    looked_up = 0
+    deadline = time.monotonic() + BUDGET
+    known = compiler.vocabulary_words()
 
     def fix(match: re.Match[str]) -> str:
-        nonlocal changed
+        nonlocal changed, looked_up
         word = match.group()
         if word in _OPERATORS or query.q.startswith(":", match.end()):
             return word
         tokens = analyze(word)
         if len(tokens) != 1 or len(tokens[0]) < 3 or tokens[0].isdigit():
             return word
-        better = correction(searcher, word, tokens[0])
+        if looked_up >= MAX_CORRECTED or time.monotonic() > deadline:
+            return word
+        looked_up += 1
+        better = correction(searcher, word, tokens[0], known)
         if better is None or better.casefold() == word.casefold():
             return word
         changed = True

@@ -25,6 +25,7 @@ from .analysis import analyze
 from .phrases import ExactPhrase
 from .query import QueryError
 from .schema import FIELD_BOOSTS, TEXT_FIELDS, USER_FIELDS, public_schema
+from .understanding import THEME_BOOST, ConceptNode, ThemeNames, Understood, date_of, date_query
 
 __all__ = ["QueryCompiler", "prepare", "check_expansion"]
 
@@ -32,6 +33,7 @@ MAX_DEPTH = 8
 MAX_WORDS = 64
 MAX_SLOP = 20
 MAX_EXPANSION = 512
+MAX_RUN = 5  # the most words a place, theme or date name may have
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 _QUESTION_MARKS = re.compile("[?\u055e\u061f\u1367\uff1f]")
 _QUOTED = re.compile(r'"[^"]*"(?:~\d+)?')
@@ -137,6 +139,8 @@ class _VocabularyPlugin(plugins.Plugin):
 
     def __init__(self, places: Gazetteer, themes: Themes):
         self.places, self.themes = places, themes
+        self.theme_names = ThemeNames(themes)
+        self.understood: list[Understood] = []  # what the last parse recognised
 
     def filters(self, parser: Any) -> list[tuple[Callable[..., Any], int]]:
         return [(self.apply, 105)]  # after field names are applied (100), before multifield (110)
@@ -167,9 +171,8 @@ class _VocabularyPlugin(plugins.Plugin):
         while i < len(nodes):
             run = self._word_run(nodes, i)
             found = None
-            for size in range(min(4, len(run)), 0, -1):
-                words = [nodes[j].text for j in run[:size]]
-                found = self.place_of(words)
+            for size in range(min(MAX_RUN, len(run)), 0, -1):
+                found = self._concept([nodes[j] for j in run[:size]])
                 if found:
                     break
             if found is None:
@@ -177,11 +180,36 @@ class _VocabularyPlugin(plugins.Plugin):
                 i += 1
                 continue
             matched = [nodes[j] for j in run[:size]]
-            place = _word(found, "places", matched[0], matched[-1])
             text = matched[0] if len(matched) == 1 else syntax.AndGroup(matched)
-            result.append(syntax.OrGroup([text, place]))
+            result.append(syntax.OrGroup([text, found]))
             i = run[size - 1] + 1
         return result
+
+    def _concept(self, matched: list[Any]) -> Any:
+        """The node of the place, theme or date these words name (a phrase: only a place), or None."""
+        words = [w for node in matched for w in node.text.split()]
+        if not words:
+            return None
+        place = self.place_of(words)
+        phrase = isinstance(matched[0], plugins.PhrasePlugin.PhraseNode)
+        understood = None
+        if place:
+            node = _word(place, "places", matched[0], matched[-1])
+            understood = Understood("place", place, " ".join(words))
+        elif phrase:
+            return None
+        elif theme := self.theme_names.theme_of(words):
+            node = _word(theme, "themes", matched[0], matched[-1])
+            node.set_boost(THEME_BOOST)
+            understood = Understood("theme", theme, " ".join(words))
+        elif date := date_of(words):
+            node = ConceptNode(date_query(date[1], date[2]), matched[0], matched[-1])
+            understood = Understood("date", date[0], " ".join(words))
+        else:
+            return None
+        if understood not in self.understood:
+            self.understood.append(understood)
+        return node
 
     @staticmethod
     def _stop_word(node: Any) -> bool:
@@ -194,7 +222,7 @@ class _VocabularyPlugin(plugins.Plugin):
     def _word_run(nodes: list[Any], start: int) -> list[int]:
         """Indexes of consecutive unfielded words (or one phrase) from `start`, skipping spaces."""
         run, i = [], start
-        while i < len(nodes) and len(run) < 4:
+        while i < len(nodes) and len(run) < MAX_RUN:
             node = nodes[i]
             if isinstance(node, plugins.PhrasePlugin.PhraseNode) and node.fieldname is None and not run:
                 return [i] if node.text.split() else []
@@ -242,11 +270,25 @@ class QueryCompiler:
                                        group=syntax.AndGroup, phraseclass=ExactPhrase)
         for unsafe in (plugins.SingleQuotePlugin, plugins.RangePlugin, plugins.BoostPlugin, plugins.EveryPlugin):
             self.parser.remove_plugin_class(unsafe)
-        self.parser.add_plugin(_VocabularyPlugin(places, themes))
+        self._vocabulary = _VocabularyPlugin(places, themes)
+        self._words: frozenset[str] | None = None
+        self.parser.add_plugin(self._vocabulary)
+
+    def vocabulary_words(self) -> frozenset[str]:
+        """Every word of every place name and alias and theme label and alias, folded (public words)."""
+        if self._words is None:
+            names = [*self._vocabulary.places.names(), *self._vocabulary.themes.names()]
+            self._words = frozenset(w for name in names for w in fold(name).split() if len(w) >= 3 and w.isalpha())
+        return self._words
+
+    def understood(self) -> tuple[Understood, ...]:
+        """The themes, places and dates that the last `compile` recognised in the words."""
+        return tuple(self._vocabulary.understood)
 
     def compile(self, q: str) -> wq.Query | None:
         """The query for `q`, or None when it has nothing searchable (only stop words or symbols)."""
         text = prepare(q)
+        self._vocabulary.understood = []
         try:
             parsed = self.parser.parse(text).normalize()
         except QueryError:

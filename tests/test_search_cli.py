@@ -75,7 +75,8 @@ def test_search_json_is_the_api_shape(archive_cli, dirs):
     code, out, err = archive_cli("search", "bombing", "--place", "idlib-governorate", "--json", *dirs)
     assert code == 0, err
     body = json.loads(out)
-    assert list(body) == ["ok", "total", "page", "per_page", "results", "facets", "suggestion"]
+    assert list(body) == ["ok", "total", "page", "per_page", "results", "facets", "suggestion", "understood",
+                          "relaxed", "matched", "correction", "corrected_from"]
     assert body["total"] == 1 and body["page"] == 1 and body["per_page"] == 20 and body["suggestion"] is None
     hit = body["results"][0]
     assert list(hit) == ["id", "title", "url", "snippet", "summary", "narrator", "places", "themes",

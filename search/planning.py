@@ -1,0 +1,110 @@
+"""How `q` is answered: all the words, else a correction, else some of the words, ranked.
+
+- A query with explicit syntax (AND, OR, NOT, "phrases", brackets, field:value, bomb*)
+  means exactly what it says.
+- A plain list of words first needs every word (each word, or the theme, place or date it
+  names: see `understanding`). When that finds fewer than `ENOUGH` accounts and some word
+  is not a word of the public index or vocabulary, a corrected query that finds more is run
+  instead ("Showing results for ... — search instead for ...").
+- When all the words still find fewer than `ENOUGH`, accounts matching some of them are
+  added, those matching more words first (then by score), and the answer says so
+  (`relaxed`). Question words ("what", "how", "ماذا") never count as matches on their own.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from whoosh import query as wq
+
+from .query import Query
+from .schema import USER_FIELDS
+from .textquery import QueryCompiler
+from .understanding import Understood
+
+__all__ = ["Plan", "plan", "relaxed_order", "ENOUGH", "MAX_CLAUSES", "is_plain"]
+
+ENOUGH = 3  # all the words must find at least this many accounts, or some of the words will do
+MAX_CLAUSES = 12  # a relaxed query counts matches of at most this many words (bounded work)
+_SYNTAX = re.compile(r'\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()"*\u201c\u201d\u201e\u00ab\u00bb]')
+_FIELD = re.compile(r"(\w+):(?!//)")
+QUESTION_WORDS = frozenset(
+    "what which who whom whose when where why how did does do happened happen during about tell me "
+    "ماذا ما من متى اين أين لماذا كيف هل حدث جرى عن".split()
+)
+
+
+def is_plain(q: str) -> bool:
+    """True for a plain list of words: no operator, phrase, bracket, wildcard or field name."""
+    if _SYNTAX.search(q):
+        return False
+    return not any(m.group(1).lower() in USER_FIELDS for m in _FIELD.finditer(q))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """`q` compiled: the strict query, what it was understood to name, and the clauses to relax to."""
+
+    q: str
+    query: wq.Query | None
+    understood: tuple[Understood, ...] = ()
+    clauses: tuple[wq.Query, ...] = ()  # empty: the query cannot be relaxed
+
+
+def plan(compiler: QueryCompiler, q: str) -> Plan:
+    """Compile `q` (a `QueryError` if it cannot be), with its relaxed clauses when it is plain words."""
+    query = compiler.compile(q)
+    understood = compiler.understood()
+    clauses: tuple[wq.Query, ...] = ()
+    if query is not None and is_plain(q):
+        words = q.split()
+        kept = [w for w in words if w.casefold() not in QUESTION_WORDS] or words
+        relaxed = compiler.compile(" ".join(kept)) if len(kept) != len(words) else query
+        if isinstance(relaxed, wq.And) and len(relaxed.subqueries) > 1:
+            clauses = tuple(relaxed.subqueries[:MAX_CLAUSES])
+        elif relaxed is not None and len(words) > 1 and relaxed != query:
+            clauses = (relaxed,)
+    return Plan(q, query, understood, clauses)
+
+
+def min_match(clauses: int) -> int:
+    """How many of the words a relaxed result must match: one of up to three, then a third of them."""
+    return 1 if clauses <= 3 else math.ceil(clauses / 3)
+
+
+def relaxed_order(searcher: Any, clauses: Sequence[wq.Query], filters: Sequence[wq.Query],
+                  sortedby: Any) -> tuple[int, ...]:
+    """Accounts matching at least `min_match` clauses: more clauses first, then by score (or by `sortedby`)."""
+    results = searcher.search(wq.Or(list(clauses)), limit=None, sortedby=sortedby,
+                              filter=wq.And(list(filters)) if filters else None)
+    ranked = [docnum for _, docnum in results.top_n]
+    scores = {docnum: score for score, docnum in results.top_n}
+    found = set(ranked)
+    matches: Counter[int] = Counter()
+    for clause in clauses:
+        for docnum in searcher.docs_for_query(clause):
+            if docnum in found:
+                matches[docnum] += 1
+    least = min_match(len(clauses))
+    kept = [d for d in ranked if matches[d] >= least]
+    if sortedby is None:
+        kept.sort(key=lambda d: (-matches[d], -scores[d]))
+    return tuple(kept)
+
+
+def choose(strict_total: int, correction_total: Callable[[], tuple[str, int] | None]) -> tuple[str, int] | None:
+    """The correction to run instead, when the words found fewer than ENOUGH and it finds more."""
+    if strict_total >= ENOUGH:
+        return None
+    found = correction_total()
+    return found if found is not None and found[1] > strict_total else None
+
+
+def understood_json(plan_: Plan, query: Query) -> list[dict[str, str]]:
+    """What was understood, without what is already a filter of the query."""
+    chosen = {("place", p) for p in query.places} | {("theme", t) for t in query.themes}
+    return [u.to_json() for u in plan_.understood if (u.kind, u.id) not in chosen]
