@@ -103,8 +103,14 @@ def _print(results: Results) -> None:
     first = (results.page - 1) * results.per_page + 1
     shown = f", showing {first}-{first + len(results.hits) - 1}" if results.hits else ""
     click.echo(f"{results.total} result{'s' * (results.total != 1)}{shown}.")
-    if results.suggestion:
+    if results.correction:
+        click.echo(f"Showing results for: {results.correction} (search instead for: {results.query.q} --as-typed)")
+    elif results.suggestion:
         click.echo(f"Did you mean: {results.suggestion}")
+    if results.understood:
+        click.echo("Understood: " + " · ".join(f"{u.words} ({u.kind} {u.id})" for u in results.understood))
+    if results.relaxed:
+        click.echo("No testimony matches all of the words; these match some of them, the most words first.")
     for hit in results.hits:
         places = ", ".join(p.name for p in hit.places)
         click.echo(f"\n{hit.id}  {hit.title}")
@@ -122,13 +128,15 @@ def _print(results: Results) -> None:
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--per-page", type=int, default=20, show_default=True, help=f"At most {MAX_PER_PAGE}.")
+@click.option("--as-typed", is_flag=True, help="Search the words as typed, never a spelling correction.")
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/search JSON.")
 @config_options
 def search(config: Config, query: str, place: tuple[str, ...], theme: tuple[str, ...], language: str | None,
-           date_from: str | None, date_to: str | None, sort: str, page: int, per_page: int, as_json: bool) -> None:
+           date_from: str | None, date_to: str | None, sort: str, page: int, per_page: int, as_typed: bool, as_json: bool) -> None:
     """Search the testimonies exactly as the public sees them."""
     params = {"q": query, "place": list(place), "theme": list(theme), "language": language, "from": date_from,
-              "to": date_to, "sort": sort, "page": str(page), "per_page": str(per_page)}
+              "to": date_to, "sort": sort, "page": str(page), "per_page": str(per_page),
+              "correct": "0" if as_typed else None}
     try:
         parsed = parse_query({k: v for k, v in params.items() if v is not None})
         today = dt.date.today()

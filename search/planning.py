@@ -90,7 +90,7 @@ def relaxed_order(searcher: Any, clauses: Sequence[wq.Query], filters: Sequence[
             if docnum in found:
                 matches[docnum] += 1
     least = min_match(len(clauses))
-    kept = [d for d in ranked if matches[d] >= least]
+    kept = [d for d in ranked if matches[d] >= least] or ranked  # else any one of the words (ranked OR)
     if sortedby is None:
         kept.sort(key=lambda d: (-matches[d], -scores[d]))
     return tuple(kept)

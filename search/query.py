@@ -48,6 +48,8 @@ class Query:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # False ("correct=0"): run the words as typed, never a spelling correction of them.
+    correct: bool = True
     # Curator index only (never parsed from a public request): consent states to keep.
     states: tuple[str, ...] = ()
 
@@ -76,6 +78,8 @@ class Query:
             params.append(("page", str(self.page)))
         if self.per_page != 20:
             params.append(("per_page", str(self.per_page)))
+        if not self.correct:
+            params.append(("correct", "0"))
         params += [("state", s) for s in self.states]
         return params
 
@@ -83,7 +87,7 @@ class Query:
         """What decides the set of results (not its order or page): the key for caching facets."""
         return (self.q, self.places, self.themes, self.language,
                 self.date_from.text if self.date_from else None, self.date_to.text if self.date_to else None,
-                self.states)
+                self.states, self.correct)
 
 
 def _values(params: Any, name: str) -> list[str]:
@@ -150,8 +154,11 @@ def parse_query(params: Mapping[str, Any] | Any) -> Query:
     date_from, date_to = _date(params, "from"), _date(params, "to")
     if date_from and date_to and date_to.end < date_from.start:
         raise QueryError("to", f"to ({date_to.text}) is before from ({date_from.text}).")
+    correct = _one(params, "correct")
+    if correct not in (None, "0", "1"):
+        raise QueryError("correct", f"correct must be 0 or 1, not '{correct[:40]}'.")
     return Query(
-        q=q, places=_ids(params, "place"), themes=_ids(params, "theme"),
+        q=q, correct=correct != "0", places=_ids(params, "place"), themes=_ids(params, "theme"),
         language=language.lower() if language else None, date_from=date_from, date_to=date_to, sort=sort,
         page=_number(params, "page", 1, 1, MAX_PAGE), per_page=_number(params, "per_page", 20, 1, MAX_PER_PAGE),
     )

@@ -33,7 +33,7 @@ from .manifest import IndexPaths, read_manifest, read_serial
 from .query import Query, QueryError
 from .results import FacetItem, Hit, PlaceRef, Results, ThemeRef
 from .sources import load_vocabularies
-from .suggestions import best_suggestion
+from .suggestions import best_suggestion, is_public
 from .textquery import QueryCompiler, check_expansion
 from .understanding import Understood
 
@@ -177,7 +177,7 @@ class SearchIndex:
         if query.q and len(order) < planning.ENOUGH:
             filters = self._filters(query)
             suggestion = best_suggestion(s.searcher, s.compiler, query, len(order), filters)
-            if suggestion is not None:
+            if suggestion is not None and query.correct:
                 fixed = planning.plan(s.compiler, suggestion)
                 fixed_order, fixed_counts = self._ranked(s, query.replace(q=suggestion), fixed.query)
                 if len(fixed_order) > len(order):
@@ -186,7 +186,10 @@ class SearchIndex:
                 some = planning.relaxed_order(s.searcher, found.clauses, filters, _sorted_by(query, found.query))
                 if len(some) > len(order):
                     order, counts, relaxed = some, s.table.count(some), True
-        answer = _Answer(order, counts, found.query, suggestion, correction, relaxed, found.understood)
+        # What the words named, only if some public testimony is about it (fail closed: never a hidden place).
+        understood = tuple(u for u in found.understood
+                           if u.kind == "date" or is_public(s.searcher, u.kind + "s", u.id))
+        answer = _Answer(order, counts, found.query, suggestion, correction, relaxed, understood)
         s.cache[key] = answer
         if len(s.cache) > CACHE_SIZE:
             s.cache.popitem(last=False)

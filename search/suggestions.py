@@ -31,7 +31,7 @@ from .analysis import analyze
 from .query import Query, QueryError
 from .textquery import QueryCompiler
 
-__all__ = ["best_suggestion", "correction", "SUGGEST_BELOW"]
+__all__ = ["best_suggestion", "correction", "SUGGEST_BELOW", "is_public", "public_vocabulary_words"]
 
 SUGGEST_BELOW = 3  # suggest when a query finds fewer results than this
 CANDIDATES = 8  # the most frequent close terms whose written form is compared with the query word
@@ -41,10 +41,32 @@ _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 
 
-def _live(searcher: Any, term: str) -> Any:
-    """A matcher on the live documents holding this body term, or None."""
+def public_vocabulary_words(searcher: Any, compiler: QueryCompiler) -> frozenset[str]:
+    """The folded words of the names of places and themes that some public testimony is about (or inside).
+
+    A place or theme that no public testimony names (the exact village of a coarsened
+    account, a theme only hidden accounts carry) gives no word: fail closed.
+    """
+    words: set[str] = set()
+    for field, vocabulary in (("places", compiler.places), ("themes", compiler.themes)):
+        names: dict[str, list[str]] = {}
+        for name, entry_id in vocabulary.names().items():
+            names.setdefault(entry_id, []).append(name)
+        for entry_id, folded in names.items():
+            if is_public(searcher, field, entry_id):
+                words.update(w for name in folded for w in name.split() if len(w) >= 3 and w.isalpha())
+    return frozenset(words)
+
+
+def is_public(searcher: Any, field: str, value: str) -> bool:
+    """True when a live document of the public index holds this value in this field."""
+    return _live(searcher, value, field) is not None
+
+
+def _live(searcher: Any, term: str, field: str = "body") -> Any:
+    """A matcher on the live documents holding this term (a body term unless told), or None."""
     try:
-        matcher = searcher.reader().postings("body", term)
+        matcher = searcher.reader().postings(field, term)
     except TermNotFound:
         return None
     return matcher if matcher.is_active() else None
@@ -130,7 +152,7 @@ def best_suggestion(searcher: Any, compiler: QueryCompiler, query: Query, total:
     changed = False
     looked_up = 0
     deadline = time.monotonic() + BUDGET
-    known = compiler.vocabulary_words()
+    known = public_vocabulary_words(searcher, compiler)
 
     def fix(match: re.Match[str]) -> str:
         nonlocal changed, looked_up

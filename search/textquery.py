@@ -271,15 +271,15 @@ class QueryCompiler:
         for unsafe in (plugins.SingleQuotePlugin, plugins.RangePlugin, plugins.BoostPlugin, plugins.EveryPlugin):
             self.parser.remove_plugin_class(unsafe)
         self._vocabulary = _VocabularyPlugin(places, themes)
-        self._words: frozenset[str] | None = None
         self.parser.add_plugin(self._vocabulary)
 
-    def vocabulary_words(self) -> frozenset[str]:
-        """Every word of every place name and alias and theme label and alias, folded (public words)."""
-        if self._words is None:
-            names = [*self._vocabulary.places.names(), *self._vocabulary.themes.names()]
-            self._words = frozenset(w for name in names for w in fold(name).split() if len(w) >= 3 and w.isalpha())
-        return self._words
+    @property
+    def places(self) -> Gazetteer:
+        return self._vocabulary.places
+
+    @property
+    def themes(self) -> Themes:
+        return self._vocabulary.themes
 
     def understood(self) -> tuple[Understood, ...]:
         """The themes, places and dates that the last `compile` recognised in the words."""

@@ -208,3 +208,29 @@ def test_fold_makes_spelling_variants_equal(a: str, b: str) -> None:
 )
 def test_slugify(title: str, slug: str) -> None:
     assert slugify(title) == slug
+
+
+def test_theme_aliases_in_each_language_name_the_theme():
+    themes = Themes([Theme("camps", "Camps", labels={"ar": "المخيمات"},
+                           aliases={"en": ("refugee camp",), "ar": ("مخيم",)})])
+    assert themes.resolve("Refugee Camp") == themes.resolve("مُخَيَّم") == "camps"
+    assert themes["camps"].all_aliases() == ("refugee camp", "مخيم")
+
+
+def test_archive_check_reads_theme_aliases_and_refuses_one_shared_by_two_themes(write_collection, archive_cli):
+    themes = """\
+- id: camps
+  label: "Camps"
+  aliases: {en: ["tents"], ar: ["مخيم"]}
+- id: shelter
+  label: "Shelter"
+  aliases: {en: ["Tents"]}
+- id: bad
+  label: "Bad"
+  aliases: ["not per language"]
+"""
+    root = write_collection({}, themes=themes)
+    code, out, err = archive_cli("check", "--content", root)
+    assert code == 1
+    assert "Tents" in out and "shelter" in out  # the clash names the alias and the second theme
+    assert "themes.yaml" in out and "aliases" in out  # the list that is not a mapping per language

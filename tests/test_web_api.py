@@ -78,7 +78,7 @@ def test_openapi_document_describes_every_route(web_client):
     assert document["openapi"].startswith("3.")
     assert set(document["paths"]) == {"/api/search", "/api/t/{id}", "/api/places", "/api/themes", "/api/openapi.json"}
     names = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
-    assert names == {"q", "place", "theme", "language", "from", "to", "sort", "page", "per_page", "lang"}
+    assert names == {"q", "place", "theme", "language", "from", "to", "sort", "page", "per_page", "correct", "lang"}
 
 
 def _schema_app():

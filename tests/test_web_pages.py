@@ -181,8 +181,12 @@ def test_search_empty_state(web_client):
 
 
 def test_search_did_you_mean(web_client):
+    # A misspelt word that finds nothing: its correction is run, and the words as typed stay one click away.
     page = text(web_client.get("/search?q=bakerry"))
-    assert "Did you mean" in page and 'href="/search?q=bakery"' in page
+    assert "Showing results for <strong>bakery</strong>" in page
+    assert 'href="/search?q=bakerry&amp;correct=0"' in page
+    as_typed = text(web_client.get("/search?q=bakerry&correct=0"))
+    assert "Did you mean" in as_typed and 'href="/search?q=bakery"' in as_typed
 
 
 def test_bad_search_parameter_is_a_400_page(web_client):

@@ -66,6 +66,23 @@ SCHEMAS: dict[str, Any] = {
                        "properties": {k: {"type": "array", "items": _ref("FacetItem")}
                                       for k in ("place", "theme", "language", "year")}},
             "suggestion": NULLABLE_STRING,
+            "understood": {"type": "array", "items": _ref("Understood"),
+                           "description": "Themes, places and dates the words of q name, each with its filter"},
+            "relaxed": {"type": "boolean", "description": "No result has every word; these match some of them"},
+            "matched": {"enum": ["all words", "some words"]},
+            "correction": {**NULLABLE_STRING, "description": "The corrected q that was run instead of the one typed"},
+            "corrected_from": {**NULLABLE_STRING, "description": "The q as typed, when a correction was run"},
+        },
+    },
+    "Understood": {
+        "type": "object", "required": ["kind", "id", "words", "label", "filter", "filter_url"],
+        "properties": {
+            "kind": {"enum": ["theme", "place", "date"]}, "id": {"type": "string"},
+            "words": {"type": "string", "description": "The words of q that name it"},
+            "label": {"type": "string"},
+            "filter": {"type": "object", "additionalProperties": {"type": "string"},
+                       "description": "The search parameters that filter by it, e.g. {\"theme\": \"airstrikes\"}"},
+            "filter_url": {"type": "string", "description": "The search page with this filter instead of its words"},
         },
     },
     "Testimony": {
@@ -153,6 +170,9 @@ def search_parameters(place_ids: list[str], theme_ids: list[str]) -> list[dict[s
         _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page, from 1"),
         _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
                f"Results per page (default 20, at most {MAX_PER_PAGE})"),
+        _query("correct", {"enum": ["0", "1"]},
+               "0: run q as typed, never a spelling correction of it (default 1: a misspelt q that finds "
+               "little runs its correction, named in correction and corrected_from)"),
     ]
 
 

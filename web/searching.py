@@ -24,12 +24,14 @@ from .gate import public_view, public_views, site
 from .site import PublicSet
 from .i18n import DEFAULT_LANGUAGE, N_, current_language, gettext as _, language_name
 from .present import local_name
+from .templating import date_text
+from .urls import SearchLinks
 
 __all__ = ["BadSearch", "SearchUnavailable", "Outcome", "run", "all_ids", "related", "index", "SINGLE_PARAMS"]
 
 T = TypeVar("T")
 # Parameters that may be given once; a repeated one is a 400, not a guess at which was meant.
-SINGLE_PARAMS = ("q", "language", "from", "to", "sort", "page", "per_page")
+SINGLE_PARAMS = ("q", "language", "from", "to", "sort", "page", "per_page", "correct")
 
 
 class BadSearch(Exception):
@@ -164,7 +166,11 @@ def run(args: Mapping[str, Any]) -> Outcome:
     data = _ask(index().search, query).to_json()
     data.pop("ok", None)
     data["results"] = [hit for hit in data["results"] if hit["id"] in public]
-    return Outcome(query, localised(data))
+    data = localised(data)
+    links = SearchLinks(args, data)
+    for item in data.get("understood", []):
+        item["filter"], item["filter_url"] = links.understood(item)
+    return Outcome(query, data)
 
 
 def _public_set_matching_index() -> PublicSet:
@@ -204,6 +210,9 @@ def localised(data: dict[str, Any]) -> dict[str, Any]:
         entry = themes.get(theme_id)
         return local_name(entry.label, entry.labels) if entry else default
 
+    kinds = {"place": place, "theme": theme, "date": lambda value, default: date_text(value).striptags()}
+    data["understood"] = [{**item, "label": kinds[item["kind"]](item["id"], item["id"])}
+                          for item in data.get("understood", [])]
     for hit in data["results"]:
         hit["places"] = [{**p, "name": place(p["id"], p["name"])} for p in hit.get("places", [])]
         hit["themes"] = [{**t, "label": theme(t["id"], t["label"])} for t in hit.get("themes", [])]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Mapping
 
 from flask import url_for
@@ -12,7 +13,7 @@ from .i18n import gettext as _
 
 __all__ = ["SearchLinks", "MULTI_PARAMS", "SEARCH_PARAMS"]
 
-SEARCH_PARAMS = ("q", "place", "theme", "language", "from", "to", "sort", "page", "per_page")
+SEARCH_PARAMS = ("q", "place", "theme", "language", "from", "to", "sort", "page", "per_page", "correct")
 MULTI_PARAMS = ("place", "theme")
 
 
@@ -79,7 +80,23 @@ class SearchLinks:
         return self.url("pages.search_export", route={"fmt": fmt}, page=None, per_page=None)
 
     def suggestion(self, text: str) -> str:
-        return self.url(q=text, page=None)
+        return self.url(q=text, page=None, correct=None)
+
+    def as_typed(self, text: str) -> str:
+        """This search with the words as typed, never corrected ("search instead for ...")."""
+        return self.url(q=text, page=None, correct="0")
+
+    def understood(self, item: Mapping[str, Any]) -> tuple[dict[str, str], str]:
+        """(parameters, URL) of the filter standing for a theme, place or date named in q, without its words."""
+        if item["kind"] == "date":
+            params = {"from": item["id"], "to": item["id"]}
+        else:
+            params = {item["kind"]: item["id"]}
+        q = without_words(self.args.get("q", ""), item["words"])
+        changes: dict[str, Any] = {"q": q or None, "page": None, **params}
+        if item["kind"] in MULTI_PARAMS:
+            changes[item["kind"]] = [*[v for v in self.args.getlist(item["kind"]) if v != item["id"]], item["id"]]
+        return params, self.url(**changes)
 
     @property
     def pages(self) -> list[int | None]:
@@ -102,6 +119,12 @@ class SearchLinks:
     def hidden(self, skip: Iterable[str] = ()) -> list[tuple[str, str]]:
         """(name, value) pairs for hidden inputs that keep the filters in a form."""
         return [(k, v) for k, v in self.args.items(multi=True) if k not in skip]
+
+
+def without_words(q: str, words: str) -> str:
+    """`q` without the run of words given (case-blind, any spacing or punctuation between them)."""
+    pattern = r"[\W_]+".join(re.escape(w) for w in words.split())
+    return " ".join(re.sub(pattern, " ", q, count=1, flags=re.IGNORECASE).split()) if pattern else q
 
 
 def _as_lists(args: MultiDict[str, str]) -> dict[str, list[str]]:
