@@ -15,6 +15,8 @@ from whoosh.lang.porter2 import stem as _porter2
 
 from archive.text import fold_arabic
 
+from .lexicon import ARABIC_BROKEN_PLURALS, ARABIC_MASCULINE_AT, ENGLISH_STEMS
+
 __all__ = ["text_analyzer", "name_analyzer", "analyze", "stem_arabic", "ArchiveAnalyzer"]
 
 
@@ -62,6 +64,7 @@ def _latin_table() -> dict[int, str | None]:
 
 
 _LATIN = _latin_table()
+_TANWIN_ALEF = ("\u0627\u064b", "\u064b\u0627")  # alef + fathatan, either order
 
 ENGLISH_STOP_WORDS = frozenset(
     "a an and are as at be but by for from had has have he her his if in into is it its of on or "
@@ -91,7 +94,7 @@ _PROTECTED = frozenset(
     """الله لبنان ورقه وزير وزاره واحد وادي ولايه وحده وصول وطن ولد وجه وقت وضع والد والده والدي
     والدتي والدين فكره فتره فريق فرنسا فلسطين فرصه بعيد بطاقه بدايه بنيه بلديه لحظه لحيه لجنه
     بيوت بلاد بنات زيتون كانون شيخون ياسين سلقين سارين عشرين ثلاثين اربعين ثمانين""".split()
-)
+) | frozenset(w for pair in ARABIC_BROKEN_PLURALS.items() for w in pair if len(w) >= 4) | ARABIC_MASCULINE_AT
 # Words ending in a root ت, which a pronoun suffix must not turn into ta marbuta (بيتها, صوتهم).
 _T_ROOTS = frozenset("بيت صوت وقت موت بنت اخت تحت زيت ميت سكت".split())
 # Protected words after a conjunction, preposition or article stay whole too.
@@ -114,11 +117,17 @@ def _split_suffix(word: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=200_000)
 def stem_arabic(word: str) -> str:
-    """Light stem of a folded Arabic word: article, proclitics, a few plural and pronoun suffixes.
+    """Light stem of a folded Arabic word: article, proclitics, a few plural and pronoun suffixes,
+    and the domain's broken plurals (search/lexicon.py).
 
-    >>> [stem_arabic(w) for w in ("والقصف", "بادلب", "طايرات", "مدينتها", "ولد")]
-    ['قصف', 'ادلب', 'طايره', 'مدينه', 'ولد']
+    >>> [stem_arabic(w) for w in ("والقصف", "بادلب", "طايرات", "مدينتها", "ولد", "الاطفال", "مخيمات")]
+    ['قصف', 'ادلب', 'طايره', 'مدينه', 'ولد', 'طفل', 'مخيم']
     """
+    stem = _light_stem(word)
+    return ARABIC_BROKEN_PLURALS.get(stem, stem)
+
+
+def _light_stem(word: str) -> str:
     if word in _PROTECTED_FORMS:
         return _PROTECTED_FORMS[word]
     if len(word) < 4:  # nothing to strip that would leave a stem
@@ -136,6 +145,8 @@ def stem_arabic(word: str) -> str:
     if core in _PROTECTED:
         return core
     if suffix.startswith("ات"):
+        if core in ARABIC_MASCULINE_AT:
+            return core  # a masculine noun's plural: مخيمات -> مخيم
         return core + "ه"  # feminine plural -> singular: طائرات -> طائرة
     if suffix[-2:] in _PRONOUNS and core[-1] == "ت" and core not in _T_ROOTS:
         return core[:-1] + "ه"  # ta marbuta before a pronoun: مدينتها -> مدينة
@@ -152,6 +163,8 @@ def _fold_token(surface: str) -> tuple[str, bool]:
         return text, False
     if max(text) > "\ufb4f":  # presentation forms (text copied from PDFs)
         text = unicodedata.normalize("NFKC", text)
+    if text.endswith(_TANWIN_ALEF):  # طفلاً / طفلًا: the alef only carries the tanwin
+        text = text[:-2]
     return fold_arabic(text), True
 
 
@@ -206,7 +219,10 @@ class ArchiveAnalyzer(Analyzer):
             return _YEAR.sub(r"\1", text) if arabic else text
         if arabic:
             return stem_arabic(text) if stem and self.stem else _strip_article(text)
-        return _porter2(text) if stem and self.stem else text
+        if stem and self.stem:
+            stemmed = _porter2(text)
+            return ENGLISH_STEMS.get(stemmed, stemmed)
+        return text
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", no_morph=False, **kwargs):
