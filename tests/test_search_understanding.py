@@ -144,7 +144,8 @@ def test_theme_and_place_together_and_their_filter_chips(site):
     assert result_ids(api(site[2], q="airstrikes Idlib", theme="airstrikes", place="idlib")) == ["school"]
     page = site[2].get("/search", query_string={"q": "airstrikes Idlib", "lang": "en"}).get_data(as_text=True)
     assert 'class="understood"' in page
-    assert '<a class="chip" href="/search?q=Idlib&amp;theme=airstrikes"><span>Airstrikes</span> (theme)' in page
+    assert ('<a class="chip" href="/search?q=Idlib&amp;theme=airstrikes#results-heading"><span>Airstrikes</span> (theme)'
+            in page)
     assert '<span>Idlib</span> (place)' in page
     arabic = site[2].get("/search", query_string={"q": "airstrikes Idlib", "lang": "ar"}).get_data(as_text=True)
     assert "<span>الغارات الجوية</span> (موضوع)" in arabic
@@ -260,3 +261,41 @@ def test_a_hidden_testimony_never_feeds_suggestions_corrections_hints_or_fallbac
     if variant == "anonymous-name":
         named = api(client, q="Qasim Zarqalounit")
         assert CANARY not in json.dumps(named, ensure_ascii=False).lower()
+
+
+# --- the search page -----------------------------------------------------------------------------------
+
+
+def test_search_page_dates_help_place_tree_and_plurals(site):
+    client = site[2]
+    page = client.get("/search", query_string={"q": "market", "lang": "en"}).get_data(as_text=True)
+    assert '<a href="#facets-heading">Skip to filters</a>' in page
+    assert "<summary>How to search</summary>" in page and "<code>place:saraqib</code>" in page
+    assert '<input type="text" id="from" name="from"' in page and '<input type="text" id="to" name="to"' in page
+    assert '<input type="hidden" name="q" value="market">' in page  # the date form keeps the search
+    assert "1 testimony found" in page and "Download the 1 result:" in page
+    # Places as a tree: Syria, then Idlib Governorate inside it, then Idlib District inside that.
+    tree = client.get("/search", query_string={"place": "syria", "lang": "en"}).get_data(as_text=True)
+    syria, governorate = tree.index("<span>Syria</span>"), tree.index("<span>Idlib Governorate</span>")
+    assert syria < governorate
+    assert '<li class="depth-1"><a href="/search?place=syria&amp;place=idlib-governorate#results-heading"' in tree
+    dated = client.get("/api/search", query_string={"from": "2019-08", "to": "2019-08"}).get_json()
+    assert result_ids(dated) == ["market"]
+    arabic = client.get("/search", query_string={"q": "market", "lang": "ar"}).get_data(as_text=True)
+    assert "تنزيل النتيجة الوحيدة:" in arabic and "انتقل إلى المرشّحات" in arabic
+
+
+def test_long_facet_lists_fold_behind_show_more(tmp_path):
+    from web import create_app
+    from web_support import build_index
+
+    accounts = {f"t{i}": dict(title=f"Account {i}", event_date=str(2010 + i)) for i in range(10)}
+    content = write_content(tmp_path / "content", accounts)
+    build_index(content, tmp_path / "instance")
+    client = create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(tmp_path / "instance"),
+                         "TESTING": True}).test_client()
+    page = client.get("/search?q=account&lang=en").get_data(as_text=True)
+    years = page[page.index('id="facet-year"'):page.index('id="facet-dates"')]
+    assert years.count("<li>") == 10 and "<summary>Show 2 more</summary>" in years
+    assert years.index('<details class="more">') < years.index(">2018<") and years.index(">2017<") < years.index(
+        '<details class="more">')

@@ -163,10 +163,12 @@ def test_search_page_shows_results_snippets_facets_and_downloads(web_client):
 
 def test_search_facet_links_add_and_remove_filters(web_client):
     page = text(web_client.get("/search?q=bakery"))
-    assert 'href="/search?q=bakery&amp;place=saraqib"' in page
+    # Each link lands on the results heading (focusable), so focus follows the chosen filter.
+    assert 'href="/search?q=bakery&amp;place=saraqib#results-heading"' in page
+    assert '<h2 id="results-heading" tabindex="-1">' in page
     filtered = text(web_client.get("/search?q=bakery&place=saraqib"))
     assert 'class="selected" aria-current="true"' in filtered
-    assert 'href="/search?q=bakery"' in filtered  # the selected facet's link removes it
+    assert 'href="/search?q=bakery#results-heading"' in filtered  # the selected facet's link removes it
 
 
 def test_search_pagination_and_sort_keep_every_filter(web_client):

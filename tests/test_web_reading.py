@@ -64,9 +64,10 @@ def test_the_search_box_follows_the_direction_of_what_is_typed(web_client):
 
 def test_a_link_leads_to_the_facets_before_the_results(web_client):
     page = text(web_client.get("/search?q=bakery"))
-    link = page.index('<a href="#facets-heading">Refine the search by place, theme, language or year</a>')
+    link = page.index('<a href="#facets-heading">Skip to filters</a>')  # shown at every width
     assert link < page.index('<ol class="hits"') < page.index('id="facets-heading"')
-    assert "#facets-heading" not in text(web_client.get("/search?q=zzznothingmatches"))  # no facets, no link
+    empty = text(web_client.get("/search?q=zzznothingmatches"))  # no facet values, but the date filter
+    assert empty.index('<a href="#facets-heading">') < empty.index('id="facets-heading"') < empty.index('id="from"')
 
 
 def test_every_page_names_a_favicon_the_csp_allows(web_client):

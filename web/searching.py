@@ -224,6 +224,27 @@ def localised(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def facet_lists(data: Mapping[str, Any]) -> dict[str, list[tuple[dict[str, Any], int]]]:
+    """Each facet's items with a depth for the page: places as a tree (each under the nearest enclosing
+    place that is listed, larger counts first among siblings); the other facets flat, in their order."""
+    lists: dict[str, list[tuple[dict[str, Any], int]]] = {
+        name: [(item, 0) for item in items] for name, items in data.get("facets", {}).items()}
+    places = site().collection.places
+    items = {str(item["value"]): item for item in data.get("facets", {}).get("place", [])}
+    parent = {value: next((a for a in places.ancestors(value) if a in items), None) for value in items}
+    children: dict[str | None, list[str]] = {}
+    for value in items:  # already ordered by count, then label
+        children.setdefault(parent[value], []).append(value)
+    tree: list[tuple[dict[str, Any], int]] = []
+    stack = [(value, 0) for value in reversed(children.get(None, []))]
+    while stack:
+        value, depth = stack.pop()
+        tree.append((items[value], depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(value, [])))
+    lists["place"] = tree
+    return lists
+
+
 def all_ids(args: Mapping[str, Any]) -> list[str]:
     """The ids of every result of the search in `args`, in its order (for exports)."""
     return _ask(index().ids, parse(args))

@@ -46,7 +46,8 @@ def search() -> tuple[str, int] | str:
     except searching.BadSearch as error:
         return render_template("search.html", outcome=None, error=error.message, links=None), 400
     return render_template("search.html", outcome=outcome, error=None,
-                           links=SearchLinks(request.args, outcome.data))
+                           links=SearchLinks(request.args, outcome.data),
+                           facet_lists=searching.facet_lists(outcome.data))
 
 
 @bp.get("/search.<any(csv, json, bib):fmt>")
