@@ -9,6 +9,9 @@
 - When all the words still find fewer than `ENOUGH`, accounts matching some of them are
   added, those matching more words first (then by score), and the answer says so
   (`relaxed`). Question words ("what", "how", "ماذا") never count as matches on their own.
+- Bounded work whatever the words: a plain query counts its first `MAX_CLAUSES` words (or
+  the themes, places and dates they name); the fallback counts matches without scoring
+  each posting.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from .understanding import Understood
 __all__ = ["Plan", "plan", "relaxed_order", "ENOUGH", "MAX_CLAUSES", "is_plain"]
 
 ENOUGH = 3  # all the words must find at least this many accounts, or some of the words will do
-MAX_CLAUSES = 12  # a relaxed query counts matches of at most this many words (bounded work)
+MAX_CLAUSES = 12  # a plain query counts at most this many words (or names), the first ones (bounded work)
 _SYNTAX = re.compile(r'\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()"*\u201c\u201d\u201e\u00ab\u00bb]')
 _FIELD = re.compile(r"(\w+):(?!//)")
 QUESTION_WORDS = frozenset(
@@ -60,7 +63,10 @@ def plan(compiler: QueryCompiler, q: str) -> Plan:
     query = compiler.compile(q)
     understood = compiler.understood()
     clauses: tuple[wq.Query, ...] = ()
-    if query is not None and is_plain(q):
+    plain = query is not None and is_plain(q)
+    if plain and isinstance(query, wq.And) and len(query.subqueries) > MAX_CLAUSES:
+        query = wq.And(query.subqueries[:MAX_CLAUSES])
+    if plain:
         words = q.split()
         kept = [w for w in words if w.casefold() not in QUESTION_WORDS] or words
         relaxed = compiler.compile(" ".join(kept)) if len(kept) != len(words) else query
@@ -78,21 +84,29 @@ def min_match(clauses: int) -> int:
 
 def relaxed_order(searcher: Any, clauses: Sequence[wq.Query], filters: Sequence[wq.Query],
                   sortedby: Any) -> tuple[int, ...]:
-    """Accounts matching at least `min_match` clauses: more clauses first, then by score (or by `sortedby`)."""
-    results = searcher.search(wq.Or(list(clauses)), limit=None, sortedby=sortedby,
-                              filter=wq.And(list(filters)) if filters else None)
-    ranked = [docnum for _, docnum in results.top_n]
-    scores = {docnum: score for score, docnum in results.top_n}
-    found = set(ranked)
+    """Accounts matching at least `min_match` clauses: more clauses first, then the rarer the clauses
+    matched the better (the sum of their inverse document frequencies), or by `sortedby`.
+
+    Bounded work: matches are counted from the clauses' postings, without scoring each posting.
+    """
+    allowed = set(searcher.docs_for_query(wq.And(list(filters)))) if filters else None
     matches: Counter[int] = Counter()
+    weight: dict[int, float] = {}
+    total = max(1, searcher.doc_count())
     for clause in clauses:
-        for docnum in searcher.docs_for_query(clause):
-            if docnum in found:
-                matches[docnum] += 1
+        found = [d for d in searcher.docs_for_query(clause) if allowed is None or d in allowed]
+        idf = math.log(1 + total / (1 + len(found)))
+        for docnum in found:
+            matches[docnum] += 1
+            weight[docnum] = weight.get(docnum, 0.0) + idf
     least = min_match(len(clauses))
-    kept = [d for d in ranked if matches[d] >= least] or ranked  # else any one of the words (ranked OR)
-    if sortedby is None:
-        kept.sort(key=lambda d: (-matches[d], -scores[d]))
+    kept = [d for d, n in matches.items() if n >= least] or list(matches)  # else any one word (ranked OR)
+    if not kept:
+        return ()
+    if sortedby is not None:
+        results = searcher.search(wq.Every(), filter=set(kept), sortedby=sortedby, limit=None)
+        return tuple(docnum for _, docnum in results.top_n)
+    kept.sort(key=lambda d: (-matches[d], -weight[d], d))
     return tuple(kept)
 
 
