@@ -299,3 +299,9 @@ def test_long_facet_lists_fold_behind_show_more(tmp_path):
     assert years.count("<li>") == 10 and "<summary>Show 2 more</summary>" in years
     assert years.index('<details class="more">') < years.index(">2018<") and years.index(">2017<") < years.index(
         '<details class="more">')
+
+
+def test_api_themes_lists_aliases_per_language(site):
+    themes = {t["id"]: t for t in site[2].get("/api/themes").get_json()["themes"]}
+    assert themes["camps"]["aliases"] == {"en": ["refugee camp", "tents"], "ar": ["مخيم"]}
+    assert themes["protest"]["aliases"] == {}

@@ -64,6 +64,7 @@ def themes() -> Response:
     for theme in site().collection.themes:
         entries.append({
             "id": theme.id, "label": local_name(theme.label, theme.labels), "labels": dict(theme.labels),
+            "aliases": {language: list(names) for language, names in theme.aliases.items()},
             "broader": site().collection.themes.parent(theme.id), "description": theme.description,
             "count": counts.get(theme.id, 0),
             "url": url_for("pages.theme", theme_id=theme.id),

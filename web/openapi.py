@@ -131,6 +131,8 @@ SCHEMAS: dict[str, Any] = {
     "Theme": {"type": "object", "required": ["id", "label", "broader", "count", "url"],
               "properties": {"id": {"type": "string"}, "label": {"type": "string"},
                              "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                             "aliases": {"type": "object", "description": "Other names a reader may type, per language",
+                                         "additionalProperties": {"type": "array", "items": {"type": "string"}}},
                              "broader": NULLABLE_STRING, "description": NULLABLE_STRING,
                              "count": {"type": "integer", "minimum": 0, "description": "Public testimonies, narrower themes included"},
                              "url": {"type": "string"}}},
