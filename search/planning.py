@@ -23,13 +23,15 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from whoosh import query as wq
+from whoosh import sorting
 
 from .query import Query
 from .schema import USER_FIELDS
+from .suggestions import best_suggestion, is_public
 from .textquery import QueryCompiler
 from .understanding import Understood
 
-__all__ = ["Plan", "plan", "relaxed_order", "ENOUGH", "MAX_CLAUSES", "is_plain"]
+__all__ = ["Plan", "plan", "Answer", "answer", "relaxed_order", "sorted_by", "ENOUGH", "MAX_CLAUSES", "is_plain"]
 
 ENOUGH = 3  # all the words must find at least this many accounts, or some of the words will do
 MAX_CLAUSES = 12  # a plain query counts at most this many words (or names), the first ones (bounded work)
@@ -110,15 +112,54 @@ def relaxed_order(searcher: Any, clauses: Sequence[wq.Query], filters: Sequence[
     return tuple(kept)
 
 
-def choose(strict_total: int, correction_total: Callable[[], tuple[str, int] | None]) -> tuple[str, int] | None:
-    """The correction to run instead, when the words found fewer than ENOUGH and it finds more."""
-    if strict_total >= ENOUGH:
-        return None
-    found = correction_total()
-    return found if found is not None and found[1] > strict_total else None
+@dataclass(frozen=True)
+class Answer:
+    """What `answer` decided: the result order, facet counts, the query run, and what to tell the reader."""
+
+    order: tuple[int, ...]
+    counts: Any
+    text: wq.Query | None
+    suggestion: str | None
+    correction: str | None
+    relaxed: bool
+    understood: tuple[Understood, ...]
 
 
-def understood_json(plan_: Plan, query: Query) -> list[dict[str, str]]:
-    """What was understood, without what is already a filter of the query."""
-    chosen = {("place", p) for p in query.places} | {("theme", t) for t in query.themes}
-    return [u.to_json() for u in plan_.understood if (u.kind, u.id) not in chosen]
+Ranked = Callable[[Query, "wq.Query | None"], tuple[tuple[int, ...], Any]]
+
+
+def answer(searcher: Any, compiler: QueryCompiler, table: Any, query: Query, filters: Sequence[wq.Query],
+           ranked: Ranked) -> Answer:
+    """Every word; else a correction that finds more; else some of the words (see the module's doc).
+
+    `ranked(query, text)` is the searcher's strict, cached search: (result order, facet counts).
+    """
+    found = plan(compiler, query.q) if query.q else Plan("", None)
+    order, counts = ranked(query, found.query)
+    suggestion = correction = None
+    relaxed = False
+    if query.q and len(order) < ENOUGH:
+        suggestion = best_suggestion(searcher, compiler, query, len(order), filters)
+        if suggestion is not None and query.correct:
+            fixed = plan(compiler, suggestion)
+            fixed_order, fixed_counts = ranked(query.replace(q=suggestion, page=query.page), fixed.query)
+            if len(fixed_order) > len(order):
+                found, order, counts, correction = fixed, fixed_order, fixed_counts, suggestion
+        if len(order) < ENOUGH and found.clauses:
+            some = relaxed_order(searcher, found.clauses, filters, sorted_by(query, found.query))
+            if len(some) > len(order):
+                order, counts, relaxed = some, table.count(some), True
+    # What the words named, only if some public testimony is about it (fail closed: never a hidden place).
+    understood = tuple(u for u in found.understood if u.kind == "date" or is_public(searcher, u.kind + "s", u.id))
+    return Answer(order, counts, found.query, suggestion, correction, relaxed, understood)
+
+
+def sorted_by(query: Query, text: wq.Query | None) -> Any:
+    """The facet to sort by, or None for relevance."""
+    if query.sort == "date":
+        return sorting.FieldFacet("event_start")
+    if query.sort == "-changed":
+        return sorting.FieldFacet("changed", reverse=True)
+    if query.sort == "-date" or text is None:
+        return sorting.FieldFacet("event_start", reverse=True)
+    return None

@@ -19,7 +19,6 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import sorting
 
 from archive.config import Config
 from archive.consent import Audience, State
@@ -33,9 +32,7 @@ from .manifest import IndexPaths, read_manifest, read_serial
 from .query import Query, QueryError
 from .results import FacetItem, Hit, PlaceRef, Results, ThemeRef
 from .sources import load_vocabularies
-from .suggestions import best_suggestion, is_public
 from .textquery import QueryCompiler, check_expansion
-from .understanding import Understood
 
 __all__ = ["SearchIndex", "IndexMissing", "CURATOR_SORTS"]
 
@@ -165,35 +162,15 @@ class SearchIndex:
             order = self._answer(s, query).order
             return [s.searcher.stored_fields(docnum)["id"] for docnum in order]
 
-    def _answer(self, s: _Opened, query: Query) -> _Answer:
+    def _answer(self, s: _Opened, query: Query) -> planning.Answer:
         """The results of `q` as planning decides (every word, a correction, or some words), cached."""
         key = ("answer", query.result_key(), query.sort)
-        if key in s.cache:
-            return s.cache[key]  # type: ignore[no-any-return]
-        found = planning.plan(s.compiler, query.q) if query.q else planning.Plan("", None)
-        order, counts = self._ranked(s, query, found.query)
-        suggestion = correction = None
-        relaxed = False
-        if query.q and len(order) < planning.ENOUGH:
-            filters = self._filters(query)
-            suggestion = best_suggestion(s.searcher, s.compiler, query, len(order), filters)
-            if suggestion is not None and query.correct:
-                fixed = planning.plan(s.compiler, suggestion)
-                fixed_order, fixed_counts = self._ranked(s, query.replace(q=suggestion), fixed.query)
-                if len(fixed_order) > len(order):
-                    found, order, counts, correction = fixed, fixed_order, fixed_counts, suggestion
-            if len(order) < planning.ENOUGH and found.clauses:
-                some = planning.relaxed_order(s.searcher, found.clauses, filters, _sorted_by(query, found.query))
-                if len(some) > len(order):
-                    order, counts, relaxed = some, s.table.count(some), True
-        # What the words named, only if some public testimony is about it (fail closed: never a hidden place).
-        understood = tuple(u for u in found.understood
-                           if u.kind == "date" or is_public(s.searcher, u.kind + "s", u.id))
-        answer = _Answer(order, counts, found.query, suggestion, correction, relaxed, understood)
-        s.cache[key] = answer
-        if len(s.cache) > CACHE_SIZE:
-            s.cache.popitem(last=False)
-        return answer
+        if key not in s.cache:
+            s.cache[key] = planning.answer(s.searcher, s.compiler, s.table, query, self._filters(query),
+                                           lambda q, text: self._ranked(s, q, text))
+            if len(s.cache) > CACHE_SIZE:
+                s.cache.popitem(last=False)
+        return s.cache[key]  # type: ignore[no-any-return]
 
     def _checked(self, query: Query) -> Query:
         """The query, if this index can answer it: states and change times are the curator index's alone."""
@@ -222,7 +199,7 @@ class SearchIndex:
                 check_expansion(text, s.searcher.reader())
             filters = self._filters(query)
             results = s.searcher.search(text if text is not None else wq.Every(), limit=None,
-                                        sortedby=_sorted_by(query, text),
+                                        sortedby=planning.sorted_by(query, text),
                                         filter=wq.And(filters) if filters else None)
             order = tuple(docnum for _, docnum in results.top_n)
             value = (order, s.table.count(order))
@@ -264,30 +241,6 @@ class SearchIndex:
                         for word, weight in s.searcher.key_terms([docnum], "body", numterms=12)]
             results = s.searcher.search(wq.Or(clauses), limit=limit, mask=wq.Term("id", testimony_id))
             return _hits(s, tuple(docnum for _, docnum in results.top_n), None)
-
-
-@dataclass(frozen=True)
-class _Answer:
-    """What `_answer` decided: the result order, facet counts, the query run, and what to tell the reader."""
-
-    order: tuple[int, ...]
-    counts: Any
-    text: wq.Query | None
-    suggestion: str | None
-    correction: str | None
-    relaxed: bool
-    understood: tuple[Understood, ...]
-
-
-def _sorted_by(query: Query, text: wq.Query | None) -> Any:
-    """The facet to sort by, or None for relevance."""
-    if query.sort == "date":
-        return sorting.FieldFacet("event_start")
-    if query.sort == "-changed":
-        return sorting.FieldFacet("changed", reverse=True)
-    if query.sort == "-date" or text is None:
-        return sorting.FieldFacet("event_start", reverse=True)
-    return None
 
 
 def _state_items(counts: Any, query: Query) -> tuple[FacetItem, ...]:
