@@ -29,7 +29,8 @@ from .query import Query
 from .schema import USER_FIELDS
 from .suggestions import best_suggestion, is_public
 from .textquery import QueryCompiler
-from .understanding import Understood
+from .documents import day_number
+from .understanding import Understood, date_of
 
 __all__ = ["Plan", "plan", "Answer", "answer", "relaxed_order", "sorted_by", "ENOUGH", "MAX_CLAUSES", "is_plain"]
 
@@ -63,7 +64,9 @@ class Plan:
 def plan(compiler: QueryCompiler, q: str) -> Plan:
     """Compile `q` (a `QueryError` if it cannot be), with its relaxed clauses when it is plain words."""
     query = compiler.compile(q)
-    understood = compiler.understood()
+    positive: set[tuple[str, Any]] = set()
+    _positive_terms(query, positive)
+    understood = tuple(u for u in compiler.understood() if _key(u) in positive)  # never one after a NOT
     clauses: tuple[wq.Query, ...] = ()
     plain = query is not None and is_plain(q)
     if plain and isinstance(query, wq.And) and len(query.subqueries) > MAX_CLAUSES:
@@ -77,6 +80,30 @@ def plan(compiler: QueryCompiler, q: str) -> Plan:
         elif relaxed is not None and len(words) > 1 and relaxed != query:
             clauses = (relaxed,)
     return Plan(q, query, understood, clauses)
+
+
+def _key(understood: Understood) -> tuple[str, Any]:
+    """The leaf of the compiled query that stands for an understood theme, place or date."""
+    if understood.kind == "date":
+        found = date_of([understood.id])
+        return ("event_end", day_number(found[1]) if found else None)
+    return (understood.kind + "s", understood.id)
+
+
+def _positive_terms(query: Any, out: set[tuple[str, Any]]) -> None:
+    """The (field, value) leaves of the query that a result must or may match (not those under a NOT)."""
+    if query is None or isinstance(query, wq.Not):
+        return
+    if isinstance(query, wq.AndNot):
+        _positive_terms(query.a, out)
+        return
+    if isinstance(query, wq.Term):
+        out.add((query.fieldname, query.text))
+    elif isinstance(query, wq.NumericRange):
+        out.add((query.fieldname, query.start))
+    elif not query.is_leaf():
+        for child in query.children():
+            _positive_terms(child, out)
 
 
 def min_match(clauses: int) -> int:

@@ -128,6 +128,12 @@ def test_a_theme_label_finds_tagged_and_narrower_accounts_and_says_so(site):
     assert understood["filter_url"] == "/search?theme=airstrikes"
 
 
+def test_a_theme_or_place_after_not_is_excluded_and_never_offered_as_a_filter(site):
+    body = api(site[2], q="Saraqib NOT airstrikes")
+    assert "market" not in result_ids(body) and "bakery" not in result_ids(body)  # barrel bombs are airstrikes
+    assert [(u["kind"], u["id"]) for u in body["understood"]] == [("place", "saraqib")]
+
+
 def test_an_alias_in_another_language_crosses_languages(site):
     assert result_ids(api(site[2], q="refugee camp")) == ["tents-ar"]  # an English alias, an Arabic account
     assert result_ids(api(site[2], q="براميل")) == ["market"]  # an Arabic alias, an English account
