@@ -311,3 +311,10 @@ def test_api_themes_lists_aliases_per_language(site):
     themes = {t["id"]: t for t in site[2].get("/api/themes").get_json()["themes"]}
     assert themes["camps"]["aliases"] == {"en": ["refugee camp", "tents"], "ar": ["مخيم"]}
     assert themes["protest"]["aliases"] == {}
+
+
+def test_a_bad_correct_parameter_is_a_sentence_in_either_language(site):
+    english = site[2].get("/api/search?q=market&correct=maybe&lang=en").get_json()
+    assert english["error"] == "Correct must be 0 or 1, not 'maybe'."
+    arabic = site[2].get("/api/search?q=market&correct=maybe&lang=ar").get_json()
+    assert "correct" in arabic["error"] and "maybe" in arabic["error"] and "0" in arabic["error"]

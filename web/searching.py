@@ -68,6 +68,7 @@ QUERY_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(patter
     (r"Sort must be one of relevance, date or -date, not '(?P<value>.*)'\.",
      N_("sort must be one of relevance, date or -date, not '%(value)s'.")),
     (r"Sort must be one of relevance, date or -date\.", N_("sort must be one of relevance, date or -date.")),
+    (r"Correct must be 0 or 1, not '(?P<value>.*)'\.", N_("correct must be 0 or 1, not '%(value)s'.")),
     (r"State must be one of (?P<states>.*), not '(?P<value>.*)'\.",
      N_("state must be one of %(states)s, not '%(value)s'.")),
     (r"State: only the curator index knows consent states\.",
