@@ -35,6 +35,7 @@ from .understanding import Understood, date_of
 __all__ = ["Plan", "plan", "Answer", "answer", "relaxed_order", "sorted_by", "ENOUGH", "MAX_CLAUSES", "is_plain"]
 
 ENOUGH = 3  # all the words must find at least this many accounts, or some of the words will do
+CONCEPT_WEIGHT = 2  # in the fallback, words naming a theme, place or date count as two words
 MAX_CLAUSES = 12  # a plain query counts at most this many words (or names), the first ones (bounded work)
 _SYNTAX = re.compile(r'\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()"*\u201c\u201d\u201e\u00ab\u00bb]')
 _FIELD = re.compile(r"(\w+):(?!//)")
@@ -106,6 +107,12 @@ def _positive_terms(query: Any, out: set[tuple[str, Any]]) -> None:
             _positive_terms(child, out)
 
 
+def _names_a_concept(clause: wq.Query) -> bool:
+    """True when the clause's words name a theme, place or date (it also searches that field)."""
+    leaves = clause.leaves() if not clause.is_leaf() else [clause]
+    return any(getattr(leaf, "fieldname", None) in ("themes", "places", "event_end") for leaf in leaves)
+
+
 def min_match(clauses: int) -> int:
     """How many of the words a relaxed result must match: one of up to three, then a third of them."""
     return 1 if clauses <= 3 else math.ceil(clauses / 3)
@@ -125,8 +132,9 @@ def relaxed_order(searcher: Any, clauses: Sequence[wq.Query], filters: Sequence[
     for clause in clauses:
         found = [d for d in searcher.docs_for_query(clause) if allowed is None or d in allowed]
         idf = math.log(1 + total / (1 + len(found)))
+        counts = CONCEPT_WEIGHT if _names_a_concept(clause) else 1
         for docnum in found:
-            matches[docnum] += 1
+            matches[docnum] += counts
             weight[docnum] = weight.get(docnum, 0.0) + idf
     least = min_match(len(clauses))
     kept = [d for d, n in matches.items() if n >= least] or list(matches)  # else any one word (ranked OR)

@@ -318,3 +318,11 @@ def test_a_bad_correct_parameter_is_a_sentence_in_either_language(site):
     assert english["error"] == "Correct must be 0 or 1, not 'maybe'."
     arabic = site[2].get("/api/search?q=market&correct=maybe&lang=ar").get_json()
     assert "correct" in arabic["error"] and "maybe" in arabic["error"] and "0" in arabic["error"]
+
+
+def test_in_the_fallback_a_named_theme_counts_as_two_words(site):
+    # Four clauses: an account must match two; "airstrikes" names a theme and counts as two on its own.
+    body = api(site[2], q="pupils orchards tractors airstrikes")
+    assert body["relaxed"] is True
+    ids = result_ids(body)
+    assert ids[0] == "school" and {"bakery", "market"} <= set(ids) and "square" not in ids
