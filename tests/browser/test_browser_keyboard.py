@@ -100,3 +100,17 @@ def test_every_tab_stop_shows_where_focus_is(open_tab, path, lang):
     stops, problems = tab_through(tab)
     assert len(stops) >= 10, f"only {len(stops)} Tab stops: {stops}"
     assert not problems, "\n".join(problems)
+
+
+def test_after_choosing_a_filter_focus_continues_from_the_results_heading(tab):
+    # Issue 12: choosing a facet reloads the page at #results-heading; the next Tab starts there,
+    # not back at the top of the page (the skip link, the header, the search form).
+    tab.goto("/search?q=bread")
+    tab_to(tab, "aside.facets a", text="Saraqib")
+    _enter(tab, re.compile(r"place=saraqib"))
+    assert urlsplit(tab.url).fragment == "results-heading"
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("""() => {
+        const heading = document.getElementById('results-heading');
+        return !!(heading.compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }"""), f"after choosing a filter, Tab went to {focused(tab)}, before the results heading"
