@@ -93,6 +93,7 @@ def init_app(app: Flask) -> None:
         "WTF_CSRF_TIME_LIMIT": None,  # a token lives as long as the session that holds it
         "ARCHIVE_SIGNIN_ACCOUNT_LIMIT": 5,
         "ARCHIVE_SIGNIN_ADDRESS_LIMIT": 20,
+        "ARCHIVE_SIGNIN_TOTAL_LIMIT": 50,
         "ARCHIVE_SIGNIN_WINDOW_SECONDS": 15 * 60,
     }
     for key, value in ours.items():  # unless the instance's config.py or the caller chose otherwise
@@ -103,6 +104,7 @@ def init_app(app: Flask) -> None:
     app.extensions["archive_signin_throttle"] = Throttle(
         instance_dir / THROTTLE_FILE, account_limit=int(app.config["ARCHIVE_SIGNIN_ACCOUNT_LIMIT"]),
         address_limit=int(app.config["ARCHIVE_SIGNIN_ADDRESS_LIMIT"]),
+        total_limit=int(app.config["ARCHIVE_SIGNIN_TOTAL_LIMIT"]),
         window=float(app.config["ARCHIVE_SIGNIN_WINDOW_SECONDS"]))
 
 
