@@ -19,7 +19,7 @@ __all__ = ["FILE", "FIELDS", "ACTIONS", "append", "read", "parse_day"]
 FILE = "audit.jsonl"
 FIELDS = ("time", "curator", "action", "testimony", "version_before", "version_after", "reason", "address",
           "detail")
-ACTIONS = ("sign-in", "sign-in-failed", "sign-out", "create", "edit", "consent", "curator-add",
+ACTIONS = ("sign-in", "sign-in-failed", "sign-out", "create", "edit", "consent", "commit", "curator-add",
            "curator-passwd", "curator-remove")
 
 
