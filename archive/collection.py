@@ -92,7 +92,7 @@ def load_collection(root: Path, cache: ReadCache | None = None) -> Collection:
 
 
 def _missing(path: Path) -> Problem:
-    return Problem(display_path(path), None, "-", f"is missing: every collection needs a {path.name} (see FORMAT.md)")
+    return Problem(display_path(path), None, "-", f"is missing: every collection needs a {path.name} (see docs/format.md)")
 
 
 def _load_places(path: Path) -> tuple[Gazetteer, list[Problem]]:

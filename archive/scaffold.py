@@ -54,7 +54,7 @@ class Draft:
     body: str = PLACEHOLDER_BODY
 
     def front_matter(self) -> dict[str, Any]:
-        """The fields in FORMAT.md's order, leaving out what was not given."""
+        """The fields in docs/format.md's order, leaving out what was not given."""
         narrator = {k: v for k, v in (("name", self.narrator_name), ("pseudonym", self.pseudonym),
                                       ("description", self.narrator_description)) if v}
         consent = {"access": self.consent_access, "identity": self.consent_identity,
