@@ -95,7 +95,11 @@ def init_app(app: Flask) -> None:
         instance_dir / THROTTLE_FILE, account_limit=int(app.config["ARCHIVE_SIGNIN_ACCOUNT_LIMIT"]),
         address_limit=int(app.config["ARCHIVE_SIGNIN_ADDRESS_LIMIT"]),
         total_limit=int(app.config["ARCHIVE_SIGNIN_TOTAL_LIMIT"]),
-        window=float(app.config["ARCHIVE_SIGNIN_WINDOW_SECONDS"]))
+        window=float(app.config["ARCHIVE_SIGNIN_WINDOW_SECONDS"]), secret=_bytes(app.config["SECRET_KEY"]))
+
+
+def _bytes(key: str | bytes) -> bytes:
+    return key.encode("utf-8") if isinstance(key, str) else key
 
 
 def instance() -> Path:

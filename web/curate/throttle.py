@@ -14,13 +14,15 @@ The limits, within a sliding window (15 minutes by default):
   many addresses) lock that account from every address it has never signed in from; the
   addresses it signed in from in the last `known_days` days can still sign in.
 
-So one address can lock out itself, never the other curators. Keys are hashes: a name
-typed into the form (perhaps a password typed into the wrong field) is never stored.
+So one address can lock out itself, never the other curators. Keys are HMACs under the
+instance's secret key: a name typed into the form (perhaps a password typed into the wrong
+field) or an address is never stored, nor can it be found again by hashing guesses.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 import os
 import sqlite3
@@ -42,8 +44,6 @@ _SCHEMA = (
 )
 
 
-def _key(kind: str, *values: str) -> str:
-    return hashlib.sha256("\0".join((kind, *values)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,11 @@ class Throttle:
     total_limit: int = 50
     window: float = 15 * 60
     known_days: float = 90
+    secret: bytes = b""  # the instance's secret key: the stored hashes cannot be matched against guesses
+
+    def _key(self, kind: str, *values: str) -> str:
+        message = "\0".join((kind, *values)).encode("utf-8", "surrogatepass")
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,8 +79,8 @@ class Throttle:
     def begin(self, account: str, address: str, now: float | None = None) -> tuple[int, int | None]:
         """(seconds to wait, None) when a limit holds; else (0, attempt id), the attempt counted as failed."""
         now = time.time() if now is None else now
-        keys = {"account": _key("account", account), "address": _key("address", address),
-                "pair": _key("pair", account, address)}
+        keys = {"account": self._key("account", account), "address": self._key("address", address),
+                "pair": self._key("pair", account, address)}
         with closing(self._connect()) as db:
             db.execute("BEGIN IMMEDIATE")  # the write lock, before counting: one attempt at a time
             try:
@@ -102,6 +107,7 @@ class Throttle:
         with closing(self._connect()) as db:
             db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM attempts WHERE id = ?", (attempt,))
-            db.execute("INSERT OR REPLACE INTO known (pair, at) VALUES (?, ?)", (_key("pair", account, address), now))
+            db.execute("INSERT OR REPLACE INTO known (pair, at) VALUES (?, ?)",
+                       (self._key("pair", account, address), now))
             db.execute("DELETE FROM known WHERE at <= ?", (now - self.known_days * 86400,))
             db.execute("COMMIT")
