@@ -168,3 +168,29 @@ def test_a_new_testimony_is_refused_when_its_id_was_taken_meanwhile_in_another_f
     refused = client.post("/curate/new", data={**ACCOUNT, "save": "1", "csrf_token": token})
     assert refused.status_code == 409 and "already exists" in refused.get_data(as_text=True)
     assert not (site.content / "en" / "flow-account.md").exists()
+
+
+def test_a_save_whose_audit_entry_cannot_be_written_is_still_published(tmp_path, monkeypatch):
+    """The file is written first: a full or read-only instance disk must not leave it half in effect."""
+    import web.curate.testimonies as testimonies
+
+    site = make_curate_site(tmp_path)
+    client, public = site.client, site.public()
+    assert public.get("/t/open-account").status_code == 200
+    assert "open-account" in [r["id"] for r in public.get("/api/search?q=bakery").get_json()["results"]]
+    page = client.get("/curate/t/open-account/consent").get_data(as_text=True)
+    version = page.split('name="version" type="hidden" value="', 1)[1].split('"', 1)[0]
+    real = testimonies.log
+
+    def full_disk(action, **fields):
+        if action == "consent":
+            raise OSError(28, "No space left on device")
+        real(action, **fields)
+
+    monkeypatch.setattr(testimonies, "log", full_disk)
+    response = client.post("/curate/t/open-account/consent", data={
+        "csrf_token": csrf_token(client, "/curate/t/open-account/consent"), "version": version,
+        "action": "withdraw", "reason": "The narrator asked us to"})
+    assert response.status_code == 500  # the curator is not told it was done
+    assert public.get("/t/open-account").status_code == 410
+    assert "open-account" not in [r["id"] for r in public.get("/api/search?q=bakery").get_json()["results"]]

@@ -119,7 +119,11 @@ def _save(path: Path, testimony_id: str, action: str, write: Callable[[], str], 
     """
     with locked(_root()):
         after = write()
-        log(entry, testimony=testimony_id, after=after, detail=action, **fields)
+        try:
+            log(entry, testimony=testimony_id, after=after, detail=action, **fields)
+        except BaseException:  # the audit log cannot be written: the file is, so publish it even so
+            _publish(path)
+            raise
     warnings = [_publish(path)]
     with locked(_root()):  # one git commit at a time, as one write at a time
         warnings.append(_commit(path, action, testimony_id, after))
