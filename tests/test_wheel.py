@@ -81,6 +81,8 @@ def test_the_installed_wheel_checks_indexes_and_serves(installed, tmp_path):
     where = _run([str(installed / "python"), "-c", "import web.curate, archive; print(archive.__file__)"],
                  tmp_path, env)
     assert str(installed.parent) in where and str(ROOT) not in where, where
+    commands = _run([str(installed / "archive"), "--help"], tmp_path, env)  # the archive.commands entry points
+    assert all(f"  {name} " in commands for name in ("check", "index", "search", "serve", "curator")), commands
     web_support.write(tmp_path / "testimonies")  # the default content folder, beside the default ./instance
     assert "no problems" in _run([str(installed / "archive"), "check"], tmp_path, env)
     _run([str(installed / "archive"), "index"], tmp_path, env)
