@@ -1,6 +1,7 @@
 """axe-core finds no accessibility violation (WCAG 2.1 A and AA, and best practice) on the main pages, in both languages.
 
-The pages: home, search results (and an empty search), a testimony, the places list, a place, the 404
+The pages: home, search results (and an empty search), a testimony, the places list and its map, a place and its
+map, a theme and its timeline, the 404
 and the 410 page; in English and Arabic, and the busiest three in dark colours as well.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .site_data import MISSING, PLACE, TESTIMONY, WITHDRAWN
+from .site_data import MISSING, PLACE, TESTIMONY, THEME, WITHDRAWN
 
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -19,6 +20,7 @@ PAGES = {
     "no results": ("/search?q=zzzzzz", 200),
     "places": ("/places", 200),
     "place": (f"/places/{PLACE}", 200),
+    "theme": (f"/themes/{THEME}", 200),  # with its timeline
     "not found": (f"/t/{MISSING}", 404),
     "withdrawn": (f"/t/{WITHDRAWN}", 410),
 }
