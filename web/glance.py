@@ -66,8 +66,9 @@ def place_map(within: str | None = None, public: PublicSet | None = None) -> Pla
     counts = counts_here(public)
     counted = [p.id for p in places if counts.get(p.id)]
     focus = counted if within is None else [within] + [i for i in counted if i in places.descendants(within)]
-    view = mapping.view_for(places[i].coordinates for i in focus if places[i].coordinates is not None)
-    shown = focus + [i for i in counted if i not in focus and _inside(places[i].coordinates, view)]
+    located = [places[i].coordinates for i in focus if places[i].coordinates is not None]
+    view = mapping.view_for(located)
+    shown = focus + [i for i in counted if i not in focus and located and _inside(places[i].coordinates, view)]
     language = current_language()
     markers, rows = [], []
     for place_id in shown:
