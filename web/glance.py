@@ -89,9 +89,12 @@ def place_map(within: str | None = None, public: PublicSet | None = None) -> Pla
     return PlaceMap(svg, rows)
 
 
-def _inside(coordinates: tuple[float, float] | None, view: mapping.View) -> bool:
-    return coordinates is not None and view.south <= coordinates[0] <= view.north and \
-        view.west <= coordinates[1] <= view.east
+def _inside(coordinates: tuple[float, float] | None, view: mapping.View, inset: float = 0.06) -> bool:
+    """Whether a place lies in the view, away from its edges (a marker there would be cut in half)."""
+    if coordinates is None:
+        return False
+    dy, dx = (view.north - view.south) * inset, (view.east - view.west) * inset
+    return view.south + dy <= coordinates[0] <= view.north - dy and view.west + dx <= coordinates[1] <= view.east - dx
 
 
 @dataclass(frozen=True)

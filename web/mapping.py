@@ -113,9 +113,9 @@ def outline(view: View) -> tuple[tuple[str, bool, str], ...]:
             xs, ys = ring[0::2], ring[1::2]
             if max(xs) < view.west or min(xs) > view.east or max(ys) < view.south or min(ys) > view.north:
                 continue
-            margin = (view.north - view.south) * 0.1
-            kept = clip_ring(list(zip(xs, ys)), (view.west - margin, view.south - margin,
-                                                 view.east + margin, view.north + margin))
+            # cut just outside the view (two units), so that no shape reaches past the <svg> box in the page
+            mx, my = 2 * (view.east - view.west) / WIDTH, 2 * (view.north - view.south) / view.height
+            kept = clip_ring(list(zip(xs, ys)), (view.west - mx, view.south - my, view.east + mx, view.north + my))
             if len(kept) < 3:
                 continue
             points = [view.project(lon, lat) for lon, lat in kept]
