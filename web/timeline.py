@@ -137,15 +137,15 @@ def render_timeline(tl: Timeline, title: str, axis_label: Callable[[Bar], str], 
     show_counts = pitch >= font * (len(str(largest)) * 0.6 + 0.4)
     out = [Markup('<svg class="timeline" viewBox="0 0 %d %d" width="%d" height="%d" direction="ltr"'
                   ' aria-label="%s">') % (WIDTH, HEIGHT, WIDTH, HEIGHT, title),
-           Markup('<line class="axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>') % (SIDE, BOTTOM, WIDTH - SIDE, BOTTOM)]
+           Markup('<line class="axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>')
+           % (SIDE, BOTTOM, WIDTH - SIDE, BOTTOM)]
     for i, bar in enumerate(tl.bars):
         slot = n - 1 - i if rtl else i
         x = SIDE + slot * pitch + (pitch - width) / 2
         middle = x + width / 2
         if i % every == 0:
-            out.append(Markup('<text class="tick" x="%.1f" y="%.1f" font-size="%s" text-anchor="middle" aria-hidden="true">'
-                                  '%s</text>')
-                       % (middle, BOTTOM + font + 4, font, axis_label(bar)))
+            out.append(Markup('<text class="tick" x="%.1f" y="%.1f" font-size="%s" text-anchor="middle"'
+                              ' aria-hidden="true">%s</text>') % (middle, BOTTOM + font + 4, font, axis_label(bar)))
         if not bar.count:
             continue
         height = max((BOTTOM - TOP) * bar.count / largest, 2.0)
