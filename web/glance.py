@@ -21,8 +21,6 @@ from typing import Any, Iterable
 from flask import url_for
 from markupsafe import Markup
 
-from archive.dates import DateRange
-
 from . import mapping, searching, timeline
 from .gate import public_views, site
 from .i18n import current_language, format_month, format_number, gettext as _, ngettext
@@ -65,7 +63,8 @@ def place_map(within: str | None = None, public: PublicSet | None = None) -> Pla
     places = site().collection.places
     counts = counts_here(public)
     counted = [p.id for p in places if counts.get(p.id)]
-    focus = counted if within is None else [within] + [i for i in counted if i in places.descendants(within)]
+    inside = places.descendants(within) if within is not None else frozenset()
+    focus = counted if within is None else [within] + [i for i in counted if i in inside]
     located = [places[i].coordinates for i in focus if places[i].coordinates is not None]
     view = mapping.view_for(located)
     shown = focus + [i for i in counted if i not in focus and located and _inside(places[i].coordinates, view)]

@@ -103,9 +103,16 @@ def build(spans: Sequence[DateRange], window: Window, link: Link) -> Timeline | 
         return None
     first, last = min(a for a, _ in cut), max(b for _, b in cut)
     unit = "month" if last.year - first.year + 1 <= MONTHLY_YEARS else "year"
+
+    def index(day: dt.date) -> int:  # the bucket a day falls in
+        return day.year - first.year if unit == "year" else (day.year - first.year) * 12 + day.month - first.month
+
+    counts = [0] * (index(last) + 1)
+    for a, b in cut:  # each range counts once in every bucket it overlaps
+        for i in range(index(a), index(b) + 1):
+            counts[i] += 1
     bars = []
-    for year, month, start, end, text in _buckets(first, last, unit):
-        count = sum(1 for a, b in cut if a <= end and b >= start)
+    for (year, month, start, end, text), count in zip(_buckets(first, last, unit), counts):
         bars.append(Bar(year, month, *_clip(start, end, window), count,
                         link(*_filter_texts((start, end), text, window)) if count else None))
     return Timeline(unit, _trimmed(bars))
