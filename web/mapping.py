@@ -185,14 +185,15 @@ def render_map(markers: Sequence[Marker], view: View, title: str, description_id
     for marker in drawn:
         x, y = view.project(marker.lon, marker.lat)
         r = radius(marker.count, largest)
-        circles.append((marker, x, y, r))
-        placed.append((x - r, y - r, x + r, y + r))
-    for marker, x, y, r in circles:
+        own = (x - r - 2, y - r - 2, x + r + 2, y + r + 2)  # with room for a thick outline
+        circles.append((marker, x, y, r, own))
+        placed.append(own)
+    for marker, x, y, r, own in circles:
         label = None
         for east in (True, False):
             box = _label_box(x, y, r, marker.name, font, east)
             if box[0] >= 0 and box[2] <= WIDTH and box[1] >= 0 and box[3] <= height and \
-                    not any(_overlaps(box, other) for other in placed if other != (x - r, y - r, x + r, y + r)):
+                    not any(_overlaps(box, other) for other in placed if other is not own):
                 label = (box, east)
                 placed.append(box)
                 break
