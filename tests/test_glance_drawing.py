@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
 
 from archive.dates import parse_date
 from web import mapping, timeline
@@ -84,3 +92,47 @@ def test_the_region_outline_names_its_source():
     region = mapping.region()
     assert "Natural Earth" in region["source"] and "world-atlas 2.0.2" in region["source"]
     assert {"Syria", "Turkey", "Lebanon"} <= {c["name"] for c in region["countries"]}
+
+
+def _derive_module():
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "web" / "geodata" / "derive_region.py"
+    spec = importlib.util.spec_from_file_location("derive_region", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _tarball(topology: dict) -> bytes:
+    data = json.dumps(topology).encode()
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as archive:
+        info = tarfile.TarInfo("package/countries-10m.json")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def test_the_outline_script_checks_the_pinned_integrity_and_derives_shared_borders():
+    derive = _derive_module()
+    # Two squares sharing one border (arc 0), in TopoJSON's quantized, delta-encoded arcs.
+    topology = {"type": "Topology", "transform": {"scale": [0.01, 0.01], "translate": [36.0, 35.0]},
+                "arcs": [[[100, 0], [0, 100]], [[100, 100], [-100, 0], [0, -100], [100, 0]],
+                         [[100, 0], [100, 0], [0, 100], [-100, 0]]],
+                "objects": {"countries": {"type": "GeometryCollection", "geometries": [
+                    {"type": "Polygon", "arcs": [[0, 1]], "id": "760", "properties": {"name": "Syria"}},
+                    {"type": "Polygon", "arcs": [[2, ~0]], "id": "792", "properties": {"name": "Turkey"}}]}}}
+    data = _tarball(topology)
+    digest = base64.b64encode(hashlib.sha512(data).digest()).decode()
+    pinned = {"name": "world-atlas", "version": "2.0.2", "file": "package/countries-10m.json",
+              "integrity": f"sha512-{digest}"}
+    region = derive.derive(derive.read_topology(data, pinned), pinned)
+    rings = {c["name"]: c["rings"][0] for c in region["countries"]}
+    assert set(rings) == {"Syria", "Turkey"}
+    syria = set(zip(rings["Syria"][0::2], rings["Syria"][1::2]))
+    turkey = set(zip(rings["Turkey"][0::2], rings["Turkey"][1::2]))
+    assert {(37.0, 35.0), (37.0, 36.0)} <= syria & turkey  # the shared border, in both
+    with pytest.raises(SystemExit):
+        derive.read_topology(data, {**pinned, "integrity": "sha512-" + "A" * 86 + "=="})
