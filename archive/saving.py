@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import ArchiveError
-from .loader import version_of
+from .loader import file_hash
 from .scaffold import write_new_file
 
 __all__ = ["Conflict", "locked", "create_file", "replace_file", "current_version"]
@@ -46,7 +46,7 @@ def locked(root: Path) -> Iterator[None]:
 def current_version(path: Path) -> str | None:
     """The file's version now, or None if it does not exist."""
     try:
-        return version_of(path.read_bytes())
+        return file_hash(path.read_bytes())
     except FileNotFoundError:
         return None
 
@@ -64,7 +64,7 @@ def create_file(path: Path, text: str) -> str:
     write_new_file(path, text)
     path.chmod(0o644)
     _sync_folder(path.parent)
-    return version_of(text.encode("utf-8"))
+    return file_hash(text.encode("utf-8"))
 
 
 def replace_file(path: Path, text: str, expected: str) -> str:
@@ -73,8 +73,8 @@ def replace_file(path: Path, text: str, expected: str) -> str:
         before = path.read_bytes()
     except FileNotFoundError:
         raise Conflict(path, text, None, expected, None) from None
-    if version_of(before) != expected:
-        raise Conflict(path, text, before.decode("utf-8", "replace"), expected, version_of(before))
+    if file_hash(before) != expected:
+        raise Conflict(path, text, before.decode("utf-8", "replace"), expected, file_hash(before))
     mode = path.stat().st_mode & 0o777
     fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
@@ -89,4 +89,4 @@ def replace_file(path: Path, text: str, expected: str) -> str:
             os.unlink(temporary)
         raise
     _sync_folder(path.parent)
-    return version_of(text.encode("utf-8"))
+    return file_hash(text.encode("utf-8"))
