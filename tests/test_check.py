@@ -133,6 +133,33 @@ CASES: list[tuple[str, dict[str, Any], tuple[str, ...], str | None, Any, str, st
     ("hidden name in summary", {"consent.identity": "pseudonymous", "narrator.name": "Ahmad Khalil",
                                 "narrator.pseudonym": "Abu Sami", "summary": "Ahmad Khalil tells."}, (), None,
      ("  name: Ahmad Khalil",), "narrator.name", "but it appears in summary"),
+    # FORMAT.md revision 2: what consent cannot hide, in any public field
+    ("hidden name in recorded.by", {"narrator.name": "Ahmad Khalil", "recorded.by": "Ahmad Khalil (self-written)"},
+     (), None, ("  name: Ahmad Khalil",), "narrator.name", "but it appears in recorded.by; remove it or mark it"),
+    ("hidden name in contributors", {"narrator.name": "Ahmad Khalil",
+                                     "contributors": [{"name": "Ahmad Khalil", "role": "transcriber"}]},
+     (), None, ("  name: Ahmad Khalil",), "narrator.name", "but it appears in contributors.name"),
+    ("hidden name in source", {"narrator.name": "Ahmad Khalil", "source": {"publisher": "The Ahmad Khalil blog"}},
+     (), None, ("  name: Ahmad Khalil",), "narrator.name", "but it appears in source.publisher"),
+    ("hidden name in content warnings", {"narrator.name": "Ahmad Khalil", "content_warnings": ["ahmad khalil"]},
+     (), None, ("  name: Ahmad Khalil",), "narrator.name", "but it appears in content_warnings"),
+    ("anonymous pseudonym in description", {"narrator.pseudonym": "Abu Sami",
+                                            "narrator.description": "Known as Abu Sami"},
+     (), None, ("  pseudonym: Abu Sami",), "narrator.pseudonym",
+     "the narrator's name or pseudonym is hidden by consent.identity: anonymous, but it appears in "
+     "narrator.description"),
+    ("coarsened place in body", {"consent.place_detail": "governorate"}, (),
+     "We lived in Idlib Governorate.\n\nThen we fled Saraqeb at dawn.\n", ("Then we fled",), "body",
+     "names 'saraqeb', one of this testimony's places that consent.place_detail: governorate hides; "
+     "remove it or mark it [[redact: ...]]"),
+    ("coarsened place in title, in Arabic", {"consent.place_detail": "district", "title": "ليلة في سراقب"}, (), None,
+     ("title:",), "title", "one of this testimony's places that consent.place_detail: district hides"),
+    ("coarsened district in summary", {"consent.place_detail": "governorate", "summary": "Life in Idlib District."},
+     (), None, ("summary:",), "summary", "names 'idlib district'"),
+    ("control character in title", {"title": "A title with a bell \x07 in it"}, (), None, ("title:",), "title",
+     "contains a control character"),
+    ("line break in recorded.by", {"recorded.by": "Field\nteam"}, (), None, ("  by:",), "recorded.by",
+     "contains a control character"),
     ("place_detail cannot coarsen", {"consent.place_detail": "district", "places": ["lonely-camp"]}, (), None,
      ("- lonely-camp",), "places[0]",
      "'lonely-camp' has no enclosing district in the gazetteer, so consent.place_detail: district cannot hide it"),
@@ -462,3 +489,30 @@ def test_check_as_a_library_function_sorts_by_file_and_line(write_collection: Ca
     assert [(p.path, p.field) for p in problems] == [
         ("content/en/a.md", "themes[0]"), ("content/en/b.md", "consent.access"), ("content/en/b.md", "status")]
     assert all(re.fullmatch(r"\d+", str(p.line)) for p in problems)
+
+
+@pytest.mark.parametrize(("tid", "changes", "field", "message"), [
+    ("ahmad-khalil-story", {"narrator.name": "Ahmad Khalil"}, "narrator.name",
+     "the narrator's name is hidden by consent.identity: anonymous, but it appears in the id; "
+     "rename the file and its id"),
+    ("night-of-umm-sami", {"consent.identity": "anonymous", "narrator.pseudonym": "Umm Sami"}, "narrator.pseudonym",
+     "but it appears in the id; rename the file and its id"),
+    ("saraqeb-night-2019", {"consent.place_detail": "district"}, "id",
+     "names 'saraqeb', one of this testimony's places that consent.place_detail: district hides; "
+     "rename the file and its id"),
+])
+def test_a_hidden_name_or_coarsened_place_in_the_id(write_collection: Callable[..., Path],
+                                                    make_testimony: Callable[..., str],
+                                                    archive_cli: Callable[..., Any], tid: str,
+                                                    changes: dict[str, Any], field: str, message: str) -> None:
+    text = make_testimony(tid, changes)
+    write_collection({f"en/{tid}.md": text, "en/fine.md": make_testimony("fine", changes)})
+    code, out, _ = archive_cli("check", "--content", "content")
+    assert code == 1
+    line = line_of(text, {"id": "id:", "narrator.name": "  name:", "narrator.pseudonym": "  pseudonym:"}[field])
+    [error] = errors_in(out)
+    assert error.startswith(f"content/en/{tid}.md:{line}: {field}: ") and message in error
+    # the same names elsewhere in the id are not a problem: "ahmad" alone, or a place the public sees
+    write_collection({f"en/{tid}.md": make_testimony("ahmad-idlib-governorate-story", changes)})
+    (Path("content") / "en" / f"{tid}.md").rename(Path("content") / "en" / "ahmad-idlib-governorate-story.md")
+    assert archive_cli("check", "--content", "content")[0] == 0
