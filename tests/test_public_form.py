@@ -20,26 +20,8 @@ from archive import consent, model
 from archive.consent import PUBLIC_FORM, Shown
 from search.documents import plain_text
 
-SUBJECT = "subject-account"
-ELSEWHERE = "elsewhere-zqrestrictedid"
-BODY = ("The bakery queue formed before dawn, as it did every morning.\n\n"
-        "Then [[redact: zqpassageword Street]] was hit and everyone ran.\n")
-
-
-def _rows() -> tuple[web_support.Row, ...]:
-    subject = web_support.fields(SUBJECT, **{
-        "consent.identity": "anonymous", "narrator.name": "Zqhiddenname Person",
-        "consent.note": "zqnoteword for curators", "recorded.by": "Field team [[redact: Zqrecorderword]]"})
-    elsewhere = web_support.fields(ELSEWHERE, **{"consent.access": "restricted"})
-    return (web_support.Row("subject", SUBJECT, subject, BODY),
-            web_support.Row("elsewhere", ELSEWHERE, elsewhere, web_support.BODY, "404"))
-
-
-def _edit(content: Path, tid: str, old: str, new: str) -> None:
-    path = next(content.rglob(f"{tid}.md"))
-    text = path.read_text("utf-8")
-    assert old in text, (old, tid)
-    path.write_text(text.replace(old, new, 1), "utf-8")
+SUBJECT, ELSEWHERE = web_support.SUBJECT, web_support.ELSEWHERE
+_rows, _edit = web_support.hidden_parts_rows, web_support.edit
 
 
 HIDDEN_EDITS = [

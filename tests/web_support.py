@@ -172,6 +172,28 @@ ROWS: tuple[Row, ...] = (
 )
 
 ROW_BY_NAME = {row.name: row for row in ROWS}
+
+# A public testimony with every kind of hidden part, and a restricted one beside it (the version tests).
+SUBJECT, ELSEWHERE = "subject-account", "elsewhere-zqrestrictedid"
+SUBJECT_BODY = ("The bakery queue formed before dawn, as it did every morning.\n\n"
+                "Then [[redact: zqpassageword Street]] was hit and everyone ran.\n")
+
+
+def hidden_parts_rows() -> tuple[Row, ...]:
+    """SUBJECT: anonymous (name 'Zqhiddenname'), a note, redacted words in the body and recorded.by; ELSEWHERE: restricted."""
+    subject = fields(SUBJECT, **{
+        "consent.identity": "anonymous", "narrator.name": "Zqhiddenname Person",
+        "consent.note": "zqnoteword for curators", "recorded.by": "Field team [[redact: Zqrecorderword]]"})
+    return (Row("subject", SUBJECT, subject, SUBJECT_BODY),
+            Row("elsewhere", ELSEWHERE, fields(ELSEWHERE, **{"consent.access": "restricted"}), BODY, "404"))
+
+
+def edit(content: Path, tid: str, old: str, new: str) -> None:
+    """Replace the first `old` in the file of `tid` (which must contain it)."""
+    path = next(content.rglob(f"{tid}.md"))
+    text = path.read_text("utf-8")
+    assert old in text, (old, tid)
+    path.write_text(text.replace(old, new, 1), "utf-8")
 HIDDEN = tuple(r for r in ROWS if r.expect != "visible")
 VISIBLE = tuple(r for r in ROWS if r.expect == "visible")
 ALL_MARKERS = tuple(m for r in ROWS for m in r.markers)
