@@ -225,14 +225,21 @@ def unclosed_redaction(text: str) -> int | None:
 # --- the table applied ---------------------------------------------------------------------------
 
 def _apply(value: Any, path: list[str], change: Callable[[str], str]) -> Any:
+    """`value` with `change` applied at `path`; the very same object when nothing changed (it is cheaper)."""
     if value is None:
         return None
     if isinstance(value, tuple):
-        return tuple(_apply(item, path, change) for item in value)
+        items = tuple(_apply(item, path, change) for item in value)
+        return value if all(a is b for a, b in zip(items, value)) else items
     if not path:
-        return change(value) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        changed = change(value)
+        return value if changed == value else changed
     head, *rest = path
-    return dataclasses.replace(value, **{head: _apply(getattr(value, head), rest, change)})
+    old = getattr(value, head)
+    new = _apply(old, rest, change)
+    return value if new is old else dataclasses.replace(value, **{head: new})
 
 
 def map_texts(t: Testimony, change: Callable[[str, str], str], fields: Iterable[str] = REDACTED_FIELDS) -> Testimony:
