@@ -202,3 +202,38 @@ def test_words_in_raw_script_are_not_searchable_nor_in_snippets(web_fresh_site):
     snippets = client.get("/api/search?q=bakery").get_json()["results"][0]["snippet"]
     assert "zqscriptword" not in snippets
     assert "zqscriptword" not in client.get("/t/script-account").get_data(as_text=True)
+
+
+# --- duplicate ids, through the Flask test client (the real server: test_public_form_serve.py) ---------
+
+
+@pytest.mark.parametrize("folder", ["00-copy", "zz-copy"])
+@pytest.mark.parametrize(("original", "copy", "expected"), [("withdrawn", "public", 410), ("public", "public", 404),
+                                                            ("public", "restricted", 404)])
+def test_an_id_two_files_share_answers_as_its_most_restrictive_copy(web_fresh_site, folder, original, copy,
+                                                                     expected):
+    word = "zqduplicateword"
+    app, content, _ = web_fresh_site(rows=(web_support.Row("dup", "dup-account", web_support.fields(
+        "dup-account", title=f"The {word} account")),))
+    client = app.test_client()
+    assert client.get("/t/dup-account").status_code == 200  # the positive control
+    web_support.edit(content, "dup-account", "access: public", f"access: {original}")
+    (content / folder).mkdir()
+    (content / folder / "dup-account.md").write_text(web_support.render(web_support.fields(
+        "dup-account", title=f"The {word} account", **{"consent.access": copy})), "utf-8")
+    for path in ("/t/dup-account", "/api/t/dup-account", "/t/dup-account/cite.txt"):
+        response = client.get(path)
+        assert response.status_code == expected, path
+        assert word not in response.get_data(as_text=True)
+    for path in ("/feed.atom", "/sitemap.xml", "/", "/places/saraqib"):
+        assert "dup-account" not in client.get(path).get_data(as_text=True), path
+
+
+def test_the_embargo_clock():
+    import datetime as dt
+
+    end = dt.date(2030, 1, 1)
+    assert consent.embargoed(end, dt.date(2029, 12, 31)) and not consent.embargoed(end, end)
+    assert not consent.embargoed(None, dt.date(2029, 12, 31))
+    assert consent.next_change(end, dt.date(2029, 6, 1)) == end
+    assert consent.next_change(end, end) is None and consent.next_change(None, end) is None
