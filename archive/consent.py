@@ -249,16 +249,20 @@ def map_texts(t: Testimony, change: Callable[[str, str], str], fields: Iterable[
     return t
 
 
-def public_texts(t: Testimony) -> list[tuple[str, str]]:
-    """(field, text) for every text the public is shown, after redaction, in table order."""
-    found: list[tuple[str, str]] = []
+def public_texts(t: Testimony) -> dict[str, str]:
+    """Every text the public is shown, after redaction, by field in table order.
+
+    The items of a list (contributors, content warnings) are joined by " | ", which no name
+    folds across, so two neighbouring items never read as one name.
+    """
+    found: dict[str, list[str]] = {}
 
     def collect(name: str, text: str) -> str:
-        found.append((name, redact(text, Audience.PUBLIC)))
+        found.setdefault(name, []).append(redact(text, Audience.PUBLIC))
         return text
 
     map_texts(t, collect)
-    return found
+    return {name: " | ".join(texts) for name, texts in found.items()}
 
 
 def hidden_name_leaks(t: Testimony) -> list[str]:
@@ -268,8 +272,7 @@ def hidden_name_leaks(t: Testimony) -> list[str]:
     hidden = hidden_names(t)
     if not hidden:
         return []
-    fields = [name for name, text in public_texts(t) if mentions(text, hidden)]
-    return list(dict.fromkeys(fields))
+    return [name for name, text in public_texts(t).items() if mentions(text, hidden)]
 
 
 def _plain(value: Any) -> Any:

@@ -118,7 +118,7 @@ def exposures(t: Testimony, places: Gazetteer) -> list[Exposure]:
     hidden_places, shown_places = _coarsened(t, places)
     hidden_pattern, shown_pattern = _word_pattern(hidden_places), _word_pattern(shown_places)
     detail = t.consent.place_detail.value
-    texts = [("id", t.id.replace("-", " "))] + public_texts(t)
+    texts = [("id", t.id.replace("-", " ")), *public_texts(t).items()]
     for field, text in texts:
         if names and (_in_id(t.id, names) if field == "id" else mentions(text, names)):
             where = "the id" if field == "id" else field
