@@ -117,6 +117,8 @@ def exposures(t: Testimony, places: Gazetteer) -> list[Exposure]:
     what = "name" if t.consent.identity is Identity.PSEUDONYMOUS or not t.narrator.pseudonym else "name or pseudonym"
     hidden_places, shown_places = _coarsened(t, places)
     hidden_pattern, shown_pattern = _word_pattern(hidden_places), _word_pattern(shown_places)
+    if not names and hidden_pattern is None:
+        return found  # nothing hidden to look for: named, and places shown exactly
     detail = t.consent.place_detail.value
     texts = [("id", t.id.replace("-", " ")), *public_texts(t).items()]
     for field, text in texts:
