@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -104,6 +105,7 @@ PUBLIC_FORM: tuple[Field, ...] = (
     Field("body", Shown.REDACTED),
 )
 REDACTED_FIELDS = tuple(f.name for f in PUBLIC_FORM if f.shown is Shown.REDACTED)
+_PATHS = {f.name: f.name.split(".") for f in PUBLIC_FORM}  # attribute paths of `Testimony`
 
 
 class State(str, Enum):
@@ -245,7 +247,8 @@ def _apply(value: Any, path: list[str], change: Callable[[str], str]) -> Any:
 def map_texts(t: Testimony, change: Callable[[str, str], str], fields: Iterable[str] = REDACTED_FIELDS) -> Testimony:
     """The testimony with every text of `fields` (by default every redacted one) passed through change(field, text)."""
     for name in fields:
-        t = _apply(t, name.split("."), lambda text, name=name: change(name, text))  # type: ignore[misc]
+        path = _PATHS.get(name) or name.split(".")
+        t = _apply(t, path, lambda text, name=name: change(name, text))  # type: ignore[misc]
     return t
 
 
@@ -300,13 +303,17 @@ def _get(value: Any, path: list[str]) -> Any:
 
 def public_form(t: Testimony, places: Gazetteer) -> dict[str, Any]:
     """What the public is shown of this testimony (were it public), field by field as `PUBLIC_FORM` says."""
+    return _form(t, places_shown(t, Audience.PUBLIC, places))
+
+
+def _form(t: Testimony, shown_places: tuple[str, ...]) -> dict[str, Any]:
     shown = map_texts(t, lambda _, text: redact(text, Audience.PUBLIC))
     form: dict[str, Any] = {}
     for item in PUBLIC_FORM:
         if item.shown in (Shown.AS_WRITTEN, Shown.REDACTED):
-            form[item.name] = _plain(_get(shown, item.name.split(".")))
+            form[item.name] = _plain(_get(shown, _PATHS[item.name]))
         elif item.shown is Shown.COARSENED:
-            form[item.name] = list(places_shown(t, Audience.PUBLIC, places))
+            form[item.name] = list(shown_places)
         elif item.shown is Shown.NARRATOR:
             form["narrator"] = narrator_shown(t, Audience.PUBLIC)
     return form
@@ -314,7 +321,13 @@ def public_form(t: Testimony, places: Gazetteer) -> dict[str, Any]:
 
 def public_version(t: Testimony, places: Gazetteer) -> str:
     """FORMAT.md's version: the first 12 hex digits of the SHA-256 of the canonical public form."""
-    canonical = json.dumps(public_form(t, places), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _version(t, places_shown(t, Audience.PUBLIC, places))
+
+
+# A reload rebuilds every testimony as an equal value, so each worker hashes a public form once, not per reload.
+@functools.lru_cache(maxsize=32768)
+def _version(t: Testimony, shown_places: tuple[str, ...]) -> str:
+    canonical = json.dumps(_form(t, shown_places), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
