@@ -516,3 +516,17 @@ def test_a_hidden_name_or_coarsened_place_in_the_id(write_collection: Callable[.
     write_collection({f"en/{tid}.md": make_testimony("ahmad-idlib-governorate-story", changes)})
     (Path("content") / "en" / f"{tid}.md").rename(Path("content") / "en" / "ahmad-idlib-governorate-story.md")
     assert archive_cli("check", "--content", "content")[0] == 0
+
+
+def test_what_is_redacted_or_shown_is_not_a_problem(write_collection: Callable[..., Path],
+                                                    make_testimony: Callable[..., str],
+                                                    archive_cli: Callable[..., Any]) -> None:
+    """The positive side of the rules above: a redacted village, the governorate the public sees, another
+    city, and two contributors whose names side by side would spell the hidden name."""
+    changes = {"consent.place_detail": "governorate", "narrator.name": "Ahmad Khalil",
+               "title": "Leaving [[redact: Saraqeb]] for Idlib Governorate",
+               "contributors": [{"name": "Ahmad", "role": "translator"}, {"name": "Khalil", "role": "editor"}]}
+    body = "We left [[redact: Saraqib]] at dawn and reached the city of Idlib by noon.\n"
+    write_collection({"en/t1.md": make_testimony("t1", changes, body=body)})
+    code, out, err = archive_cli("check", "--content", "content")
+    assert (code, errors_in(out)) == (0, []), out + err
