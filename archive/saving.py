@@ -13,7 +13,7 @@ from typing import Iterator
 
 from . import files
 from .errors import ArchiveError
-from .loader import version_of
+from .loader import file_hash
 from .scaffold import write_new_file
 
 __all__ = ["Conflict", "locked", "create_file", "replace_file", "current_version"]
@@ -40,7 +40,7 @@ def locked(root: Path) -> Iterator[None]:
 def current_version(path: Path) -> str | None:
     """The file's version now, or None if it does not exist."""
     try:
-        return version_of(path.read_bytes())
+        return file_hash(path.read_bytes())
     except FileNotFoundError:
         return None
 
@@ -48,7 +48,7 @@ def current_version(path: Path) -> str | None:
 def create_file(path: Path, text: str) -> str:
     """Write a new file atomically, never over one that exists; its version. Call inside `locked`."""
     write_new_file(path, text)
-    return version_of(text.encode("utf-8"))
+    return file_hash(text.encode("utf-8"))
 
 
 def replace_file(path: Path, text: str, expected: str) -> str:
@@ -57,7 +57,7 @@ def replace_file(path: Path, text: str, expected: str) -> str:
         before = path.read_bytes()
     except FileNotFoundError:
         raise Conflict(path, text, None, expected, None) from None
-    if version_of(before) != expected:
-        raise Conflict(path, text, before.decode("utf-8", "replace"), expected, version_of(before))
+    if file_hash(before) != expected:
+        raise Conflict(path, text, before.decode("utf-8", "replace"), expected, file_hash(before))
     files.replace(path, text, mode=path.stat().st_mode & 0o777)
-    return version_of(text.encode("utf-8"))
+    return file_hash(text.encode("utf-8"))

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from archive import audit
-from archive.loader import version_of
+from archive.loader import file_hash
 from curate_support import csrf_token, make_curate_site, sign_in
 
 ACCOUNT = {"id": "flow-account", "title": "The flour mill", "language": "en", "event_date": "2016-05",
@@ -127,7 +127,7 @@ def test_a_worker_killed_while_git_runs_leaves_the_saved_file_with_its_audit_ent
     saved = (site.content / "en" / "flow-account.md").read_bytes()
     [entry] = audit.read(site.instance, action="create")
     assert (entry["testimony"], entry["curator"], entry["version_after"]) == ("flow-account", "amal",
-                                                                              version_of(saved))
+                                                                              file_hash(saved))
 
 
 def test_a_withdrawal_leaves_public_search_before_git_runs(tmp_path, monkeypatch):

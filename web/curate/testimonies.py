@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 from archive import audit, editing, history
 from archive.consent import State
 from archive.errors import ArchiveError
-from archive.loader import version_of
+from archive.loader import file_hash
 from archive.saving import Conflict, create_file, locked, replace_file
 
 from ..gate import site, today
@@ -55,7 +55,7 @@ def _locate(testimony_id: str) -> tuple[Path, str, str]:
     if path is None:
         abort(404)
     data = path.read_bytes()
-    return path, data.decode("utf-8", "replace"), version_of(data)
+    return path, data.decode("utf-8", "replace"), file_hash(data)
 
 
 def _display(path: Path) -> str:
