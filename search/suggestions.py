@@ -11,7 +11,7 @@ Only a word that is neither in the public index nor in the vocabulary is correct
 only to a word of the same script that is written within one edit of it (two for
 words of eight letters or more), so "cluster munitions" never becomes "closer
 minute". The cost is bounded whatever the query: at most `MAX_CORRECTED` words are
-looked up, and the lookups stop once `BUDGET` seconds have passed.
+looked up, and the lookups stop once they have used `BUDGET` seconds of CPU time.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ __all__ = ["best_suggestion", "correction", "SUGGEST_BELOW", "is_public", "publi
 SUGGEST_BELOW = 3  # suggest when a query finds fewer results than this
 CANDIDATES = 8  # the most frequent close terms whose written form is compared with the query word
 MAX_CORRECTED = 4  # words of one query that may be looked up for a correction
-BUDGET = 0.15  # seconds of lookups per query, at most (one more word's lookup may finish after it)
+BUDGET = 0.15  # CPU seconds of lookups per query, at most (one more word's lookup may finish after it)
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 
@@ -151,7 +151,7 @@ def best_suggestion(searcher: Any, compiler: QueryCompiler, query: Query, total:
         return None
     changed = False
     looked_up = 0
-    deadline = time.monotonic() + BUDGET
+    deadline = time.thread_time() + BUDGET  # work done, which a busy machine does not inflate
     known = public_vocabulary_words(searcher, compiler)
 
     def fix(match: re.Match[str]) -> str:
@@ -162,7 +162,7 @@ def best_suggestion(searcher: Any, compiler: QueryCompiler, query: Query, total:
         tokens = analyze(word)
         if len(tokens) != 1 or len(tokens[0]) < 3 or tokens[0].isdigit():
             return word
-        if looked_up >= MAX_CORRECTED or time.monotonic() > deadline:
+        if looked_up >= MAX_CORRECTED or time.thread_time() > deadline:
             return word
         looked_up += 1
         better = correction(searcher, word, tokens[0], known)
