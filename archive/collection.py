@@ -104,7 +104,7 @@ def load_collection(root: Path, cache: ReadCache | None = None) -> Collection:
 
 
 def _missing(path: Path) -> Problem:
-    return Problem(display_path(path), None, "-", f"is missing: every collection needs a {path.name} (see FORMAT.md)")
+    return Problem(display_path(path), None, "-", f"is missing: every collection needs a {path.name} (see docs/format.md)")
 
 
 def _load_places(path: Path) -> tuple[Gazetteer, list[Problem]]:
@@ -197,7 +197,7 @@ def _load_testimonies(root: Path, places: Gazetteer, themes: Themes, cache: Read
                       ) -> tuple[dict[str, Testimony], dict[str, tuple[str | None, ...]], list[Problem]]:
     """Every testimony file, with problems for duplicate ids and unknown references.
 
-    An id that several files share publishes none of them (FORMAT.md), whatever the folder order.
+    An id that several files share publishes none of them (docs/format.md), whatever the folder order.
     """
     parsed = []
     problems: list[Problem] = []
