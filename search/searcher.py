@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -27,7 +27,7 @@ from archive.errors import ArchiveError
 from archive.vocabulary import Gazetteer, Themes
 
 from . import snippets
-from .documents import day_number
+from .documents import day_number, split_public_form_key
 from .facets import FacetTable, facet_items
 from .manifest import IndexPaths, read_manifest, read_serial
 from .query import Query, QueryError
@@ -36,7 +36,7 @@ from .sources import load_vocabularies
 from .suggestions import best_suggestion
 from .textquery import QueryCompiler, check_expansion
 
-__all__ = ["SearchIndex", "IndexMissing", "CURATOR_SORTS"]
+__all__ = ["SearchIndex", "IndexMissing", "CURATOR_SORTS", "Guard", "CurrentText"]
 
 CACHE_SIZE = 256
 CURATOR_SORTS = ("-changed",)  # sorts only the curator index can do, besides the public ones
@@ -44,6 +44,13 @@ CURATOR_SORTS = ("-changed",)  # sorts only the curator index can do, besides th
 
 class IndexMissing(ArchiveError):
     """There is no usable index (of the audience asked for) in the instance directory."""
+
+
+# Called with the opened generation's key and what it holds (id -> version of the public form each document
+# was made from) before anything is read from it; raises to refuse that generation.
+Guard = Callable[[str, Mapping[str, str]], None]
+# The current public (body, summary) plain text of a testimony, for its snippet; None if it is not public.
+CurrentText = Callable[[str], "tuple[str, str] | None"]
 
 
 @dataclass
@@ -59,6 +66,26 @@ class _Opened:
     compiler: QueryCompiler
     table: FacetTable
     cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
+    _published: dict[str, str] | None = None
+
+    @property
+    def key(self) -> str:
+        """The generation and its Whoosh commit, e.g. '000003/7'."""
+        return f"{self.generation}/{self.searcher.reader().generation()}"
+
+    @property
+    def published(self) -> Mapping[str, str]:
+        """Every live document's id and the version of the public form it was made from (read once)."""
+        if self._published is None:
+            reader = self.searcher.reader()
+            found: dict[str, str] = {}
+            if reader.doc_count_all():
+                column = reader.column_reader("pubform")
+                for docnum in reader.all_doc_ids():
+                    testimony_id, version = split_public_form_key(column[docnum])
+                    found[testimony_id] = version
+            self._published = found
+        return self._published
 
 
 class SearchIndex:
@@ -123,8 +150,14 @@ class SearchIndex:
     def generation(self) -> str:
         """The serving generation and its Whoosh commit, e.g. '000003/7': a cache key for callers."""
         with self._lock:
-            opened = self._current()
-            return f"{opened.generation}/{opened.searcher.reader().generation()}"
+            return self._current().key
+
+    def _guarded(self, guard: Guard | None) -> _Opened:
+        """The serving generation, once `guard` (if any) accepted what it holds."""
+        s = self._current()
+        if guard is not None:
+            guard(s.key, s.published)
+        return s
 
     def clear_cache(self) -> None:
         """Forget cached result orders and facet counts (for benchmarks of uncached queries)."""
@@ -140,10 +173,13 @@ class SearchIndex:
 
     # --- searching ----------------------------------------------------------------------------
 
-    def search(self, query: Query) -> Results:
-        """Run a validated query: the page of hits, the total and facets over all results, a suggestion."""
+    def search(self, query: Query, guard: Guard | None = None, current: CurrentText | None = None) -> Results:
+        """Run a validated query: the page of hits, the total and facets over all results, a suggestion.
+
+        `guard` may refuse the generation before anything is read from it; `current` gives each hit's
+        text as it is now, for its snippet (the stored text is used only where it is the same)."""
         with self._lock:
-            s = self._current()
+            s = self._guarded(guard)
             query = self._checked(_resolved(query, s))
             text = s.compiler.compile(query.q) if query.q else None
             order, counts = self._ranked(s, query, text)
@@ -152,14 +188,14 @@ class SearchIndex:
                 unfiltered = self._ranked(s, query.replace(states=()), text)[1] if query.states else counts
                 facets["state"] = _state_items(unfiltered, query)
             start = (query.page - 1) * query.per_page
-            hits = _hits(s, order[start:start + query.per_page], text)
+            hits = _hits(s, order[start:start + query.per_page], text, current)
             suggestion = best_suggestion(s.searcher, s.compiler, query, len(order), self._filters(query))
             return Results(query, len(order), hits, facets, suggestion)
 
-    def ids(self, query: Query) -> list[str]:
+    def ids(self, query: Query, guard: Guard | None = None) -> list[str]:
         """The ids of every result, in order, without building hits (for exports)."""
         with self._lock:
-            s = self._current()
+            s = self._guarded(guard)
             query = self._checked(_resolved(query, s))
             text = s.compiler.compile(query.q) if query.q else None
             order, _ = self._ranked(s, query, text)
@@ -221,10 +257,10 @@ class SearchIndex:
             filters.append(wq.Or([wq.Term("state", state) for state in query.states]))
         return filters
 
-    def related(self, testimony_id: str, limit: int = 5) -> tuple[Hit, ...]:
+    def related(self, testimony_id: str, limit: int = 5, guard: Guard | None = None) -> tuple[Hit, ...]:
         """Public testimonies sharing places, themes and characteristic words with this one (never itself)."""
         with self._lock:
-            s = self._current()
+            s = self._guarded(guard)
             docnum = s.searcher.document_number(id=testimony_id)
             if docnum is None:
                 return ()
@@ -239,7 +275,7 @@ class SearchIndex:
             clauses += [wq.Term("body", word, boost=weight)
                         for word, weight in s.searcher.key_terms([docnum], "body", numterms=12)]
             results = s.searcher.search(wq.Or(clauses), limit=limit, mask=wq.Term("id", testimony_id))
-            return _hits(s, tuple(docnum for _, docnum in results.top_n), None)
+            return _hits(s, tuple(docnum for _, docnum in results.top_n), None, None)
 
 
 def _state_items(counts: Any, query: Query) -> tuple[FacetItem, ...]:
@@ -266,14 +302,24 @@ def _resolved(query: Query, s: _Opened) -> Query:
                          states=tuple(dict.fromkeys(query.states)), page=query.page)
 
 
-def _hits(s: _Opened, docnums: tuple[int, ...], text: wq.Query | None) -> tuple[Hit, ...]:
-    """The hits of a page: stored fields, snippets around the query's matches, labelled places and themes."""
+def _hits(s: _Opened, docnums: tuple[int, ...], text: wq.Query | None,
+          current: CurrentText | None) -> tuple[Hit, ...]:
+    """The hits of a page: stored fields, snippets around the query's matches, labelled places and themes.
+
+    With `current`, snippets are cut from each testimony's text as it is now, and a hit whose
+    testimony is no longer public is left out."""
     stored = {d: s.searcher.stored_fields(d) for d in docnums}
+    if current is not None:
+        texts_now = {d: current(stored[d]["id"]) for d in docnums}
+        docnums = tuple(d for d in docnums if texts_now[d] is not None)
+        for d in docnums:
+            body, summary = texts_now[d]  # type: ignore[misc]
+            stored[d] = {**stored[d], "body_now": body, "summary": summary}
     reader = s.searcher.reader()
     body_terms = snippets.positive_terms(text, reader, "body") if text is not None else set()
     summary_terms = snippets.positive_terms(text, reader, "summary") if text is not None else set()
     texts = snippets.page_snippets(s.searcher, docnums, stored, body_terms, summary_terms,
-                                   s.searcher.schema["summary"].analyzer)
+                                   s.searcher.schema["summary"].analyzer, s.searcher.schema["body"].analyzer)
     hits = []
     for docnum in docnums:
         fields = stored[docnum]
