@@ -10,8 +10,6 @@ sign-in throttle.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from archive import audit, curators
+from archive.secret import SECRET_FILE, load_secret
 
 from ..i18n import gettext as _
 from .throttle import FILE as THROTTLE_FILE, Throttle
@@ -32,7 +31,6 @@ __all__ = ["bp", "init_app", "csrf", "current_curator", "log", "instance", "sign
 bp = Blueprint("curate", __name__, url_prefix="/curate")
 csrf = CSRFProtect()
 
-SECRET_FILE = "secret_key"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 OPEN_ENDPOINTS = frozenset({"curate.sign_in"})
 
@@ -45,37 +43,8 @@ class CuratorSessionInterface(SecureCookieSessionInterface):
 
 
 def load_secret_key(instance: Path) -> bytes:
-    """`<instance>/secret_key`, created (random, mode 0600) on first run.
-
-    The key is written to a temporary file and hard-linked into place, which fails if
-    the file exists: concurrent workers all end up reading the same complete key.
-    """
-    path = Path(instance) / SECRET_FILE
-    try:
-        return _read_key(path)
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{SECRET_FILE}-{os.getpid()}-{secrets.token_hex(4)}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, secrets.token_hex(32).encode("ascii"))
-        os.fsync(fd)
-        os.close(fd)
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            pass
-    finally:
-        temp.unlink(missing_ok=True)
-    return _read_key(path)
-
-
-def _read_key(path: Path) -> bytes:
-    key = path.read_bytes().strip()
-    if len(key) < 32:
-        raise RuntimeError(f"{path} holds too short a secret key; delete it and a new one is made.")
-    return key
+    """`<instance>/secret_key`, created on first run (archive.secret)."""
+    return load_secret(instance)
 
 
 def init_app(app: Flask) -> None:
