@@ -62,11 +62,19 @@ def _handle_http(error: HTTPException) -> tuple[Response | str, int] | Response:
     return render_template("error.html", status=status, message=message, error_page=True), status
 
 
-def _handle_unavailable(error: Exception) -> tuple[Response | str, int]:
-    message = _("Search is not available yet: the search index is being built. Please try again shortly.")
+RETRY_AFTER = 5  # seconds: about how long an index update or catching up takes
+
+
+def unavailable_message() -> str:
+    """The sentence of a 503 from search: the index is missing or lags the files."""
+    return _("Search is not available yet: the search index is being built. Please try again shortly.")
+
+
+def _handle_unavailable(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
+    headers = {"Retry-After": str(RETRY_AFTER)}
     if _wants_json():
-        return json_error(503, message)
-    return render_template("error.html", status=503, message=message, error_page=True), 503
+        return (*json_error(503, unavailable_message()), headers)
+    return render_template("error.html", status=503, message=unavailable_message(), error_page=True), 503, headers
 
 
 def _handle_unexpected(error: Exception) -> tuple[Response | str, int]:
