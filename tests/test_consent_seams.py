@@ -12,6 +12,7 @@ exports and facet counts answer 503 or omit them; once the index can follow, sea
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import re
@@ -31,6 +32,7 @@ import pytest
 
 import web_support
 from archive import editing
+from archive.loader import version_of
 from curate_support import PASSWORD, add_curator
 from search.manifest import IndexPaths, read_serial
 from test_serve_recovery import _indexer
@@ -420,3 +422,18 @@ class Curator:
         version = re.search(r'name="version" type="hidden" value="([^"]*)"', page)
         assert version, "no version in the form"
         return self.open(path, {**copy.deepcopy(values), "csrf_token": self.token(page), "version": version.group(1)})
+
+
+def test_nothing_in_the_index_folder_can_be_matched_against_a_guess(tmp_path):
+    content, instance = content_with(tmp_path / "content"), tmp_path / "instance"
+    web_support.build_index(content, instance)
+    stored = "\n".join(p.read_bytes().decode("latin-1") for p in (instance / "index").rglob("*") if p.is_file())
+    keys = IndexPaths(instance).keys()
+    for row in web_support.HIDDEN:
+        path = f"{row.front.get('language', 'en')}/{row.id}.md"
+        data = (content / path).read_bytes()
+        assert keys(row.id) in stored and keys(path) in stored  # the positive control: keyed under the secret
+        guesses = [row.id, path, version_of(data), hashlib.sha256(data).hexdigest()[:24]]
+        guesses += [hashlib.sha256(text.encode()).hexdigest()[:24] for text in (row.id, path)]
+        assert not [guess for guess in guesses if guess in stored], row.id
+    assert (instance / "secret_key").is_file() and not list((instance / "index").rglob("secret*"))
