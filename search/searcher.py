@@ -4,10 +4,10 @@
 index, which also filters by consent state (`Query.states`), sorts by change time (sort
 "-changed") and counts states (facet "state"). The public one never opens curator paths.
 
-One `SearchIndex` per process: it opens the serving generation once, and on each
+One `SearchIndex` per process: each thread opens the serving generation once, and on each
 call reads the head of the manifest (a serial number that every index run
 increments) to see whether the index changed, opening a new searcher and dropping
-its caches only then. Result orders and facet counts are cached per searcher.
+its caches only then. Result orders and facet counts are cached per searcher (per thread).
 """
 
 from __future__ import annotations
@@ -89,18 +89,28 @@ class _Opened:
 
 
 class SearchIndex:
-    """One audience's index (the public one unless told) as this process reads it; thread-safe
-    (calls are serialised)."""
+    """One audience's index (the public one unless told) as this process reads it; thread-safe.
+
+    Each thread has a searcher of its own (Whoosh searchers are not to be shared), so a slow
+    query in one thread never holds up another: nothing is serialised between them."""
 
     def __init__(self, config: Config, audience: Audience = Audience.PUBLIC):
         self.audience = audience
         self.paths = IndexPaths(config.instance, audience)
-        self._lock = threading.RLock()
-        self._opened: _Opened | None = None
+        self._local = threading.local()
         self._missing = ("There is no curator index yet; run 'archive index'." if audience is Audience.CURATOR
                          else "There is no search index yet; run 'archive index'.")
 
     # --- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def _opened(self) -> _Opened | None:
+        """This thread's opened generation."""
+        return getattr(self._local, "opened", None)
+
+    @_opened.setter
+    def _opened(self, value: _Opened | None) -> None:
+        self._local.opened = value
 
     def _stamp(self) -> tuple[int, str]:
         """The manifest's serial and generation: every index run that changes anything writes a new one."""
@@ -149,8 +159,7 @@ class SearchIndex:
     @property
     def generation(self) -> str:
         """The serving generation and its Whoosh commit, e.g. '000003/7': a cache key for callers."""
-        with self._lock:
-            return self._current().key
+        return self._current().key
 
     def _guarded(self, guard: Guard | None) -> _Opened:
         """The serving generation, once `guard` (if any) accepted what it holds."""
@@ -161,15 +170,13 @@ class SearchIndex:
 
     def clear_cache(self) -> None:
         """Forget cached result orders and facet counts (for benchmarks of uncached queries)."""
-        with self._lock:
-            if self._opened is not None:
-                self._opened.cache.clear()
+        if self._opened is not None:
+            self._opened.cache.clear()
 
     def close(self) -> None:
-        with self._lock:
-            if self._opened is not None:
-                self._opened.searcher.close()
-                self._opened = None
+        if self._opened is not None:
+            self._opened.searcher.close()
+            self._opened = None
 
     # --- searching ----------------------------------------------------------------------------
 
@@ -178,28 +185,26 @@ class SearchIndex:
 
         `guard` may refuse the generation before anything is read from it; `current` gives each hit's
         text as it is now, for its snippet (the stored text is used only where it is the same)."""
-        with self._lock:
-            s = self._guarded(guard)
-            query = self._checked(_resolved(query, s))
-            text = s.compiler.compile(query.q) if query.q else None
-            order, counts = self._ranked(s, query, text)
-            facets = facet_items(counts, query, s.places, s.themes)
-            if self.audience is Audience.CURATOR:  # counted as if no state were chosen, so each can be
-                unfiltered = self._ranked(s, query.replace(states=()), text)[1] if query.states else counts
-                facets["state"] = _state_items(unfiltered, query)
-            start = (query.page - 1) * query.per_page
-            hits = _hits(s, order[start:start + query.per_page], text, current)
-            suggestion = best_suggestion(s.searcher, s.compiler, query, len(order), self._filters(query))
-            return Results(query, len(order), hits, facets, suggestion)
+        s = self._guarded(guard)
+        query = self._checked(_resolved(query, s))
+        text = s.compiler.compile(query.q) if query.q else None
+        order, counts = self._ranked(s, query, text)
+        facets = facet_items(counts, query, s.places, s.themes)
+        if self.audience is Audience.CURATOR:  # counted as if no state were chosen, so each can be
+            unfiltered = self._ranked(s, query.replace(states=()), text)[1] if query.states else counts
+            facets["state"] = _state_items(unfiltered, query)
+        start = (query.page - 1) * query.per_page
+        hits = _hits(s, order[start:start + query.per_page], text, current)
+        suggestion = best_suggestion(s.searcher, s.compiler, query, len(order), self._filters(query))
+        return Results(query, len(order), hits, facets, suggestion)
 
     def ids(self, query: Query, guard: Guard | None = None) -> list[str]:
         """The ids of every result, in order, without building hits (for exports)."""
-        with self._lock:
-            s = self._guarded(guard)
-            query = self._checked(_resolved(query, s))
-            text = s.compiler.compile(query.q) if query.q else None
-            order, _ = self._ranked(s, query, text)
-            return [s.searcher.stored_fields(docnum)["id"] for docnum in order]
+        s = self._guarded(guard)
+        query = self._checked(_resolved(query, s))
+        text = s.compiler.compile(query.q) if query.q else None
+        order, _ = self._ranked(s, query, text)
+        return [s.searcher.stored_fields(docnum)["id"] for docnum in order]
 
     def _checked(self, query: Query) -> Query:
         """The query, if this index can answer it: states and change times are the curator index's alone."""
@@ -259,23 +264,22 @@ class SearchIndex:
 
     def related(self, testimony_id: str, limit: int = 5, guard: Guard | None = None) -> tuple[Hit, ...]:
         """Public testimonies sharing places, themes and characteristic words with this one (never itself)."""
-        with self._lock:
-            s = self._guarded(guard)
-            docnum = s.searcher.document_number(id=testimony_id)
-            if docnum is None:
-                return ()
-            _, _, shown_places, own_themes, _ = s.searcher.stored_fields(docnum)["meta"]
-            keys = s.table.keys[docnum]  # places and themes with their ancestors
-            clauses: list[wq.Query] = [wq.Term("places", p, boost=2.0) for p in shown_places]
-            clauses += [wq.Term("places", k[2:], boost=0.5) for k in keys
-                        if k.startswith("p:") and k[2:] not in shown_places and s.places.parent(k[2:])]
-            clauses += [wq.Term("themes", t, boost=1.5) for t in own_themes]
-            clauses += [wq.Term("themes", k[2:], boost=0.5) for k in keys
-                        if k.startswith("t:") and k[2:] not in own_themes]
-            clauses += [wq.Term("body", word, boost=weight)
-                        for word, weight in s.searcher.key_terms([docnum], "body", numterms=12)]
-            results = s.searcher.search(wq.Or(clauses), limit=limit, mask=wq.Term("id", testimony_id))
-            return _hits(s, tuple(docnum for _, docnum in results.top_n), None, None)
+        s = self._guarded(guard)
+        docnum = s.searcher.document_number(id=testimony_id)
+        if docnum is None:
+            return ()
+        _, _, shown_places, own_themes, _ = s.searcher.stored_fields(docnum)["meta"]
+        keys = s.table.keys[docnum]  # places and themes with their ancestors
+        clauses: list[wq.Query] = [wq.Term("places", p, boost=2.0) for p in shown_places]
+        clauses += [wq.Term("places", k[2:], boost=0.5) for k in keys
+                    if k.startswith("p:") and k[2:] not in shown_places and s.places.parent(k[2:])]
+        clauses += [wq.Term("themes", t, boost=1.5) for t in own_themes]
+        clauses += [wq.Term("themes", k[2:], boost=0.5) for k in keys
+                    if k.startswith("t:") and k[2:] not in own_themes]
+        clauses += [wq.Term("body", word, boost=weight)
+                    for word, weight in s.searcher.key_terms([docnum], "body", numterms=12)]
+        results = s.searcher.search(wq.Or(clauses), limit=limit, mask=wq.Term("id", testimony_id))
+        return _hits(s, tuple(docnum for _, docnum in results.top_n), None, None)
 
 
 def _state_items(counts: Any, query: Query) -> tuple[FacetItem, ...]:

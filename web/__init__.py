@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ARCHIVE_CONTENT=str(paths.content),
         ARCHIVE_INSTANCE=str(paths.instance),
         ARCHIVE_RELOAD_SECONDS=2.0,  # how often a worker looks for changed content files
+        ARCHIVE_SEARCH_SLOTS=3,  # searches one worker runs at once (one fewer than its threads); more are a 503
         ARCHIVE_TODAY=None,  # a datetime.date to judge embargoes on, for tests; None is today
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIMETYPES=["text/html", "text/css", "text/plain", "text/xml", "application/json",

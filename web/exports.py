@@ -79,9 +79,10 @@ def respond(args: Mapping[str, Any], fmt: str) -> Response:
         ids = searching.all_ids(args)
     except searching.BadSearch as error:
         return _error(fmt, 400, error.message)
-    except searching.SearchUnavailable:  # the index lags the files: nothing is exported from it meanwhile
-        response = _error(fmt, 503, unavailable_message())
-        response.headers["Retry-After"] = str(RETRY_AFTER)
+    except searching.SearchUnavailable as error:  # the index lags the files: nothing is exported from it meanwhile
+        busy = isinstance(error, searching.SearchBusy)
+        response = _error(fmt, 503, unavailable_message(busy))
+        response.headers["Retry-After"] = str(1 if busy else RETRY_AFTER)
         return response
     views = [v for v in (public_view(i) for i in ids) if v is not None]
     if fmt == "csv":

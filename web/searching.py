@@ -9,6 +9,7 @@ withdrawn a moment ago never shows even before the indexer has caught up.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
@@ -26,7 +27,8 @@ from .site import PublicSet
 from .i18n import DEFAULT_LANGUAGE, N_, current_language, gettext as _, language_name
 from .present import local_name
 
-__all__ = ["BadSearch", "SearchUnavailable", "Outcome", "run", "all_ids", "related", "index", "SINGLE_PARAMS"]
+__all__ = ["BadSearch", "SearchUnavailable", "SearchBusy", "Outcome", "run", "all_ids", "related", "index",
+           "SINGLE_PARAMS"]
 
 T = TypeVar("T")
 # Parameters that may be given once; a repeated one is a 400, not a guess at which was meant.
@@ -114,7 +116,24 @@ def translated_error(param: str, message: str) -> str:
 
 
 class SearchUnavailable(Exception):
-    """There is no search index to ask: a 503."""
+    """There is no search index to ask, or it lags the files: a 503."""
+
+
+class SearchBusy(SearchUnavailable):
+    """Every search slot of this worker is taken: a 503, so pages and /curate keep a thread."""
+
+
+def _slots() -> threading.BoundedSemaphore:
+    """This process's search slots (ARCHIVE_SEARCH_SLOTS): searches running at once, whoever asks."""
+    found = current_app.extensions.get("archive_search_slots")
+    if found is None:
+        with _SLOTS_LOCK:
+            found = current_app.extensions.setdefault(
+                "archive_search_slots", threading.BoundedSemaphore(int(current_app.config["ARCHIVE_SEARCH_SLOTS"])))
+    return found  # type: ignore[no-any-return]
+
+
+_SLOTS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -183,6 +202,16 @@ def _guarded(ask: Callable[[Guard, PublicSet], T], query: Query) -> tuple[Public
     generation); each request then looks up its verdict. If the index is ahead of this process (a
     file it has not re-read yet), the files are read again once before refusing.
     """
+    slots = _slots()
+    if not slots.acquire(blocking=False):
+        raise SearchBusy("every search slot is taken")
+    try:
+        return _compared(ask, query)
+    finally:
+        slots.release()
+
+
+def _compared(ask: Callable[[Guard, PublicSet], T], query: Query) -> tuple[PublicSet, T]:
     for attempt in range(2):
         public = public_views()
 

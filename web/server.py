@@ -1,5 +1,9 @@
 """`archive serve`: gunicorn with one worker process per core, and one background indexer process.
 
+Each worker answers with `THREADS` threads. At most `ARCHIVE_SEARCH_SLOTS` of them (one fewer)
+may be searching at once, so pages, records and /curate always find a free thread however many
+slow searches arrive; a search that finds no free slot is a 503 with Retry-After.
+
 Gunicorn's master also looks after the indexer: if it dies (killed, out of memory), the
 master starts it again, as it does a worker, and says so in its log.
 """
@@ -69,12 +73,17 @@ def stop_indexer(process: subprocess.Popen[bytes], timeout: float = 10.0) -> Non
         process.wait()
 
 
-def run(config: Config, host: str, port: int, workers: int, poll: float = POLL_SECONDS) -> None:
+THREADS = 4  # per worker: a slow search holds one thread, never the worker (see web.searching's search slots)
+
+
+def run(config: Config, host: str, port: int, workers: int, poll: float = POLL_SECONDS,
+        threads: int = THREADS) -> None:
     """Serve until SIGINT or SIGTERM, then stop the workers and the indexer."""
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
+        "worker_class": "gthread",
+        "threads": threads,
         "timeout": 60,
         "graceful_timeout": 10,
         "keepalive": 5,
