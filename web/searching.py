@@ -222,13 +222,24 @@ def _compared(ask: Callable[[Guard, PublicSet], T], query: Query) -> tuple[Publi
         try:
             return public, _ask(lambda _: ask(guard, public), query)
         except IndexNarrower as refused:
-            reloaded: set[str] = public.memo("reloaded-for", set)  # once per (public set, generation)
-            if attempt == 0 and refused.args[0] not in reloaded:
-                reloaded.add(refused.args[0])
-                site().reload()
+            if attempt == 0 and _rescanned(refused.args[0]):
                 continue
             break
     raise SearchUnavailable("the search index is catching up with a change")
+
+
+def _rescanned(generation: str) -> bool:
+    """Once per index generation, look for file changes this process has not read yet (the index may be
+    ahead of it); True if there were some. While the index lags, requests cost no scan."""
+    seen: set[str] = current_app.extensions.setdefault("archive_rescanned", set())
+    if generation in seen:
+        return False
+    if len(seen) > 1000:
+        seen.clear()
+    seen.add(generation)
+    before = public_views()
+    site().rescan()
+    return public_views() is not before
 
 
 def _agrees(public: PublicSet, indexed: Mapping[str, str]) -> bool:
