@@ -34,10 +34,10 @@ def test_a_search_held_in_one_thread_does_not_hold_up_another(web_site_dirs):
         first.join(30)
 
 
-def _app(web_site_dirs, slots: int):
+def _app(web_site_dirs, slots: int, queue: int = 0, wait: float = 0.1):
     content, instance = web_site_dirs
     return create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(instance), "TESTING": True,
-                       "ARCHIVE_SEARCH_SLOTS": slots})
+                       "ARCHIVE_SEARCH_SLOTS": slots, "ARCHIVE_SEARCH_QUEUE": queue, "ARCHIVE_SEARCH_WAIT": wait})
 
 
 def test_a_search_beyond_the_slots_is_a_503_to_retry_and_pages_still_answer(web_site_dirs):
@@ -50,3 +50,5 @@ def test_a_search_beyond_the_slots_is_a_503_to_retry_and_pages_still_answer(web_
     assert client.get("/api/search?q=bakery").get_json()["error"].startswith("Search is busy")
     assert client.get("/t/open-account").status_code == 200  # its related list is left out, not the page
     assert client.get("/").status_code == 200
+    waiting = _app(web_site_dirs, 0, queue=1).test_client()  # a place in line, but no slot comes free in time
+    assert waiting.get("/api/search?q=bakery").status_code == 503

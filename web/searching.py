@@ -123,13 +123,17 @@ class SearchBusy(SearchUnavailable):
     """Every search slot of this worker is taken: a 503, so pages and /curate keep a thread."""
 
 
-def _slots() -> threading.BoundedSemaphore:
-    """This process's search slots (ARCHIVE_SEARCH_SLOTS): searches running at once, whoever asks."""
+def _slots() -> tuple[threading.BoundedSemaphore, threading.BoundedSemaphore]:
+    """This process's search slots: (admitted, running). At most ARCHIVE_SEARCH_SLOTS searches run at once;
+    ARCHIVE_SEARCH_QUEUE more may wait for one (up to ARCHIVE_SEARCH_WAIT seconds); beyond that, a 503."""
     found = current_app.extensions.get("archive_search_slots")
     if found is None:
         with _SLOTS_LOCK:
-            found = current_app.extensions.setdefault(
-                "archive_search_slots", threading.BoundedSemaphore(int(current_app.config["ARCHIVE_SEARCH_SLOTS"])))
+            config = current_app.config
+            running = int(config["ARCHIVE_SEARCH_SLOTS"])
+            found = current_app.extensions.setdefault("archive_search_slots", (
+                threading.BoundedSemaphore(running + int(config["ARCHIVE_SEARCH_QUEUE"])),
+                threading.BoundedSemaphore(running)))
     return found  # type: ignore[no-any-return]
 
 
@@ -202,13 +206,18 @@ def _guarded(ask: Callable[[Guard, PublicSet], T], query: Query) -> tuple[Public
     generation); each request then looks up its verdict. If the index is ahead of this process (a
     file it has not re-read yet), the files are read again once before refusing.
     """
-    slots = _slots()
-    if not slots.acquire(blocking=False):
-        raise SearchBusy("every search slot is taken")
+    admitted, running = _slots()
+    if not admitted.acquire(blocking=False):
+        raise SearchBusy("every search slot and place in line is taken")
     try:
-        return _compared(ask, query)
+        if not running.acquire(timeout=float(current_app.config["ARCHIVE_SEARCH_WAIT"])):
+            raise SearchBusy("no search slot came free in time")
+        try:
+            return _compared(ask, query)
+        finally:
+            running.release()
     finally:
-        slots.release()
+        admitted.release()
 
 
 def _compared(ask: Callable[[Guard, PublicSet], T], query: Query) -> tuple[PublicSet, T]:
