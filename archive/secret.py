@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from pathlib import Path
+
+from . import files
 
 __all__ = ["SECRET_FILE", "load_secret", "keyed_hash"]
 
@@ -19,8 +20,8 @@ SECRET_FILE = "secret_key"
 def load_secret(instance: Path) -> bytes:
     """`<instance>/secret_key`, created (random, mode 0600) on first run.
 
-    The key is written to a temporary file and hard-linked into place, which fails if
-    the file exists: concurrent workers all end up reading the same complete key.
+    The key is created atomically and never over an existing one (archive.files.create):
+    concurrent workers all end up reading the same complete key.
     """
     path = Path(instance) / SECRET_FILE
     try:
@@ -28,18 +29,10 @@ def load_secret(instance: Path) -> bytes:
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{SECRET_FILE}-{os.getpid()}-{secrets.token_hex(4)}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.write(fd, secrets.token_hex(32).encode("ascii"))
-        os.fsync(fd)
-        os.close(fd)
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            pass
-    finally:
-        temp.unlink(missing_ok=True)
+        files.create(path, secrets.token_hex(32), mode=0o600)
+    except FileExistsError:
+        pass  # another worker was first: use its key
     return _read_key(path)
 
 

@@ -62,6 +62,7 @@ def init_app(app: Flask) -> None:
         "WTF_CSRF_TIME_LIMIT": None,  # a token lives as long as the session that holds it
         "ARCHIVE_SIGNIN_ACCOUNT_LIMIT": 5,
         "ARCHIVE_SIGNIN_ADDRESS_LIMIT": 20,
+        "ARCHIVE_SIGNIN_TOTAL_LIMIT": 50,
         "ARCHIVE_SIGNIN_WINDOW_SECONDS": 15 * 60,
     }
     for key, value in ours.items():  # unless the instance's config.py or the caller chose otherwise
@@ -72,7 +73,12 @@ def init_app(app: Flask) -> None:
     app.extensions["archive_signin_throttle"] = Throttle(
         instance_dir / THROTTLE_FILE, account_limit=int(app.config["ARCHIVE_SIGNIN_ACCOUNT_LIMIT"]),
         address_limit=int(app.config["ARCHIVE_SIGNIN_ADDRESS_LIMIT"]),
-        window=float(app.config["ARCHIVE_SIGNIN_WINDOW_SECONDS"]))
+        total_limit=int(app.config["ARCHIVE_SIGNIN_TOTAL_LIMIT"]),
+        window=float(app.config["ARCHIVE_SIGNIN_WINDOW_SECONDS"]), secret=_bytes(app.config["SECRET_KEY"]))
+
+
+def _bytes(key: str | bytes) -> bytes:
+    return key.encode("utf-8") if isinstance(key, str) else key
 
 
 def instance() -> Path:
