@@ -13,6 +13,7 @@ import datetime as dt
 from .consent import ANONYMOUS, TestimonyView
 from .dates import DateRange
 from .model import CollectionInfo, Identity
+from .text import is_arabic
 
 __all__ = ["TEXT_LANGUAGES", "MONTHS", "person_name", "translators", "date_parts", "human_date",
            "day_text", "one_line", "text_segments", "text_citation"]
@@ -97,7 +98,8 @@ def text_segments(view: TestimonyView, info: CollectionInfo, accessed: dt.date,
     if view.narrator == ANONYMOUS and view.identity is not Identity.NAMED:
         author = words["anonymous"]
     else:
-        author = f"{person[0]}{words['comma']}{person[1]}" if person else view.narrator
+        comma = words["comma"] if is_arabic(view.narrator) else ", "  # a Latin name keeps its own comma
+        author = f"{person[0]}{comma}{person[1]}" if person else view.narrator
     segments: list[Segment] = []
 
     def say(text: str) -> None:
