@@ -280,6 +280,8 @@ def test_a_harvested_then_withdrawn_record_is_only_an_id_and_a_datestamp(web_fre
     deleted = [h.findtext("o:identifier", namespaces=NS) for p in listed for h in p.iter(f"{{{OAI}}}header")
                if h.get("status") == "deleted"]
     assert deleted == [PREFIX + row.id]  # and the withdrawn-before-any-harvest one is never named
+    saraqib = harvest(client, "ListIdentifiers", set="place:syria:idlib-governorate:idlib-district:saraqib")
+    assert row.id not in b"".join(etree.tostring(p) for p in saraqib).decode()  # in no set any more
 
 
 def test_datestamps_follow_the_public_form(web_fresh_site) -> None:

@@ -12,6 +12,9 @@ per id, a fingerprint of what a harvester receives (the public version, the oai_
 the sets, or "deleted") and the moment that fingerprint was first seen. The datestamp moves only
 when that public form moves, so an edit to a hidden field or a redacted passage never shows.
 The ledger is updated under a file lock the first time each new public set is served.
+
+A deleted record belongs to no set (what it was about is no longer public), so harvesters
+learn of withdrawals by harvesting without `set`.
 """
 
 from __future__ import annotations
@@ -93,8 +96,8 @@ def _parse(text: str) -> dt.datetime:
     return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
 
 
-def _update_ledger(path: Path, current: dict[str, tuple[str, tuple[str, ...]]]) -> dict[str, Any]:
-    """Merge what is public now into the ledger; returns {id: {"f", "d", "s"}} after the update."""
+def _update_ledger(path: Path, current: dict[str, str]) -> dict[str, Any]:
+    """Merge what is public now ({id: fingerprint}) into the ledger; returns {id: {"f", "d"}} after it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -105,17 +108,16 @@ def _update_ledger(path: Path, current: dict[str, tuple[str, tuple[str, ...]]]) 
         if not isinstance(ledger, dict):
             ledger = {}
         now, changed = _stamp(_now()), False
-        for testimony_id, (fingerprint, sets) in current.items():
+        for testimony_id, fingerprint in current.items():
             entry = ledger.get(testimony_id)
             if fingerprint == DELETED and not isinstance(entry, dict):
                 continue  # withdrawn before it was ever listed: nothing to tell a harvester
             if not isinstance(entry, dict) or entry.get("f") != fingerprint:
-                kept = entry.get("s", []) if isinstance(entry, dict) and fingerprint == DELETED else list(sets)
-                ledger[testimony_id] = {"f": fingerprint, "d": now, "s": kept}
+                ledger[testimony_id] = {"f": fingerprint, "d": now}
                 changed = True
         for testimony_id, entry in ledger.items():  # listed before, now answered 404: never shown again
             if testimony_id not in current and isinstance(entry, dict) and entry.get("f") != HIDDEN:
-                ledger[testimony_id] = {"f": HIDDEN, "d": now, "s": entry.get("s", [])}
+                ledger[testimony_id] = {"f": HIDDEN, "d": now}
                 changed = True
         if changed:
             temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -126,13 +128,13 @@ def _update_ledger(path: Path, current: dict[str, tuple[str, tuple[str, ...]]]) 
 
 def _build() -> list[Record]:
     public = public_views()
-    current: dict[str, tuple[str, tuple[str, ...]]] = {}
+    current: dict[str, str] = {}
     sets_of: dict[str, tuple[str, ...]] = {}
     for testimony_id, view in public.views.items():
         sets_of[testimony_id] = _sets_of(view)
-        current[testimony_id] = (_fingerprint(view, sets_of[testimony_id]), sets_of[testimony_id])
+        current[testimony_id] = _fingerprint(view, sets_of[testimony_id])
     for testimony_id in withdrawn_ids():
-        current[testimony_id] = (DELETED, ())
+        current[testimony_id] = DELETED
     ledger = _update_ledger(Path(current_app.config["ARCHIVE_INSTANCE"]) / LEDGER_NAME, current)
     found = []
     for testimony_id, entry in ledger.items():
@@ -143,8 +145,8 @@ def _build() -> list[Record]:
         view = public.views.get(testimony_id)
         if view is not None and entry.get("f") != DELETED:
             found.append(Record(testimony_id, datestamp, sets_of[testimony_id], view))
-        elif entry.get("f") == DELETED and current.get(testimony_id, ("",))[0] == DELETED:
-            found.append(Record(testimony_id, datestamp, tuple(entry.get("s") or ()), None))
+        elif entry.get("f") == DELETED and current.get(testimony_id) == DELETED:
+            found.append(Record(testimony_id, datestamp, (), None))  # in no set: only its id and datestamp
     return sorted(found, key=lambda r: (r.datestamp, r.id))
 
 
