@@ -334,3 +334,20 @@ def _flat(front: dict, prefix: str = "") -> dict[str, object]:
         else:
             flat[f"{prefix}{key}"] = value
     return flat
+
+
+def test_touching_a_file_without_changing_it_does_not_move_the_datestamp(web_fresh_site) -> None:
+    """Datestamps follow what a harvester receives, never a file's modification time."""
+    import os
+
+    app, content, _ = web_fresh_site()
+    clock = {"now": dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.timezone.utc)}
+    app.config["ARCHIVE_OAI_NOW"] = lambda: clock["now"]
+    client = app.test_client()
+    assert error_code(oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc")) is None
+    clock["now"] = dt.datetime(2026, 1, 2, 9, 0, tzinfo=dt.timezone.utc)
+    path = content / "en" / "open-account.md"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
+    assert app.extensions["archive_site"].reload()  # the files were read again
+    root = oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": "2026-01-02"})
+    assert error_code(root) == "noRecordsMatch"
