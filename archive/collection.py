@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from .consent import hidden_name_leaks
+from . import consent
+from .consent import Audience, TestimonyView
 from .errors import ArchiveError, Problem
+from .exposure import Exposure, exposures
 from .loader import load_collection_info, load_places, load_themes, read_testimony
 from .model import CollectionInfo, Testimony
 from .vocabulary import Gazetteer, Themes, Vocabulary
@@ -28,13 +31,22 @@ class Collection:
     themes: Themes
     testimonies: Mapping[str, Testimony]
     problems: tuple[Problem, ...] = ()
+    # An id two or more files share, with each copy's consent.access (None if unreadable): none is published.
+    duplicates: Mapping[str, tuple[str | None, ...]] = dataclasses.field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if not p.warning)
 
     def get(self, testimony_id: str) -> Testimony | None:
+        """The valid testimony with this id; None for an unknown, invalid or duplicated id."""
         return self.testimonies.get(testimony_id)
+
+    def view(self, testimony_id: str, audience: Audience, today: dt.date) -> TestimonyView:
+        """`consent.view` of an id; an id that several files share answers as its most restrictive copy."""
+        if testimony_id in self.duplicates:
+            raise consent.duplicate_answer(testimony_id, self.duplicates[testimony_id])
+        return consent.view(self.get(testimony_id), audience, today=today, places=self.places)
 
 
 def display_path(path: Path) -> str:
@@ -86,13 +98,13 @@ def load_collection(root: Path, cache: ReadCache | None = None) -> Collection:
     problems += found
     themes, found = _load_themes(root / "themes.yaml")
     problems += found
-    testimonies, found = _load_testimonies(root, places, themes, cache)
+    testimonies, duplicates, found = _load_testimonies(root, places, themes, cache)
     problems += found
-    return Collection(root, info, places, themes, testimonies, tuple(problems))
+    return Collection(root, info, places, themes, testimonies, tuple(problems), duplicates)
 
 
 def _missing(path: Path) -> Problem:
-    return Problem(display_path(path), None, "-", f"is missing: every collection needs a {path.name} (see FORMAT.md)")
+    return Problem(display_path(path), None, "-", f"is missing: every collection needs a {path.name} (see docs/format.md)")
 
 
 def _load_places(path: Path) -> tuple[Gazetteer, list[Problem]]:
@@ -164,26 +176,45 @@ def _read(path: Path, cache: ReadCache | None) -> Any:
     return result
 
 
-def _load_testimonies(root: Path, places: Gazetteer, themes: Themes,
-                      cache: ReadCache | None = None) -> tuple[dict[str, Testimony], list[Problem]]:
-    """Every testimony file, with problems for duplicate ids and unknown references."""
+def _access(fields: Any) -> str | None:
+    consent_fields = fields.get("consent") if isinstance(fields, dict) else None
+    access = consent_fields.get("access") if isinstance(consent_fields, dict) else None
+    return access if isinstance(access, str) else None
+
+
+def _duplicate_problems(copies: list[tuple[str, Lines]], stem: str) -> list[Problem]:
+    """Every copy of an id names all the others: which one is right is the curator's call."""
+    problems = []
+    for display, lines in copies:
+        others = ", ".join(d for d, _ in copies if d != display)
+        problems.append(Problem(display, lines.of("id"), "id",
+                                f"'{stem}' is also the id of {others}; ids must be unique, "
+                                f"and neither copy is published until one is removed or renamed"))
+    return problems
+
+
+def _load_testimonies(root: Path, places: Gazetteer, themes: Themes, cache: ReadCache | None = None
+                      ) -> tuple[dict[str, Testimony], dict[str, tuple[str | None, ...]], list[Problem]]:
+    """Every testimony file, with problems for duplicate ids and unknown references.
+
+    An id that several files share publishes none of them (FORMAT.md), whatever the folder order.
+    """
     parsed = []
     problems: list[Problem] = []
-    first_path: dict[str, str] = {}
+    copies: dict[str, list[tuple[str, Lines, str | None]]] = {}
     seen: set[Path] = set()
     for path in testimony_files(root):
         seen.add(path)
         display, (testimony, found, lines, fields) = _read(path, cache)
         problems += found
-        if path.stem in first_path:
-            problems.append(Problem(display, lines.of("id"), "id",
-                                    f"'{path.stem}' is already the id of {first_path[path.stem]}; ids must be unique"))
-            continue
-        first_path[path.stem] = display
-        parsed.append((testimony, fields, lines, display, {p.field for p in found}))
+        copies.setdefault(path.stem, []).append((display, lines, _access(fields)))
+        parsed.append((path.stem, testimony, fields, lines, display, {p.field for p in found}))
+    duplicates = {stem: tuple(c[2] for c in found) for stem, found in copies.items() if len(found) > 1}
+    for stem in duplicates:
+        problems += _duplicate_problems([(d, lines) for d, lines, _ in copies[stem]], stem)
     testimonies: dict[str, Testimony] = {}
-    ids = set(first_path)
-    for testimony, fields, lines, display, flagged in parsed:
+    ids = set(copies)
+    for stem, testimony, fields, lines, display, flagged in parsed:
         if testimony is None:  # still report its broken references, so one run shows everything
             if fields is not None:
                 found = _reference_problems(fields, places, themes, ids, lines, display)[1]
@@ -191,12 +222,12 @@ def _load_testimonies(root: Path, places: Gazetteer, themes: Themes,
             continue
         resolved, found = resolve_testimony(testimony, places, themes, ids, lines, display)
         problems += found
-        if resolved is not None:
+        if resolved is not None and stem not in duplicates:
             testimonies[resolved.id] = resolved
     if cache is not None:
         for gone in set(cache) - seen:
             del cache[gone]
-    return testimonies, problems
+    return testimonies, duplicates, problems
 
 
 def resolve_testimony(testimony: Testimony, places: Gazetteer, themes: Themes, ids: set[str],
@@ -206,13 +237,18 @@ def resolve_testimony(testimony: Testimony, places: Gazetteer, themes: Themes, i
               "translation_of": testimony.translation_of,
               "consent": {"place_detail": testimony.consent.place_detail.value}}
     place_ids, problems = _reference_problems(fields, places, themes, ids, lines, display)
-    for field in hidden_name_leaks(testimony):
-        problems.append(Problem(display, lines.of("narrator", "name"), "narrator.name",
-                                f"the narrator's name is hidden by consent.identity: {testimony.consent.identity.value}, "
-                                f"but it appears in {field}; remove it or mark it [[redact: ...]]"))
-    if problems:
-        return None, problems
-    return dataclasses.replace(testimony, places=tuple(place_ids)), problems
+    resolved = dataclasses.replace(testimony, places=tuple(place_ids))
+    problems += [_exposure_problem(found, resolved, lines, display) for found in exposures(resolved, places)]
+    return (None, problems) if problems else (resolved, problems)
+
+
+def _exposure_problem(found: Exposure, t: Testimony, lines: Lines, display: str) -> Problem:
+    """A hidden name is reported at the name (the message says where it appears); a place where it is named."""
+    if found.kind == "name":
+        field = "narrator.name" if t.narrator.name else "narrator.pseudonym"
+        return Problem(display, lines.of(*field.split(".")), field, found.message)
+    line = lines.of(*found.field.split(".")) + (found.line if found.field == "body" else 0)
+    return Problem(display, line, found.field, found.message)
 
 
 def _strings(value: Any) -> list[tuple[int, str]]:

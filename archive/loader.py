@@ -14,13 +14,14 @@ from typing import Any
 
 from . import model as m
 from .consent import unclosed_redaction
+from .exposure import control_characters
 from .dates import DateError, DateRange, parse_date
 from .errors import InvalidFile, Problem
 from .schemas import field_name, schema_problems
 from .yamlfile import Lines, parse_yaml, read_text
 
 __all__ = [
-    "load_testimony", "parse_testimony", "read_testimony", "version_of",
+    "load_testimony", "parse_testimony", "read_testimony", "file_hash",
     "load_places", "load_themes", "load_collection_info",
 ]
 
@@ -33,8 +34,11 @@ KNOWN_FIELDS = frozenset({
 })
 
 
-def version_of(data: bytes) -> str:
-    """A testimony's version: the first 12 hex digits of the SHA-256 of its bytes."""
+def file_hash(data: bytes) -> str:
+    """The first 12 hex digits of the SHA-256 of a file's bytes: the curators' edit-conflict token.
+
+    Never public: the bytes hold what consent hides. The public version is `consent.public_version`.
+    """
     return hashlib.sha256(data).hexdigest()[:12]
 
 
@@ -92,6 +96,7 @@ def read_testimony(path: Path, display: str | None = None
                               "then the YAML fields, then another '---' line")], no_lines, None
     front, body, body_line = parts
     fields, lines, problems = parse_yaml(front, display, first_line=2)
+    lines.by_path[("body",)] = body_line  # where the account starts, for problems found in it later
     if problems and fields is None:
         return None, problems, lines, None
     if not isinstance(fields, dict):
@@ -108,7 +113,14 @@ def read_testimony(path: Path, display: str | None = None
                                 "a '[[redact:' passage is not closed with ']]'"))
     if any(not p.warning for p in problems):
         return None, problems, lines, fields
-    return _testimony(fields, body, path, version_of(data)), problems, lines, fields
+    testimony = _testimony(fields, body, path, file_hash(data))
+    for field in control_characters(testimony):
+        problems.append(Problem(display, lines.of(*field.split(".")), field,
+                                "contains a control character (a line break, tab or similar); "
+                                "write it on one line of plain text"))
+    if any(not p.warning for p in problems):
+        return None, problems, lines, fields
+    return testimony, problems, lines, fields
 
 
 def _kind(value: Any) -> str:
@@ -159,7 +171,7 @@ def _unknown_fields(fields: dict[str, Any], display: str, lines: Lines) -> list[
         close = difflib.get_close_matches(key, KNOWN_FIELDS, n=1, cutoff=0.8)
         if close:
             problems.append(Problem(display, lines.of(key), key,
-                                    f"is not a FORMAT.md field (kept as an extension); did you mean '{close[0]}'?",
+                                    f"is not a field of the format (see docs/format.md; kept as an extension); did you mean '{close[0]}'?",
                                     warning=True))
     return problems
 
@@ -174,7 +186,7 @@ def _opt_date(value: Any) -> DateRange | None:
     return None if value is None else parse_date(value)
 
 
-def _testimony(f: dict[str, Any], body: str, path: Path, version: str) -> m.Testimony:
+def _testimony(f: dict[str, Any], body: str, path: Path, file_hash: str) -> m.Testimony:
     narrator = f.get("narrator") or {}
     consent = f["consent"]
     recorded = f["recorded"]
@@ -182,7 +194,7 @@ def _testimony(f: dict[str, Any], body: str, path: Path, version: str) -> m.Test
     return m.Testimony(
         id=f["id"],
         path=path,
-        version=version,
+        file_hash=file_hash,
         title=f["title"].strip(),
         language=f["language"],
         translation_of=f.get("translation_of"),

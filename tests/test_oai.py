@@ -325,6 +325,20 @@ def test_datestamps_follow_the_public_form(web_fresh_site) -> None:
     assert stamps(**{"from": "2026-01-04"}) == {"anon-account": ("2026-01-04T09:00:00Z", None)}
 
 
+def test_an_edit_the_public_cannot_see_does_not_move_the_datestamp(web_fresh_site) -> None:
+    app, content, _ = web_fresh_site()
+    clock = {"now": dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.timezone.utc)}
+    app.config["ARCHIVE_OAI_NOW"] = lambda: clock["now"]
+    client = app.test_client()
+    assert error_code(oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc")) is None
+    clock["now"] = dt.datetime(2026, 1, 2, 9, 0, tzinfo=dt.timezone.utc)
+    row = ROW_BY_NAME["note"]
+    front = web_support.fields(row.id, **{**_flat(row.front), "consent.note": "zqnoteword changed for curators"})
+    (content / "en" / f"{row.id}.md").write_text(web_support.render(front, row.body), encoding="utf-8")
+    changed = oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": "2026-01-02"})
+    assert error_code(changed) == "noRecordsMatch"
+
+
 def _flat(front: dict, prefix: str = "") -> dict[str, object]:
     """A testimony's front matter as the dotted keys web_support.fields takes."""
     flat: dict[str, object] = {}
@@ -351,3 +365,18 @@ def test_touching_a_file_without_changing_it_does_not_move_the_datestamp(web_fre
     assert app.extensions["archive_site"].reload()  # the files were read again
     root = oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": "2026-01-02"})
     assert error_code(root) == "noRecordsMatch"
+
+
+def test_a_duplicated_id_never_appears(web_fresh_site) -> None:
+    """Two files with one id publish neither (FORMAT.md): OAI-PMH answers it as an unknown id."""
+    row = ROW_BY_NAME["public"]
+    copy_front = web_support.fields(row.id, title="The other copy")
+    extra = {f"elsewhere/{row.id}.md": web_support.render(copy_front, row.body)}
+    app, _, _ = web_fresh_site(extra=extra)
+    client = app.test_client()
+    listed = b"".join(etree.tostring(p) for p in harvest(client, "ListIdentifiers"))
+    assert f"{PREFIX}{row.id}<".encode() not in listed and b"pseudo-account" in listed
+    hidden = oai(client, verb="GetRecord", metadataPrefix="oai_dc", identifier=PREFIX + row.id)
+    unknown = oai(client, verb="GetRecord", metadataPrefix="oai_dc", identifier=PREFIX + "no-such-testimony")
+    assert without_moment(hidden).replace(row.id.encode(), b"ID") == \
+        without_moment(unknown).replace(b"no-such-testimony", b"ID")

@@ -54,23 +54,29 @@ def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
     return parser.found
 
 
+def own_chart(tag: str, attrs: dict[str, str | None]) -> bool:
+    """The site's own map or timeline (web/mapping.py, web/timeline.py): an inline SVG with these attributes only."""
+    return tag == "svg" and attrs.get("class") in ("map", "timeline") and set(attrs) <= {
+        "class", "viewbox", "width", "height", "direction", "aria-label", "aria-describedby"}
+
+
 def assert_inert(html: str) -> None:
     """No script but our own file, no handlers, styles, frames or scriptable links."""
     for tag, attrs in elements(html):
         assert tag not in ("iframe", "object", "embed", "style", "form", "base", "meta", "svg", "img") or (
             tag == "meta" and set(attrs) <= {"charset", "name", "property", "content"}
             and attrs.get("name") != "refresh"
-        ) or (tag == "form" and attrs.get("action", "").startswith("/")), (tag, attrs)
+        ) or (tag == "form" and attrs.get("action", "").startswith("/")) or own_chart(tag, attrs), (tag, attrs)
         if tag == "script":  # our own file, or the JSON-LD data block (never run; checked below)
             assert (set(attrs) == {"src", "defer"} and attrs["src"].startswith("/static/")) or (
                 attrs == {"type": "application/ld+json"}), attrs
-    for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
-        assert isinstance(json.loads(block), dict)  # one JSON object: nothing in it closed the element early
         for name, value in attrs.items():
             assert not name.startswith("on"), (tag, name)
             assert name != "style", (tag, name)
             if name in ("href", "src", "action"):
                 assert not re.match(r"\s*(javascript|data|vbscript):", value or "", re.I), (tag, name, value)
+    for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
+        assert isinstance(json.loads(block), dict)  # one JSON object: nothing in it closed the element early
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """The one gate: every testimony a page, the API, a citation or an export shows comes through here.
 
-It asks `archive.consent` and nothing else: a single testimony via `consent.view`, and
+It asks `archive.consent` and nothing else: a single testimony via `Collection.view` (consent.view,
+or the answer for an id that several files share), and
 lists via the site's set of public views, which `consent.view` built.
 """
 
@@ -11,7 +12,6 @@ import datetime as dt
 from flask import abort, current_app
 from werkzeug.exceptions import HTTPException
 
-from archive import consent
 from archive.consent import Audience, TestimonyView
 from archive.errors import Gone, NotFound
 
@@ -43,13 +43,14 @@ def site() -> Site:
 
 
 def _public_answer(testimony_id: str) -> TestimonyView:
-    """The public view of an id; raises NotFound (404) or Gone (410) as archive.consent decides."""
-    collection = site().collection
-    return consent.view(collection.get(testimony_id), Audience.PUBLIC, today=today(), places=collection.places)
+    """The public view of an id; raises NotFound (404) or Gone (410) as archive.consent decides
+    (an id that several files share answers as its most restrictive copy)."""
+    return site().collection.view(testimony_id, Audience.PUBLIC, today())
 
 
 def get_public_testimony_or_404(testimony_id: str) -> TestimonyView:
-    """The public view of a testimony; 404 when it is hidden or unknown, 410 when withdrawn."""
+    """The public view of a testimony; 404 when it is hidden or unknown, 410 when withdrawn (or any copy of a
+    duplicated id is)."""
     try:
         return _public_answer(testimony_id)
     except NotFound:
@@ -74,7 +75,8 @@ def withdrawn_ids() -> list[str]:
     """Every id the public is told was withdrawn (the 410 answer), for OAI-PMH's deleted records."""
     def build() -> list[str]:
         found = []
-        for testimony_id in sorted(site().collection.testimonies):
+        collection = site().collection
+        for testimony_id in sorted({*collection.testimonies, *collection.duplicates}):
             try:
                 _public_answer(testimony_id)
             except Gone:
