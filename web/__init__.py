@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from archive.config import resolve_config
 
-from . import api, curate, errors, headers, i18n, templating, views
+from . import api, curate, errors, headers, i18n, oai, templating, views
 from .site import Site, stamp_path
 
 __all__ = ["create_app"]
@@ -68,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(oai.bp)
     curate.init_app(app)  # secret key, session cookie, CSRF, sign-in throttle
     app.register_blueprint(curate.bp)
     return app

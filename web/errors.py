@@ -56,10 +56,13 @@ def _handle_http(error: HTTPException) -> tuple[Response | str, int] | Response:
     message = message_for(status, description)
     if _wants_json():
         response, code = json_error(status, message)
-        if status == 405 and getattr(error, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(error.valid_methods or ())
-        return response, code
-    return render_template("error.html", status=status, message=message, error_page=True), status
+    else:
+        response = Response(render_template("error.html", status=status, message=message, error_page=True),
+                            mimetype="text/html")
+        code = status
+    if status == 405 and getattr(error, "valid_methods", None):  # RFC 9110: a 405 names what is allowed
+        response.headers["Allow"] = ", ".join(error.valid_methods or ())
+    return response, code
 
 
 RETRY_AFTER = 5  # seconds: about how long an index update or catching up takes
