@@ -197,7 +197,7 @@ def _load_testimonies(root: Path, places: Gazetteer, themes: Themes, cache: Read
                       ) -> tuple[dict[str, Testimony], dict[str, tuple[str | None, ...]], list[Problem]]:
     """Every testimony file, with problems for duplicate ids and unknown references.
 
-    An id that several files share publishes none of them (FORMAT.md), whatever the folder order.
+    An id that several files share publishes none of them (docs/format.md), whatever the folder order.
     """
     parsed = []
     problems: list[Problem] = []

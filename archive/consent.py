@@ -61,7 +61,7 @@ class Shown(str, Enum):
 
 @dataclass(frozen=True)
 class Field:
-    """One FORMAT.md field (dotted names are attribute paths of `Testimony`) and what the public sees."""
+    """One field of docs/format.md (dotted names are attribute paths of `Testimony`) and what the public sees."""
 
     name: str
     shown: Shown
@@ -320,7 +320,7 @@ def _form(t: Testimony, shown_places: tuple[str, ...]) -> dict[str, Any]:
 
 
 def public_version(t: Testimony, places: Gazetteer) -> str:
-    """FORMAT.md's version: the first 12 hex digits of the SHA-256 of the canonical public form."""
+    """The version (docs/format.md): the first 12 hex digits of the SHA-256 of the canonical public form."""
     return _version(t, places_shown(t, Audience.PUBLIC, places))
 
 

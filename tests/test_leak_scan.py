@@ -38,7 +38,7 @@ def site(tmp_path_factory):
     collection = leak_support.build(base / "content")
     web_support.build_index(collection.root, base / "instance")
     app = create_app({"ARCHIVE_CONTENT": str(collection.root), "ARCHIVE_INSTANCE": str(base / "instance"),
-                      "TESTING": True})
+                      "TESTING": True, "ARCHIVE_OAI_PAGE_SIZE": 2})  # small pages: resumption tokens are followed
     return app, collection, base / "instance"
 
 
@@ -102,6 +102,15 @@ def test_the_crawl_covered_every_kind_of_page(site, crawled):
     assert suggested, "no search in the crawl offered a suggestion"
     for suggestion in suggested:
         assert count(lambda f: f.url == f"/api/search?{urlencode({'q': suggestion})}") >= 1, suggestion
+    # OAI-PMH: every verb, every id (hidden ones answer idDoesNotExist), sets, and resumption tokens followed.
+    oai = [f for f in got if f.url.startswith("/oai?") and f.status == 200]
+    for verb in ("Identify", "ListSets", "ListMetadataFormats", "GetRecord", "ListIdentifiers", "ListRecords"):
+        assert sum(1 for f in oai if f"verb={verb}" in f.url and "<error" not in f.body) >= 1, verb
+    assert sum(1 for f in oai if "resumptionToken=" in f.url and "<error" not in f.body) >= 4
+    assert sum(1 for f in oai if "set=" in f.url and "<error" not in f.body) >= 5
+    for tid in c.hidden_ids:
+        assert sum(1 for f in oai if f"verb=GetRecord" in f.url and f.url.endswith(f"%3A{tid}")
+                   and ('code="idDoesNotExist"' in f.body or 'status="deleted"' in f.body)) >= 1, tid
     # Links were followed, not only the seeds: pagination, sorting and facet links of the search page.
     assert count(lambda f: "sort=" in f.url and f.url.startswith("/search?") and f.status == 200) >= 2
     assert count(lambda f: re.search(r"[?&]page=[2-9]", f.url) and f.url.startswith("/search?")) >= 2
@@ -119,6 +128,9 @@ def test_the_scan_sees_the_public_controls(site, crawled):
     assert "/feed.atom" in where["control title"] and any(u.startswith("/api/search") for u in where["control title"])
     assert any(u.startswith("/search.csv") for u in where["control title"])
     assert "/t/control-arabic [ar]" in where["control arabic body"]
+    assert any(u.startswith("/oai?") for u in where["control title"])  # OAI-PMH records
+    assert any(u.startswith("/oai?") for u in where["control narrator name"])
+    assert any(u.startswith("/search?") for u in where["control narrator name"])  # COinS and the result
 
 
 def test_no_response_is_a_server_error(crawled):
@@ -324,6 +336,9 @@ def test_after_a_curator_withdraws_and_restricts_nothing_leaks(tmp_path):
     pseudonym = c.marker("control pseudonym").word
     assert public.get(f"/api/search?q={control}").get_json()["total"] == 1
     assert public.get(f"/api/search?q={pseudonym}").get_json()["total"] == 1
+    harvested = public.get("/oai?verb=ListRecords&metadataPrefix=oai_dc").get_data(as_text=True)
+    assert "control-pseudonym" in harvested and "control-account" in harvested  # a harvester holds both now
+    assert c.marker("control title").word in harvested
     reasons = {}
     for tid, action in (("control-account", "withdraw"), ("control-pseudonym", "restrict")):
         reasons[tid] = leak_support.marker_word(f"reason {tid}")
@@ -342,6 +357,8 @@ def test_after_a_curator_withdraws_and_restricts_nothing_leaks(tmp_path):
     assert public.get("/t/control-account").status_code == 410
     assert public.get("/t/control-pseudonym").status_code == 404
     again = crawl(app.test_client())
+    deleted = public.get("/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:archive.example.org:control-account")
+    assert 'status="deleted"' in deleted.get_data(as_text=True)  # harvesters are told to drop the withdrawn one
     leaks = find_leaks(again, [*c.forbidden, *newly_hidden])
     assert not leaks, _describe(leaks)
     assert len(again.responses) >= 400
@@ -351,7 +368,7 @@ def test_after_a_curator_withdraws_and_restricts_nothing_leaks(tmp_path):
 
 
 def test_the_version_of_a_public_testimony_reveals_nothing_hidden(site, tmp_path):
-    """FORMAT.md: the version hashes the public form. A copy of the collection in which every hidden part of
+    """docs/format.md: the version hashes the public form. A copy of the collection in which every hidden part of
     the public testimonies is different (names, notes, redacted words, the exact village) has the same
     versions, so no guess about a hidden part can be checked against a version, an ETag or a citation."""
     import shutil
