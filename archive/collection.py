@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from .consent import hidden_name_leaks
-from .errors import ArchiveError, Problem
+from .errors import ArchiveError, Problem, problem
 from .loader import load_collection_info, load_places, load_themes, read_testimony
 from .model import CollectionInfo, Testimony
 from .vocabulary import Gazetteer, Themes, Vocabulary
@@ -92,7 +92,7 @@ def load_collection(root: Path, cache: ReadCache | None = None) -> Collection:
 
 
 def _missing(path: Path) -> Problem:
-    return Problem(display_path(path), None, "-", f"is missing: every collection needs a {path.name} (see FORMAT.md)")
+    return problem(display_path(path), None, "-", "file.missing", name=path.name)
 
 
 def _load_places(path: Path) -> tuple[Gazetteer, list[Problem]]:
@@ -120,28 +120,30 @@ def _hierarchy_problems(vocab: Vocabulary, entries: list[tuple[int, Any]], lines
     index_of: dict[str, int] = {}
     for index, entry in entries:
         if entry.id in index_of:
-            problems.append(Problem(display, lines.of(index, "id"), f"[{index}].id",
-                                    f"'{entry.id}' is already the id of the {what} on line {lines.of(index_of[entry.id])}"))
+            problems.append(problem(display, lines.of(index, "id"), f"[{index}].id", f"{what}.duplicate-id",
+                                    id=entry.id, line=str(lines.of(index_of[entry.id]))))
             continue
         index_of[entry.id] = index
         target = getattr(entry, link)
         if target is not None and target not in vocab:
-            problems.append(Problem(display, lines.of(index, link), f"[{index}].{link}",
-                                    f"unknown {what} '{target}'" + _did_you_mean(vocab, target)))
+            problems.append(_unknown(vocab, display, lines.of(index, link), f"[{index}].{link}", what, target))
     for cycle in vocab.cycles():
         index = index_of.get(cycle[0], 0)
         chain = " -> ".join((*cycle, cycle[0]))
-        problems.append(Problem(display, lines.of(index, link), f"[{index}].{link}", f"forms a cycle: {chain}"))
+        problems.append(problem(display, lines.of(index, link), f"[{index}].{link}", "vocabulary.cycle", chain=chain))
     for name, first, second in vocab.clashes:
         index = index_of.get(second, 0)
-        problems.append(Problem(display, lines.of(index), f"[{index}]",
-                                f"the name '{name}' of '{second}' already names '{first}'; a name must find one {what}"))
+        problems.append(problem(display, lines.of(index), f"[{index}]", f"{what}.name-clash",
+                                name=name, second=second, first=first))
     return problems
 
 
-def _did_you_mean(vocab: Vocabulary, name: str) -> str:
+def _unknown(vocab: Vocabulary, display: str, line: int | None, field: str, what: str, name: str) -> Problem:
+    """An unknown place or theme, with the nearest known name when there is one."""
     hint = vocab.suggest(name)
-    return f"; did you mean '{hint}'?" if hint else ""
+    if hint:
+        return problem(display, line, field, f"{what}.unknown-hint", name=name, hint=hint)
+    return problem(display, line, field, f"{what}.unknown", name=name)
 
 
 def _read(path: Path, cache: ReadCache | None) -> Any:
@@ -176,8 +178,8 @@ def _load_testimonies(root: Path, places: Gazetteer, themes: Themes,
         display, (testimony, found, lines, fields) = _read(path, cache)
         problems += found
         if path.stem in first_path:
-            problems.append(Problem(display, lines.of("id"), "id",
-                                    f"'{path.stem}' is already the id of {first_path[path.stem]}; ids must be unique"))
+            problems.append(problem(display, lines.of("id"), "id", "id.duplicate",
+                                    id=path.stem, path=first_path[path.stem]))
             continue
         first_path[path.stem] = display
         parsed.append((testimony, fields, lines, display, {p.field for p in found}))
@@ -207,9 +209,8 @@ def resolve_testimony(testimony: Testimony, places: Gazetteer, themes: Themes, i
               "consent": {"place_detail": testimony.consent.place_detail.value}}
     place_ids, problems = _reference_problems(fields, places, themes, ids, lines, display)
     for field in hidden_name_leaks(testimony):
-        problems.append(Problem(display, lines.of("narrator", "name"), "narrator.name",
-                                f"the narrator's name is hidden by consent.identity: {testimony.consent.identity.value}, "
-                                f"but it appears in {field}; remove it or mark it [[redact: ...]]"))
+        problems.append(problem(display, lines.of("narrator", "name"), "narrator.name", "narrator.hidden-name",
+                                identity=testimony.consent.identity.value, field=field))
     if problems:
         return None, problems
     return dataclasses.replace(testimony, places=tuple(place_ids)), problems
@@ -229,21 +230,18 @@ def _reference_problems(fields: dict[str, Any], places: Gazetteer, themes: Theme
     for index, name in _strings(fields.get("places")):
         place_id = places.resolve(name)
         if place_id is None:
-            problems.append(Problem(display, lines.of("places", index), f"places[{index}]",
-                                    f"unknown place '{name}'" + _did_you_mean(places, name)))
+            problems.append(_unknown(places, display, lines.of("places", index), f"places[{index}]", "place", name))
             continue
         if detail in ("district", "governorate", "country") and places.coarsen(place_id, detail) is None:
-            problems.append(Problem(display, lines.of("places", index), f"places[{index}]",
-                                    f"'{place_id}' has no enclosing {detail} in the gazetteer, "
-                                    f"so consent.place_detail: {detail} cannot hide it"))
+            problems.append(problem(display, lines.of("places", index), f"places[{index}]", "place.no-enclosing",
+                                    place=place_id, detail=detail))
         if place_id not in place_ids:
             place_ids.append(place_id)
     for index, theme in _strings(fields.get("themes")):
         if theme not in themes:
-            problems.append(Problem(display, lines.of("themes", index), f"themes[{index}]",
-                                    f"unknown theme '{theme}'" + _did_you_mean(themes, theme)))
+            problems.append(_unknown(themes, display, lines.of("themes", index), f"themes[{index}]", "theme", theme))
     original = fields.get("translation_of")
     if isinstance(original, str) and (original not in ids or original == fields.get("id")):
-        reason = "a testimony cannot translate itself" if original == fields.get("id") else "no testimony has that id"
-        problems.append(Problem(display, lines.of("translation_of"), "translation_of", f"'{original}': {reason}"))
+        code = "translation.self" if original == fields.get("id") else "translation.unknown"
+        problems.append(problem(display, lines.of("translation_of"), "translation_of", code, id=original))
     return place_ids, problems

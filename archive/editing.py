@@ -27,7 +27,8 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from .collection import resolve_testimony, testimony_files
 from .dates import DateError, as_text
-from .errors import ArchiveError, Problem
+from .errors import ArchiveError, Problem, from_message, problem
+from .messages import Message
 from .loader import read_testimony, split_front_matter
 from .model import Testimony
 from .text import fold
@@ -304,22 +305,23 @@ def build_text(values: Mapping[str, str], original: str | None = None) -> str:
     return f"---\n{dumped}---\n{new['body']}"
 
 
-def resolve_names(text: str, vocabulary: Vocabulary[Any], what: str) -> tuple[list[str], list[str]]:
+def resolve_names(text: str, vocabulary: Vocabulary[Any], what: str) -> tuple[list[str], list[Message]]:
     """Each line's entry id (a line may also list several, separated by commas); messages for the rest."""
     found: list[str] = []
-    messages: list[str] = []
+    messages: list[Message] = []
     clashes = {fold(name): (first, second) for name, first, second in vocabulary.clashes}
     for line in _items("list", text):
         names = [line] if vocabulary.resolve(line) or not re.search(r"[,،]", line) else re.split(r"\s*[,،]\s*", line)
         for name in filter(None, names):
             if fold(name) in clashes:
                 first, second = clashes[fold(name)]
-                messages.append(f"'{name}' names both '{first}' and '{second}'; type the id of the one you mean")
+                messages.append(Message("vocabulary.ambiguous", {"name": name, "first": first, "second": second}))
                 continue
             entry = vocabulary.resolve(name)
             if entry is None:
                 hint = vocabulary.suggest(name)
-                messages.append(f"unknown {what} '{name}'" + (f"; did you mean '{hint}'?" if hint else ""))
+                messages.append(Message(f"{what}.unknown-hint", {"name": name, "hint": hint}) if hint
+                                else Message(f"{what}.unknown", {"name": name}))
             elif entry not in found:
                 found.append(entry)
     return found, messages
@@ -335,8 +337,8 @@ class Prepared:
     values: Values
     text: str
     problems: tuple[Problem, ...]
-    errors: Mapping[str, list[str]] = field(default_factory=dict)
-    warnings: Mapping[str, list[str]] = field(default_factory=dict)
+    errors: Mapping[str, list[Message]] = field(default_factory=dict)  # str(message) is the English
+    warnings: Mapping[str, list[Message]] = field(default_factory=dict)
     testimony: Testimony | None = None  # as the collection would hold it, when there is no error
 
     @property
@@ -356,11 +358,12 @@ def field_of(problem_field: str) -> str:
     return GENERAL
 
 
-def _message(problem: Problem) -> str:
+def _message(problem: Problem) -> Message:
     """The problem as shown next to its field: the field's own name is left out, an entry's index kept."""
     name = field_of(problem.field)
     own = ".".join(_FIELD[name].path) if name in _FIELD else name
-    return problem.message if problem.field == own else f"{problem.field}: {problem.message}"
+    return problem.text if problem.field == own else Message("field.at", {"field": problem.field,
+                                                                         "message": problem.text})
 
 
 def existing_ids(root: Path) -> dict[str, Path]:
@@ -414,21 +417,20 @@ def prepare(values: Mapping[str, str], *, places: Any, themes: Any, ids: Mapping
         if new[name] == old[name]:
             continue
         resolved, messages = resolve_names(new[name], vocabulary, what)
-        own += [Problem(display, None, name, message) for message in messages]
+        own += [from_message(display, None, name, message) for message in messages]
         if not messages:
             new[name] = "\n".join(resolved)
     if original is None and new["id"] in ids:
-        own.append(Problem(display, None, "id", f"'{new['id']}' is already the id of a testimony "
-                                                "(ids are never reused); choose another"))
+        own.append(problem(display, None, "id", "id.taken", id=new["id"]))
     text = build_text(new, original)
     reported = {p.field for p in own}
     testimony, found = validate(text, path, display, places, themes, ids)
     problems = own + [p for p in found if field_of(p.field) not in reported]
-    errors: dict[str, list[str]] = {}
-    warnings: dict[str, list[str]] = {}
-    for problem in problems:
-        target = warnings if problem.warning else errors
-        target.setdefault(field_of(problem.field), []).append(_message(problem))
+    errors: dict[str, list[Message]] = {}
+    warnings: dict[str, list[Message]] = {}
+    for found_problem in problems:
+        target = warnings if found_problem.warning else errors
+        target.setdefault(field_of(found_problem.field), []).append(_message(found_problem))
     return Prepared(new, text, tuple(problems), errors, warnings, None if own else testimony)
 
 
@@ -440,14 +442,14 @@ CONSENT_ACTIONS = ("withdraw", "restrict", "embargo", "publish", "identity", "pl
 
 def consent_values(values: Mapping[str, str], action: str, *, today: dt.date, curator: str,
                    embargo_until: str = "", identity: str = "", name: str | None = None,
-                   pseudonym: str | None = None, place_detail: str = "") -> tuple[Values, dict[str, str]]:
+                   pseudonym: str | None = None, place_detail: str = "") -> tuple[Values, dict[str, Message]]:
     """The values after a consent action, and problems by field (the action's own inputs).
 
     Every action records itself in the file as FORMAT.md asks: `consent.date` becomes today and
     `consent.recorded_by` the curator who recorded the change.
     """
     new = dict(values)
-    problems: dict[str, str] = {}
+    problems: dict[str, Message] = {}
     if action == "withdraw":
         new["consent_access"] = "withdrawn"
     elif action == "restrict":
@@ -456,9 +458,9 @@ def consent_values(values: Mapping[str, str], action: str, *, today: dt.date, cu
         day = embargo_until.strip()
         try:
             if dt.date.fromisoformat(day) <= today or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-                problems["embargo_until"] = "must be a day after today, written YYYY-MM-DD"
+                problems["embargo_until"] = Message("consent.embargo-future")
         except ValueError:
-            problems["embargo_until"] = f"'{day}' is not a date written YYYY-MM-DD"
+            problems["embargo_until"] = Message("consent.embargo-form", {"value": day})
         new["consent_embargo_until"] = day
     elif action == "publish":
         new.update(consent_access="public", consent_embargo_until="")
@@ -474,9 +476,9 @@ def consent_values(values: Mapping[str, str], action: str, *, today: dt.date, cu
         detail = place_detail.strip()
         new["consent_place_detail"] = "" if detail == "exact" and not values.get("consent_place_detail") else detail
     else:
-        problems["action"] = f"'{action}' is not a consent action; choose one of: {', '.join(CONSENT_ACTIONS)}"
+        problems["action"] = Message("consent.action", {"action": action, "actions": ", ".join(CONSENT_ACTIONS)})
     unchanged = all(normalise(k, new.get(k)) == normalise(k, values.get(k)) for k in FIELD_NAMES)
     if unchanged and not problems:
-        problems["action"] = "this changes nothing: the testimony's consent is already so"
+        problems["action"] = Message("consent.unchanged")
     new.update(consent_date=today.isoformat(), consent_recorded_by=curator)
     return new, problems

@@ -15,7 +15,7 @@ from typing import Any
 from . import model as m
 from .consent import unclosed_redaction
 from .dates import DateError, DateRange, parse_date
-from .errors import InvalidFile, Problem
+from .errors import InvalidFile, Problem, from_message, problem
 from .schemas import field_name, schema_problems
 from .yamlfile import Lines, parse_yaml, read_text
 
@@ -85,18 +85,17 @@ def read_testimony(path: Path, display: str | None = None
     text = text.replace("\r\n", "\n")  # a file saved with Windows line endings reads the same
     parts = split_front_matter(text)
     if parts is None and _OPEN.match(text):
-        return None, [Problem(display, 1, "-", "front matter is not closed: end the fields with a '---' line "
-                              "before the account")], no_lines, None
+        return None, [problem(display, 1, "-", "file.unclosed")], no_lines, None
     if parts is None:
-        return None, [Problem(display, 1, "-", "has no front matter: the file must begin with a '---' line, "
-                              "then the YAML fields, then another '---' line")], no_lines, None
+        return None, [problem(display, 1, "-", "file.no-front-matter")], no_lines, None
     front, body, body_line = parts
     fields, lines, problems = parse_yaml(front, display, first_line=2)
     if problems and fields is None:
         return None, problems, lines, None
     if not isinstance(fields, dict):
-        kind = "empty" if fields is None else f"a {_kind(fields)}, not a mapping"
-        return None, [Problem(display, 2, "-", f"front matter is {kind}: write one 'field: value' per line")], lines, None
+        found = (problem(display, 2, "-", "file.front-matter-empty") if fields is None
+                 else problem(display, 2, "-", "file.front-matter-kind", kind=_kind(fields)))
+        return None, [found], lines, None
     schema = schema_problems("testimony", fields, display, lines)
     flagged = {p.field for p in schema}  # a field the schema already faulted is reported once
     problems += schema
@@ -104,8 +103,8 @@ def read_testimony(path: Path, display: str | None = None
     problems += _unknown_fields(fields, display, lines)
     unclosed = unclosed_redaction(body)
     if unclosed is not None:
-        problems.append(Problem(display, body_line + body[:unclosed].count("\n"), "body",
-                                "a '[[redact:' passage is not closed with ']]'"))
+        problems.append(problem(display, body_line + body[:unclosed].count("\n"), "body",
+                                "body.unclosed-redaction"))
     if any(not p.warning for p in problems):
         return None, problems, lines, fields
     return _testimony(fields, body, path, version_of(data)), problems, lines, fields
@@ -134,17 +133,16 @@ def _field_problems(fields: dict[str, Any], path: Path, display: str, lines: Lin
         try:
             parse_date(value)
         except DateError as exc:
-            problems.append(Problem(display, lines.of(*keys), field_name(keys), str(exc)))
+            problems.append(from_message(display, lines.of(*keys), field_name(keys), exc.reason))
     for keys in (("consent", "date"), ("consent", "embargo_until"), ("updated",)):
         value = _date(fields, *keys)
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             try:
                 dt.date.fromisoformat(value)
             except ValueError:
-                problems.append(Problem(display, lines.of(*keys), ".".join(keys), f"'{value}' is not a real calendar date"))
+                problems.append(problem(display, lines.of(*keys), ".".join(keys), "date.calendar", text=value))
     if isinstance(fields.get("id"), str) and fields["id"] != path.stem:
-        problems.append(Problem(display, lines.of("id"), "id",
-                                f"'{fields['id']}' must equal the file name's stem '{path.stem}'"))
+        problems.append(problem(display, lines.of("id"), "id", "id.stem", id=fields["id"], stem=path.stem))
     return problems
 
 
@@ -158,9 +156,7 @@ def _unknown_fields(fields: dict[str, Any], display: str, lines: Lines) -> list[
             continue
         close = difflib.get_close_matches(key, KNOWN_FIELDS, n=1, cutoff=0.8)
         if close:
-            problems.append(Problem(display, lines.of(key), key,
-                                    f"is not a FORMAT.md field (kept as an extension); did you mean '{close[0]}'?",
-                                    warning=True))
+            problems.append(problem(display, lines.of(key), key, "field.near-miss", close=close[0], warning=True))
     return problems
 
 
@@ -266,7 +262,7 @@ def load_collection_info(path: Path, display: str) -> tuple[m.CollectionInfo | N
     value, _, problems = _yaml_file(path, display, "collection")
     if any(not p.warning for p in problems) or not isinstance(value, dict):
         if not problems:
-            problems = [Problem(display, 1, "-", "must be a mapping with title, publisher and base_url")]
+            problems = [problem(display, 1, "-", "collection.info")]
         return None, problems
     return m.CollectionInfo(
         title=value["title"], publisher=value["publisher"], base_url=value["base_url"],

@@ -91,7 +91,7 @@ def test_a_pseudonym_is_required_for_a_pseudonymous_identity(curate_site):
     response = act(curate_site, action="identity", identity="pseudonymous", narrator_name="Layla Haddad",
                    narrator_pseudonym="", reason="r")
     assert response.status_code == 400
-    assert "required when consent.identity is pseudonymous" in response.get_data(as_text=True)
+    assert "required when consent.identity is <bdi>pseudonymous</bdi>" in response.get_data(as_text=True)
 
 
 def test_coarsening_places(curate_site):

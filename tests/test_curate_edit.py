@@ -90,8 +90,8 @@ def test_problems_are_shown_next_to_their_fields(curate_site):
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert not (curate_site.content / "en" / "new-account.md").exists()
-    for name, words in (("places", "did you mean &#39;saraqib&#39;"), ("event_date", "not a real calendar date"),
-                        ("narrator_name", "required when consent.identity is named")):
+    for name, words in (("places", "did you mean &#39;<bdi>saraqib</bdi>&#39;"), ("event_date", "not a real calendar date"),
+                        ("narrator_name", "required when consent.identity is <bdi>named</bdi>")):
         block = html.split(f'id="{name}-field"', 1)[1].split('<div class="field', 1)[0]
         assert f'id="{name}-errors"' in block and words in block, name
         assert re.search(rf'aria-describedby="[^"]*{name}-errors[^"]*"[^>]*aria-invalid="true"[^>]*id="{name}"', block)

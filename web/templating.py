@@ -16,6 +16,7 @@ from .gate import site
 from .i18n import (DEFAULT_LANGUAGE, LANGUAGES, N_, current_language, format_day, format_month, format_number,
                    gettext as _, language_name, switch_url)
 from .present import direction, text_language, vocabulary_name
+from .messages import shown
 from .render import REDACTED_HTML, clean_snippet, inline
 
 __all__ = ["init_app", "lang_attrs", "date_text", "page_language", "Localised", "collection_texts"]
@@ -174,6 +175,6 @@ def init_app(app: Flask) -> None:
                                  place_type_label=place_type_label, language_name=language_name,
                                  narrator_text=narrator_text, foreign=foreign, filter_label=filter_label,
                                  vocabulary_name=vocabulary_name, switch_url=switch_url)
-    app.jinja_env.filters.update(public_text=public_text, snippet=snippet, e_=escape, number=number,
+    app.jinja_env.filters.update(message=shown, public_text=public_text, snippet=snippet, e_=escape, number=number,
                                  redactions=localise_redactions)
     app.context_processor(_context)

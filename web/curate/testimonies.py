@@ -221,7 +221,7 @@ def consent_action(testimony_id: str) -> Response | tuple[str, int]:
         identity=form.identity.data or "", place_detail=form.place_detail.data or "",
         name=form.narrator_name.data if action == "identity" else None,
         pseudonym=form.narrator_pseudonym.data if action == "identity" else None)
-    problems: dict[str, list[str]] = {k: [v] for k, v in errors.items()}
+    problems: dict[str, list[Any]] = {k: [v] for k, v in errors.items()}
     if not reason:
         problems["reason"] = [_("Give the reason for this change; it is kept in the audit log.")]
     prepared = _prepare(changed, path, text)
