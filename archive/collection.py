@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from .consent import hidden_name_leaks
 from .errors import ArchiveError, Problem, problem
-from .loader import load_collection_info, load_places, load_themes, read_testimony
+from .loader import hidden_name_problems, load_collection_info, load_places, load_themes, read_testimony
 from .model import CollectionInfo, Testimony
 from .vocabulary import Gazetteer, Themes, Vocabulary
 from .yamlfile import Lines
 
-__all__ = ["Collection", "load_collection", "check", "display_path", "testimony_files", "resolve_testimony"]
+__all__ = ["Collection", "load_collection", "check", "display_path", "testimony_files", "resolve_testimony",
+           "cross_check"]
 
 
 @dataclass(frozen=True)
@@ -186,12 +186,7 @@ def _load_testimonies(root: Path, places: Gazetteer, themes: Themes,
     testimonies: dict[str, Testimony] = {}
     ids = set(first_path)
     for testimony, fields, lines, display, flagged in parsed:
-        if testimony is None:  # still report its broken references, so one run shows everything
-            if fields is not None:
-                found = _reference_problems(fields, places, themes, ids, lines, display)[1]
-                problems += [p for p in found if p.field not in flagged]
-            continue
-        resolved, found = resolve_testimony(testimony, places, themes, ids, lines, display)
+        resolved, found = cross_check(testimony, fields, flagged, places, themes, ids, lines, display)
         problems += found
         if resolved is not None:
             testimonies[resolved.id] = resolved
@@ -201,6 +196,19 @@ def _load_testimonies(root: Path, places: Gazetteer, themes: Themes,
     return testimonies, problems
 
 
+def cross_check(testimony: Testimony | None, fields: dict[str, Any] | None, flagged: set[str], places: Gazetteer,
+                themes: Themes, ids: set[str], lines: Lines, display: str) -> tuple[Testimony | None, list[Problem]]:
+    """The checks against the rest of the collection, for a file as the loader read it: a valid testimony's
+    references resolved; an invalid one's broken references still reported (not again for a field the
+    loader already faulted), so one run shows everything."""
+    if testimony is not None:
+        return resolve_testimony(testimony, places, themes, ids, lines, display)
+    if fields is None:
+        return None, []
+    found = _reference_problems(fields, places, themes, ids, lines, display)[1]
+    return None, [p for p in found if p.field not in flagged]
+
+
 def resolve_testimony(testimony: Testimony, places: Gazetteer, themes: Themes, ids: set[str],
                       lines: Lines, display: str) -> tuple[Testimony | None, list[Problem]]:
     """Check a testimony's references and turn place names into ids; None if any is broken."""
@@ -208,9 +216,7 @@ def resolve_testimony(testimony: Testimony, places: Gazetteer, themes: Themes, i
               "translation_of": testimony.translation_of,
               "consent": {"place_detail": testimony.consent.place_detail.value}}
     place_ids, problems = _reference_problems(fields, places, themes, ids, lines, display)
-    for field in hidden_name_leaks(testimony):
-        problems.append(problem(display, lines.of("narrator", "name"), "narrator.name", "narrator.hidden-name",
-                                identity=testimony.consent.identity.value, field=field))
+    problems += hidden_name_problems(testimony, display, lines)
     if problems:
         return None, problems
     return dataclasses.replace(testimony, places=tuple(place_ids)), problems

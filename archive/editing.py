@@ -25,7 +25,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from .collection import resolve_testimony, testimony_files
+from .collection import cross_check, testimony_files
 from .dates import DateError, as_text
 from .errors import ArchiveError, Problem, from_message, problem
 from .messages import Message
@@ -381,10 +381,11 @@ def validate(text: str, path: Path, display: str, places: Any, themes: Any,
     with tempfile.TemporaryDirectory() as scratch:
         trial = Path(scratch) / path.name
         trial.write_text(text, encoding="utf-8")
-        testimony, problems, lines, _ = read_testimony(trial, display)
-        if testimony is not None:
-            testimony, found = resolve_testimony(testimony, places, themes, set(ids) | {path.stem}, lines, display)
-            problems += found
+        testimony, problems, lines, fields = read_testimony(trial, display)
+        flagged = {p.field for p in problems}
+        testimony, found = cross_check(testimony, fields, flagged, places, themes, set(ids) | {path.stem}, lines,
+                                       display)
+        problems += found
     if testimony is not None:
         testimony = dataclasses.replace(testimony, path=path)
     return testimony, problems

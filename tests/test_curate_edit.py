@@ -196,3 +196,24 @@ def test_a_file_the_form_cannot_edit_gets_a_sentence_not_a_crash(curate_site):
     response = curate_site.client.get("/curate/t/open-account/edit")
     assert response.status_code == 409 and "fix it in a text editor" in response.get_data(as_text=True)
     assert curate_site.client.get("/curate/t/open-account").status_code == 200  # its problems are listed there
+
+
+def test_one_submit_reports_every_problem_archive_check_would(curate_site, tmp_path):
+    """Schema, date, reference and hidden-name problems all come back from the first submit."""
+    data = dict(title="", event_date="2019-02-30", places="Aleppo Governorate", themes="Airstrikes, nothinglike",
+                consent_identity="anonymous", narrator_name="Zqhiddenperson Name",
+                body="Zqhiddenperson Name told us this.\r\n")
+    html = unescape(post_new(curate_site, save="1", **data).get_data(as_text=True))
+    text = re.sub(r"</?bdi[^>]*>", "", html)
+    expected = ("Title</a>: is required but missing", "'2019-02-30' is not a real calendar date",
+                "unknown theme 'nothinglike'",
+                "the narrator's name is hidden by consent.identity: anonymous, but it appears in body")
+    for words in expected:
+        assert words in text, words
+    # the same file, checked by `archive check`, finds no more than the form said
+    from archive.collection import check as check_collection
+    values = {**NEW, **data, "places": "aleppo-governorate", "themes": "airstrikes\nnothinglike"}
+    from archive.editing import build_text
+    (curate_site.content / "en" / "new-account.md").write_text(build_text(values, None), encoding="utf-8")
+    found = [p for p in check_collection(curate_site.content) if p.path.endswith("new-account.md") and not p.warning]
+    assert found and all(p.message in text for p in found), [p.message for p in found if p.message not in text]
