@@ -27,6 +27,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from .collection import cross_check, testimony_files
 from .dates import DateError, as_text
+from .datewords import typed_date
 from .errors import ArchiveError, Problem, from_message, problem
 from .messages import Message
 from .loader import read_testimony, split_front_matter
@@ -179,6 +180,8 @@ def normalise(name: str, text: str | None) -> str:
     kind = _FIELD[name].kind
     if kind in ("list", "lines", "contributors"):
         return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+    if kind in ("date", "day"):
+        return typed_date(text)  # "آذار ٢٠١٩" is written 2019-03
     return text.strip()
 
 

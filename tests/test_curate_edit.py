@@ -187,7 +187,7 @@ def test_the_curator_view_marks_redactions_and_shows_the_note(curate_site):
     html = curate_site.client.get("/curate/t/redacted-account").get_data(as_text=True)
     assert re.search(r'<mark class="redaction">.*?zqredactedword Street</mark>', html)
     withdrawn = curate_site.client.get("/curate/t/gone-zqwithdrawnid").get_data(as_text=True)
-    assert 'class="state state-withdrawn">withdrawn<' in withdrawn
+    assert 'class="state state-withdrawn">Withdrawn<' in withdrawn
 
 
 def test_a_file_the_form_cannot_edit_gets_a_sentence_not_a_crash(curate_site):

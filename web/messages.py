@@ -18,7 +18,7 @@ from archive.text import is_arabic
 
 from .i18n import DEFAULT_LANGUAGE, current_language, format_number
 
-__all__ = ["message_text", "message_html", "shown"]
+__all__ = ["message_text", "message_html", "shown", "isolate"]
 
 
 def _translate(template: str) -> str:
@@ -37,6 +37,11 @@ def _marked(name: str, value: Any) -> Markup:
         return Markup("<bdi>%s</bdi>") % text
     lang = ' lang="ar"' if is_arabic(text) else ""
     return Markup("<bdi%s>%s</bdi>") % (Markup(lang), text)
+
+
+def isolate(value: Any) -> Markup:
+    """A Jinja filter: a value someone typed, in `<bdi>` (with `lang="ar"` when it is Arabic)."""
+    return _marked("", "" if value is None else value)
 
 
 def message_text(message: Message) -> str:

@@ -16,7 +16,7 @@ from .gate import site
 from .i18n import (DEFAULT_LANGUAGE, LANGUAGES, N_, current_language, format_day, format_month, format_number,
                    gettext as _, language_name, switch_url)
 from .present import direction, text_language, vocabulary_name
-from .messages import shown
+from .messages import isolate, shown
 from .render import REDACTED_HTML, clean_snippet, inline
 
 __all__ = ["init_app", "lang_attrs", "date_text", "page_language", "Localised", "collection_texts"]
@@ -170,11 +170,11 @@ def _context() -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.jinja_env.globals.update(lang_attrs=lang_attrs, static_url=static_url, date_text=date_text,
+    app.jinja_env.globals.update(format_day=format_day, lang_attrs=lang_attrs, static_url=static_url, date_text=date_text,
                                  method_label=method_label, role_label=role_label,
                                  place_type_label=place_type_label, language_name=language_name,
                                  narrator_text=narrator_text, foreign=foreign, filter_label=filter_label,
                                  vocabulary_name=vocabulary_name, switch_url=switch_url)
-    app.jinja_env.filters.update(message=shown, public_text=public_text, snippet=snippet, e_=escape, number=number,
+    app.jinja_env.filters.update(message=shown, bdi=isolate, public_text=public_text, snippet=snippet, e_=escape, number=number,
                                  redactions=localise_redactions)
     app.context_processor(_context)

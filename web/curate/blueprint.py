@@ -80,6 +80,9 @@ def _read_key(path: Path) -> bytes:
 
 def init_app(app: Flask) -> None:
     """Secret key, CSRF protection, session cookie settings and the sign-in throttle."""
+    from .labels import init_app as labels_init
+
+    labels_init(app)
     instance_dir = Path(app.config["ARCHIVE_INSTANCE"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(instance_dir)

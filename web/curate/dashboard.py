@@ -25,6 +25,7 @@ from ..gate import site, today
 from ..i18n import format_day, language_name
 from ..i18n import gettext as _
 from ..searching import BadSearch, parse
+from .labels import VALUE_LABELS
 from .blueprint import bp
 from .finding import find
 
@@ -53,8 +54,7 @@ class Row:
 
 def state_label(state: State | str) -> str:
     """A state's name in the reader's language (the text that marks it: never colour alone)."""
-    return {"public": _("Public"), "restricted": _("Restricted"), "embargoed": _("Embargoed"),
-            "draft": _("Draft"), "withdrawn": _("Withdrawn")}[State(state).value]
+    return _(VALUE_LABELS["state"][State(state).value])
 
 
 @bp.get("/")

@@ -81,7 +81,8 @@ def _form_page(values: Mapping[str, str], *, version: str = "", testimony_id: st
         "curate/form.html", form=testimony_form(values, version), groups=GROUPS, required=REQUIRED,
         testimony_id=testimony_id, errors=prepared.errors if prepared else {},
         warnings=prepared.warnings if prepared else {}, preview=shown, show_preview=show_preview,
-        collection=site().collection, names=names, curator_text=curator_text, notice=notice), status
+        collection=site().collection, names=names, curator_text=curator_text, notice=notice,
+        title=values.get("title") or testimony_id), status
 
 
 def _commit(path: Path, action: str, testimony_id: str) -> tuple[str | None, str | None]:
@@ -129,6 +130,14 @@ def _finish(testimony_id: str, warnings: list[str], done: str) -> Response:
     for warning in warnings:
         flash(warning)
     return redirect(url_for("curate.testimony", testimony_id=testimony_id), 303)
+
+
+def _title(text: str, testimony_id: str) -> str:
+    """The testimony's title as the file gives it (even a file with problems), else its id."""
+    try:
+        return editing.values_from_text(text).get("title") or testimony_id
+    except ArchiveError:
+        return testimony_id
 
 
 def _detail(action: str, commit: str | None) -> str:
@@ -256,7 +265,7 @@ def _done(action: str, testimony_id: str) -> str:
 def _consent_page(testimony_id: str, values: Mapping[str, str], form: Any, problems: Mapping[str, list[str]],
                   status: int = 200) -> tuple[str, int]:
     return render_template("curate/consent.html", testimony_id=testimony_id, values=values, form=form,
-                           errors=problems), status
+                           errors=problems, title=values.get("title") or testimony_id), status
 
 
 @bp.get("/t/<testimony_id>")
@@ -274,4 +283,5 @@ def testimony(testimony_id: str) -> tuple[str, int]:
     return render_template("curate/testimony.html", testimony_id=testimony_id, view=view, body=body,
                            problems=[p for p in problems if not p.warning], version=version, file=_display(path),
                            history=list(reversed(entries)), collection=collection, names=names,
+                           title=view.title if view else _title(text, testimony_id),
                            curator_text=curator_text, public=view is not None and view.state is State.PUBLIC), 200
