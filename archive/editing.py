@@ -37,12 +37,14 @@ from .vocabulary import Vocabulary
 from .yamlfile import parse_yaml
 
 __all__ = [
-    "Field", "FIELDS", "FIELD_NAMES", "Values", "Prepared", "CONSENT_ACTIONS", "GENERAL",
+    "Field", "FIELDS", "FIELD_NAMES", "DEFAULTS", "Values", "Prepared", "CONSENT_ACTIONS", "GENERAL",
     "values_from_text", "blank_values", "normalise", "build_text", "prepare", "consent_values",
     "field_of", "new_path", "existing_ids", "validate", "resolve_names",
 ]
 
 Values = dict[str, str]
+# FORMAT.md's defaults for fields a file may leave out: choosing the default keeps the field left out.
+DEFAULTS = {"status": "published", "consent_place_detail": "exact"}
 GENERAL = "_form"  # problems that belong to no one field are shown at the top of the form
 
 
@@ -416,6 +418,9 @@ def prepare(values: Mapping[str, str], *, places: Any, themes: Any, ids: Mapping
     """
     new = {name: normalise(name, values.get(name)) for name in FIELD_NAMES}
     old = values_from_text(original) if original is not None else {n: "" for n in FIELD_NAMES}
+    for name, default in DEFAULTS.items():
+        if original is not None and not old[name] and new[name] == default:
+            new[name] = ""
     own: list[Problem] = []
     for name, vocabulary, what in (("places", places, "place"), ("themes", themes, "theme")):
         if new[name] == old[name]:

@@ -18,6 +18,7 @@ def act(site, testimony_id="open-account", **data):
     page = site.client.get(f"/curate/t/{testimony_id}/consent").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="([^"]*)"', page).group(1)
     token = csrf_token(site.client, f"/curate/t/{testimony_id}/consent")
+    data.setdefault("confirmed", "1")  # withdraw and restrict are confirmed (the confirmation step is tested below)
     return site.client.post(f"/curate/t/{testimony_id}/consent", data={"version": version, "csrf_token": token, **data})
 
 

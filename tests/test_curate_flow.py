@@ -37,9 +37,12 @@ def add_then_withdraw(site):
 
     consent_page = client.get("/curate/t/flow-account/consent").get_data(as_text=True)
     version = consent_page.split('name="version" type="hidden" value="', 1)[1].split('"', 1)[0]
-    withdrawn = client.post("/curate/t/flow-account/consent", data={
-        "csrf_token": csrf_token(client, "/curate/t/flow-account/consent"), "version": version,
-        "action": "withdraw", "reason": "The narrator asked us to"})
+    asked = {"csrf_token": csrf_token(client, "/curate/t/flow-account/consent"), "version": version,
+             "action": "withdraw", "reason": "The narrator asked us to"}
+    confirm = client.post("/curate/t/flow-account/consent", data=asked)  # first: what the public will see
+    assert confirm.status_code == 200 and "What the public will see" in confirm.get_data(as_text=True)
+    assert public.get("/t/flow-account").status_code == 200  # nothing changed before the confirmation
+    withdrawn = client.post("/curate/t/flow-account/consent", data={**asked, "confirmed": "1"})
     assert withdrawn.status_code == 303, withdrawn.get_data(as_text=True)
 
     gone = public.get("/t/flow-account")  # the very next public request

@@ -287,7 +287,7 @@ def test_after_a_curator_withdraws_and_restricts_nothing_leaks(tmp_path):
         version = re.search(r'name="version" type="hidden" value="([^"]*)"', page).group(1)
         response = curator.post(f"/curate/t/{tid}/consent", data={
             "version": version, "csrf_token": csrf_token(curator, f"/curate/t/{tid}/consent"), "action": action,
-            "reason": f"{reasons[tid]} asked by phone"})
+            "reason": f"{reasons[tid]} asked by phone", "confirmed": "1"})
         assert response.status_code == 303, response.get_data(as_text=True)[:500]
     # Now every marker of the two is forbidden too, and so are the curators' reasons.
     newly_hidden = [Marker(m.word, f"now hidden: {m.label}") for m in c.controls

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 
-from archive.editing import CONSENT_ACTIONS, FIELD_NAMES, FIELDS
+from archive.editing import CONSENT_ACTIONS, DEFAULTS, FIELD_NAMES, FIELDS
 
 from ..i18n import lazy_gettext as _l
 
@@ -31,12 +31,11 @@ _ACCESS = _choices(("public", _l("Public")), ("restricted", _l("Restricted: cura
 _IDENTITY = _choices(("named", _l("Named: the narrator's name is shown")),
              ("pseudonymous", _l("Pseudonymous: only the pseudonym is shown")),
              ("anonymous", _l("Anonymous: shown as \u201cAnonymous\u201d")))
-_DETAIL = _choices(("", _l("Exact (the default)")), ("exact", _l("Exact")), ("district", _l("District")),
+_DETAIL = _choices(("exact", _l("Exact")), ("district", _l("District")),
            ("governorate", _l("Governorate")), ("country", _l("Country")))
 _METHOD = _choices(("written", _l("Written")), ("interview", _l("Interview")), ("audio", _l("Audio recording")),
            ("video", _l("Video recording")))
-_STATUS = _choices(("", _l("Published (the default)")), ("published", _l("Published")),
-           ("draft", _l("Draft: not public yet")))
+_STATUS = _choices(("published", _l("Published")), ("draft", _l("Draft: not public yet")))
 _DATE_HINT = _l("YYYY, YYYY-MM or YYYY-MM-DD, or an interval START/END such as 2019-12/2020-02.")
 _DAY_HINT = _l("A full date, YYYY-MM-DD.")
 
@@ -112,7 +111,8 @@ def _keep_current(select: SelectField) -> None:
 
 def testimony_form(values: Mapping[str, str], version: str = "") -> TestimonyForm:
     """The form filled with these values (from a file, or as the curator typed them)."""
-    form = TestimonyForm(MultiDict({**{n: values.get(n, "") for n in FIELD_NAMES}, "version": version}))
+    shown = {n: values.get(n, "") or DEFAULTS.get(n, "") for n in FIELD_NAMES}  # a field left out: its default
+    form = TestimonyForm(MultiDict({**shown, "version": version}))
     for name in ("consent_access", "consent_identity", "consent_place_detail", "recorded_method", "status"):
         _keep_current(form[name])
     return form
@@ -134,7 +134,7 @@ class ConsentForm(Form):
     identity = SelectField(_l("New identity"), choices=_IDENTITY)
     narrator_name = StringField(_l("Narrator's name"), description=_l("Needed for a named identity."))
     narrator_pseudonym = StringField(_l("Pseudonym"), description=_l("Needed for a pseudonymous identity."))
-    place_detail = SelectField(_l("New place detail"), choices=_DETAIL[1:])
+    place_detail = SelectField(_l("New place detail"), choices=_DETAIL)
     reason = TextAreaField(_l("Reason"), description=_l("Required. Kept in the curators' audit log, not in the "
                                                         "file or its history."))
     version = HiddenField()

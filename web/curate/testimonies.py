@@ -25,11 +25,12 @@ from archive.saving import Conflict, create_file, locked, replace_file
 from ..gate import site, today
 from ..i18n import gettext as _
 from .blueprint import bp, current_curator, instance, log
-from .forms import GROUPS, REQUIRED, consent_form, testimony_form
+from .forms import GROUPS, REQUIRED, testimony_form
+from . import undo
 from .preview import curator_text, curator_view, names, preview
 from .publish import PublishIncomplete, publish_change
 
-__all__ = ["new", "edit", "consent", "testimony"]
+__all__ = ["new", "edit", "testimony"]
 
 logger = logging.getLogger("archive.curate")
 FORM_LIMIT = 4 * 1024 * 1024  # a long account posted in full, with its front matter
@@ -62,7 +63,12 @@ def _display(path: Path) -> str:
 
 
 def _posted() -> dict[str, str]:
-    return {name: request.form.get(name, "") for name in editing.FIELD_NAMES}
+    """The form's values; the button pressed decides the status ("Save draft" or "Save and publish")."""
+    values = {name: request.form.get(name, "") for name in editing.FIELD_NAMES}
+    chosen = {"draft": "draft", "publish": "published"}.get(request.form.get("save", ""))
+    if chosen:
+        values["status"] = chosen
+    return values
 
 
 def _prepare(values: Mapping[str, str], path: Path, original: str | None) -> editing.Prepared:
@@ -209,65 +215,6 @@ def _conflict(testimony_id: str, conflict: Conflict) -> tuple[str, int]:
     return render_template("curate/conflict.html", testimony_id=testimony_id, conflict=conflict), 409
 
 
-@bp.route("/t/<testimony_id>/consent", methods=["GET", "POST"], endpoint="consent")
-def consent_action(testimony_id: str) -> Response | tuple[str, int]:
-    """Withdraw, restrict, embargo, publish, or change identity or place detail, with a required reason."""
-    path, text, version = _locate(testimony_id)
-    try:
-        values = editing.values_from_text(text)
-    except ArchiveError as error:
-        return render_template("error.html", status=409, message=str(error)), 409
-    if request.method == "GET":
-        form = consent_form({"version": version, "identity": values["consent_identity"],
-                             "narrator_name": values["narrator_name"],
-                             "narrator_pseudonym": values["narrator_pseudonym"],
-                             "place_detail": values["consent_place_detail"] or "exact"})
-        return _consent_page(testimony_id, values, form, {})
-    form = consent_form(request.form)
-    action, reason = form.action.data or "", (form.reason.data or "").strip()
-    changed, errors = editing.consent_values(
-        values, action, today=today(), curator=current_curator(), embargo_until=form.embargo_until.data or "",
-        identity=form.identity.data or "", place_detail=form.place_detail.data or "",
-        name=form.narrator_name.data if action == "identity" else None,
-        pseudonym=form.narrator_pseudonym.data if action == "identity" else None)
-    problems: dict[str, list[Any]] = {k: [v] for k, v in errors.items()}
-    if not reason:
-        problems["reason"] = [_("Give the reason for this change; it is kept in the audit log.")]
-    prepared = _prepare(changed, path, text)
-    for name, messages in prepared.errors.items():
-        problems.setdefault(name if name in form else editing.GENERAL, []).extend(messages)
-    if problems:
-        return _consent_page(testimony_id, values, form, problems, status=400)
-    opened = form.version.data or ""
-    try:
-        after, commit, warnings = _save(path, testimony_id, action, lambda: replace_file(path, prepared.text, opened))
-    except Conflict as conflict:
-        return _conflict(testimony_id, conflict)
-    log("consent", testimony=testimony_id, before=form.version.data, after=after, reason=reason,
-        detail=_detail(action, commit))
-    return _finish(testimony_id, warnings, _done(action, testimony_id))
-
-
-def _done(action: str, testimony_id: str) -> str:
-    messages = {
-        "withdraw": _("%(id)s is withdrawn: the public now gets only a notice that it was withdrawn at the "
-                      "narrator's request, and it is gone from search.", id=testimony_id),
-        "restrict": _("%(id)s is restricted: to the public it no longer exists, and it is gone from search.",
-                      id=testimony_id),
-        "embargo": _("%(id)s is under embargo: the public cannot see it until the embargo ends.", id=testimony_id),
-        "publish": _("%(id)s is public, unless an embargo or its status still holds it back.", id=testimony_id),
-        "identity": _("The narrator of %(id)s is now identified as chosen, everywhere.", id=testimony_id),
-        "place-detail": _("The places of %(id)s are now shown at the chosen level, everywhere.", id=testimony_id),
-    }
-    return messages.get(action, _("Consent of %(id)s was changed.", id=testimony_id))
-
-
-def _consent_page(testimony_id: str, values: Mapping[str, str], form: Any, problems: Mapping[str, list[str]],
-                  status: int = 200) -> tuple[str, int]:
-    return render_template("curate/consent.html", testimony_id=testimony_id, values=values, form=form,
-                           errors=problems, title=values.get("title") or testimony_id), status
-
-
 @bp.get("/t/<testimony_id>")
 def testimony(testimony_id: str) -> tuple[str, int]:
     """The curator's view: every field, redactions marked, consent and its note, state, and its audit history."""
@@ -284,4 +231,5 @@ def testimony(testimony_id: str) -> tuple[str, int]:
                            problems=[p for p in problems if not p.warning], version=version, file=_display(path),
                            history=list(reversed(entries)), collection=collection, names=names,
                            title=view.title if view else _title(text, testimony_id),
+                           undo_offer=undo.offer(instance(), testimony_id, version),
                            curator_text=curator_text, public=view is not None and view.state is State.PUBLIC), 200
