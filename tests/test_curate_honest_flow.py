@@ -85,3 +85,20 @@ def test_no_undo_once_the_file_changed_after_the_consent_change(curate_site):
     token = csrf_token(curate_site.client, "/curate/t/open-account")
     response = curate_site.client.post("/curate/t/open-account/undo", data={"csrf_token": token, "reason": "r"})
     assert response.status_code == 409
+
+
+def test_the_edit_form_asks_for_a_reason_only_when_consent_changes(curate_site):
+    from test_curate_edit import form_fields
+    page = curate_site.client.get("/curate/t/open-account/edit").get_data(as_text=True)
+    fields = {**form_fields(page), "save": "1"}
+    plain = curate_site.client.post("/curate/t/open-account/edit", data={**fields, "summary": "Only words."})
+    assert plain.status_code == 303  # no consent change: no reason asked
+    page = curate_site.client.get("/curate/t/open-account/edit").get_data(as_text=True)
+    fields = {**form_fields(page), "save": "1", "consent_access": "restricted"}
+    asked = curate_site.client.post("/curate/t/open-account/edit", data=fields)
+    assert asked.status_code == 400 and 'id="consent_reason-errors"' in asked.get_data(as_text=True)
+    assert curate_site.public().get("/t/open-account").status_code == 200
+    done = curate_site.client.post("/curate/t/open-account/edit", data={**fields, "consent_reason": "asked by email"})
+    assert done.status_code == 303 and curate_site.public().get("/t/open-account").status_code == 404
+    last = audit.read(curate_site.instance, testimony="open-account")[-1]
+    assert last["action"] == "consent" and last["reason"] == "asked by email"

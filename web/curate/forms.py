@@ -65,6 +65,9 @@ class TestimonyForm(Form):
                                                        "treated as restricted."))
     consent_place_detail = SelectField(_l("Place detail shown to the public"), choices=_DETAIL)
     consent_note = TextAreaField(_l("Consent note"), description=_l("For curators only; never public."))
+    consent_reason = TextAreaField(_l("Reason for the consent change"),
+                                   description=_l("Asked only when you change access, identity, embargo, place "
+                                                  "detail or the narrator's names; kept in the audit log."))
     event_date = StringField(_l("When the events happened"), description=_DATE_HINT)
     places = TextAreaField(_l("Places"), description=_l("One per line: a place's id, name, alias or Arabic name."))
     themes = TextAreaField(_l("Themes"), description=_l("One per line: a theme's id, label or Arabic label."))
@@ -93,14 +96,15 @@ GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
     (_l("The testimony"), ("id", "title", "language", "translation_of", "summary")),
     (_l("Narrator"), ("narrator_name", "narrator_pseudonym", "narrator_description")),
     (_l("Consent"), ("consent_access", "consent_identity", "consent_date", "consent_recorded_by",
-                     "consent_embargo_until", "consent_place_detail", "consent_note")),
+                     "consent_embargo_until", "consent_place_detail", "consent_note", "consent_reason")),
     (_l("When and where"), ("event_date", "places", "themes")),
     (_l("Recording"), ("recorded_date", "recorded_by", "recorded_method", "contributors")),
     (_l("First published"), ("source_title", "source_publisher", "source_url", "source_date")),
     (_l("Publishing"), ("license", "content_warnings", "status", "updated")),
     (_l("Account"), ("body",)),
 )
-assert sorted(n for _, names in GROUPS for n in names) == sorted(FIELD_NAMES), "every field is in one group"
+assert sorted(n for _, names in GROUPS for n in names) == sorted((*FIELD_NAMES, "consent_reason")), \
+    "every field is in one group"
 
 
 def _keep_current(select: SelectField) -> None:
@@ -112,7 +116,7 @@ def _keep_current(select: SelectField) -> None:
 def testimony_form(values: Mapping[str, str], version: str = "") -> TestimonyForm:
     """The form filled with these values (from a file, or as the curator typed them)."""
     shown = {n: values.get(n, "") or DEFAULTS.get(n, "") for n in FIELD_NAMES}  # a field left out: its default
-    form = TestimonyForm(MultiDict({**shown, "version": version}))
+    form = TestimonyForm(MultiDict({**shown, "version": version, "consent_reason": values.get("consent_reason", "")}))
     for name in ("consent_access", "consent_identity", "consent_place_detail", "recorded_method", "status"):
         _keep_current(form[name])
     return form

@@ -33,7 +33,8 @@ ACTION_LABELS = {"sign-in": N_("Signed in"), "sign-in-failed": N_("Failed sign-i
                  "curator-remove": N_("Curator account removed")}
 CONSENT_ACTION_LABELS = {"withdraw": N_("withdrawn"), "restrict": N_("restricted"), "embargo": N_("embargoed"),
                          "publish": N_("published"), "identity": N_("identity changed"),
-                         "place-detail": N_("place detail changed"), "undo": N_("last change undone")}
+                         "place-detail": N_("place detail changed"), "undo": N_("last change undone"),
+                         "edit": N_("in the form")}
 
 
 def value_label(kind: str, value: str | None) -> Markup:

@@ -8,6 +8,7 @@ content is in git, made public at once by `publish_change`, and written to the a
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from pathlib import Path
@@ -184,14 +185,22 @@ def edit(testimony_id: str) -> Response | tuple[str, int]:
             return render_template("error.html", status=409, message=str(error)), 409
     values = {**_posted(), "id": testimony_id}
     opened = request.form.get("version", "")
+    reason = request.form.get("consent_reason", "").strip()
     try:
         prepared = _prepare(values, path, text)
+        before = editing.values_from_text(text)
     except ArchiveError as error:  # the file on disk became unreadable to the form meanwhile
         return render_template("error.html", status=409, message=str(error)), 409
-    if "preview" in request.form or not prepared.ok:
+    consent_changed = any(prepared.values[k] != before[k] for k in undo.FIELDS if k != "status")
+    if consent_changed and not reason and "preview" not in request.form:
+        errors = {**prepared.errors, "consent_reason": [_("Give the reason for this change; it is kept in the "
+                                                           "audit log.")]}
+        prepared = dataclasses.replace(prepared, errors=errors, testimony=None)
+    values["consent_reason"] = reason
+    if "preview" in request.form or not prepared.ok or (consent_changed and not reason):
         notice = _conflict_notice(opened, version)
         return _form_page(values, version=opened, testimony_id=testimony_id, prepared=prepared, show_preview=True,
-                          status=200 if prepared.ok else 400, notice=notice)
+                          status=200 if prepared.ok and not prepared.errors else 400, notice=notice)
     if prepared.text == text and opened == version:
         flash(_("Nothing was changed, so nothing was saved."))
         return redirect(url_for("curate.testimony", testimony_id=testimony_id), 303)
@@ -199,7 +208,10 @@ def edit(testimony_id: str) -> Response | tuple[str, int]:
         after, commit, warnings = _save(path, testimony_id, "edit", lambda: replace_file(path, prepared.text, opened))
     except Conflict as conflict:
         return _conflict(testimony_id, conflict)
-    log("edit", testimony=testimony_id, before=opened, after=after, detail=_detail("edit", commit))
+    log("consent" if consent_changed else "edit", testimony=testimony_id, before=opened, after=after,
+        reason=reason if consent_changed else None, detail=_detail("edit", commit))
+    if consent_changed:
+        undo.remember(instance(), testimony_id, before, after, "edit")
     return _finish(testimony_id, warnings, _("Your changes to %(id)s were saved.", id=testimony_id))
 
 
