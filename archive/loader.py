@@ -16,7 +16,7 @@ from . import model as m
 from .consent import hidden_name_leaks, unclosed_redaction
 from .dates import DateError, DateRange, parse_date
 from .errors import InvalidFile, Problem, from_message, problem
-from .schemas import field_name, schema_problems
+from .schemas import field_name, schema_problems, unknown_field_problems
 from .yamlfile import Lines, parse_yaml, read_text
 
 __all__ = [
@@ -100,7 +100,7 @@ def read_testimony(path: Path, display: str | None = None
     flagged = {p.field for p in schema}  # a field the schema already faulted is reported once
     problems += schema
     problems += [p for p in _field_problems(fields, path, display, lines) if p.field not in flagged]
-    problems += _unknown_fields(fields, display, lines)
+    problems += unknown_field_problems(fields, KNOWN_FIELDS, display, lines)
     unclosed = unclosed_redaction(body)
     if unclosed is not None:
         problems.append(problem(display, body_line + body[:unclosed].count("\n"), "body",
@@ -126,13 +126,11 @@ _STAND_IN: dict[str, Any] = {
 
 
 def _stand_in(fields: dict[str, Any], body: str, path: Path, faulty: set[str]) -> m.Testimony | None:
-    """The testimony with every faulty field replaced by a neutral value, so the checks that need a whole
-    testimony (the narrator's hidden name) run on a file that has other problems too: one pass finds all.
-    None when the consent the check depends on is itself faulty."""
+    """The testimony with each faulty field neutral, so the checks that need a whole testimony (the hidden
+    name) run on a file with other problems too: one pass finds all. None if the consent itself is faulty."""
     if any(f in ("consent", "narrator") or f.startswith("consent.identity") for f in faulty):
         return None
-    top = {f.split(".")[0].split("[")[0] for f in faulty}
-    merged = {key: value for key, value in _STAND_IN.items()}
+    top, merged = {f.split(".")[0].split("[")[0] for f in faulty}, dict(_STAND_IN)
     for key, value in fields.items():
         if key in _STAND_IN and isinstance(_STAND_IN[key], dict) and isinstance(value, dict):
             merged[key] = {**_STAND_IN[key], **{k: v for k, v in value.items() if f"{key}.{k}" not in faulty}}
@@ -177,20 +175,6 @@ def _field_problems(fields: dict[str, Any], path: Path, display: str, lines: Lin
                 problems.append(problem(display, lines.of(*keys), ".".join(keys), "date.calendar", text=value))
     if isinstance(fields.get("id"), str) and fields["id"] != path.stem:
         problems.append(problem(display, lines.of("id"), "id", "id.stem", id=fields["id"], stem=path.stem))
-    return problems
-
-
-def _unknown_fields(fields: dict[str, Any], display: str, lines: Lines) -> list[Problem]:
-    """Extensions are welcome; a near-miss of a known field is most likely a typo."""
-    import difflib
-
-    problems = []
-    for key in fields:
-        if key in KNOWN_FIELDS or not isinstance(key, str):
-            continue
-        close = difflib.get_close_matches(key, KNOWN_FIELDS, n=1, cutoff=0.8)
-        if close:
-            problems.append(problem(display, lines.of(key), key, "field.near-miss", close=close[0], warning=True))
     return problems
 
 

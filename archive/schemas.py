@@ -10,11 +10,11 @@ from typing import Any
 
 import jsonschema
 
-from .errors import Problem, from_message
+from .errors import Problem, from_message, problem
 from .messages import MESSAGES, Message
 from .yamlfile import Lines
 
-__all__ = ["schema_path", "schema_problems", "jsonable", "field_name"]
+__all__ = ["schema_path", "schema_problems", "jsonable", "field_name", "unknown_field_problems"]
 
 SCHEMAS = ("testimony", "places", "themes", "collection")
 
@@ -141,3 +141,17 @@ def schema_problems(name: str, data: Any, display: str, lines: Lines) -> list[Pr
         problems.append(from_message(display, lines.of(*path), field_name(path), message))
     # allOf/if-then report their inner "required" errors through iter_errors already
     return sorted(set(problems), key=lambda p: (p.line or 0, p.field))
+
+
+def unknown_field_problems(fields: dict[str, Any], known: frozenset[str], display: str, lines: Lines) -> list[Problem]:
+    """Extensions are welcome; a near-miss of a known field is most likely a typo."""
+    import difflib
+
+    problems = []
+    for key in fields:
+        if key in known or not isinstance(key, str):
+            continue
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
+        if close:
+            problems.append(problem(display, lines.of(key), key, "field.near-miss", close=close[0], warning=True))
+    return problems
