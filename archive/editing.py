@@ -32,13 +32,13 @@ from .errors import ArchiveError, Problem, from_message, problem
 from .messages import Message
 from .loader import read_testimony, split_front_matter
 from .model import Testimony
-from .text import fold
+from .text import fold, id_from_title, script_language
 from .vocabulary import Vocabulary
 from .yamlfile import parse_yaml
 
 __all__ = [
     "Field", "FIELDS", "FIELD_NAMES", "DEFAULTS", "Values", "Prepared", "CONSENT_ACTIONS", "GENERAL",
-    "values_from_text", "blank_values", "normalise", "build_text", "prepare", "consent_values",
+    "values_from_text", "blank_values", "complete", "normalise", "build_text", "prepare", "consent_values",
     "field_of", "new_path", "existing_ids", "validate", "resolve_names",
 ]
 
@@ -168,10 +168,30 @@ def values_from_text(text: str) -> Values:
 def blank_values(today: dt.date, curator: str) -> Values:
     """A new testimony's starting values: a draft, anonymous, consent recorded today by this curator."""
     values = {name: "" for name in FIELD_NAMES}
-    values.update(language="en", consent_access="public", consent_identity="anonymous",
+    values.update(consent_access="public", consent_identity="anonymous",
                   consent_date=today.isoformat(), consent_recorded_by=curator, recorded_method="interview",
                   status="draft")
     return values
+
+
+def complete(values: Mapping[str, str]) -> Values:
+    """A new testimony's values with what the curator left empty filled in: the id from the title (as
+    `archive new` makes it), the language from the script of the account."""
+    done = dict(values)
+    if not normalise("id", done.get("id")) and normalise("title", done.get("title")):
+        done["id"] = id_from_title(normalise("title", done.get("title")))
+    if not normalise("language", done.get("language")):
+        done["language"] = script_language(done.get("body") or "") or script_language(done.get("title") or "") or ""
+    return done
+
+
+def _script_warning(values: Mapping[str, str], display: str) -> list[Problem]:
+    """A warning when the account's script and its language disagree (an Arabic account marked en)."""
+    written, language = script_language(values.get("body", "")), values.get("language", "")
+    if not written or not language or (language.split("-")[0].lower() == "ar") == (written == "ar"):
+        return []
+    code = "language.arabic-script" if written == "ar" else "language.latin-script"
+    return [problem(display, None, "language", code, warning=True, language=language)]
 
 
 def normalise(name: str, text: str | None) -> str:
@@ -401,6 +421,7 @@ def new_path(root: Path, values: Mapping[str, str]) -> Path:
 
     Until the id and language are valid (the validator says so), a harmless stand-in inside the folder.
     """
+    values = complete(values)
     language = normalise("language", values.get("language"))
     testimony_id = normalise("id", values.get("id"))
     folder = language if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language) else "und"
@@ -416,6 +437,7 @@ def prepare(values: Mapping[str, str], *, places: Any, themes: Any, ids: Mapping
     Places and themes may be typed as any id, name, alias or Arabic name: they are written as ids.
     `ids` are the testimony ids that exist (for a new file, its id must not be one of them).
     """
+    values = complete(values) if original is None else values
     new = {name: normalise(name, values.get(name)) for name in FIELD_NAMES}
     old = values_from_text(original) if original is not None else {n: "" for n in FIELD_NAMES}
     for name, default in DEFAULTS.items():
@@ -432,7 +454,8 @@ def prepare(values: Mapping[str, str], *, places: Any, themes: Any, ids: Mapping
     if original is None and new["id"] in ids:
         own.append(problem(display, None, "id", "id.taken", id=new["id"]))
     text = build_text(new, original)
-    reported = {p.field for p in own}
+    own += _script_warning(new, display)
+    reported = {p.field for p in own if not p.warning}
     testimony, found = validate(text, path, display, places, themes, ids)
     problems = own + [p for p in found if field_of(p.field) not in reported]
     errors: dict[str, list[Message]] = {}
@@ -440,7 +463,8 @@ def prepare(values: Mapping[str, str], *, places: Any, themes: Any, ids: Mapping
     for found_problem in problems:
         target = warnings if found_problem.warning else errors
         target.setdefault(field_of(found_problem.field), []).append(_message(found_problem))
-    return Prepared(new, text, tuple(problems), errors, warnings, None if own else testimony)
+    return Prepared(new, text, tuple(problems), errors, warnings,
+                    None if any(not p.warning for p in own) else testimony)
 
 
 # --- consent actions: changes to the same values -------------------------------------------

@@ -134,8 +134,10 @@ MESSAGES: dict[str, str] = {
     "consent.embargo-form": N_("'%(value)s' is not a date written YYYY-MM-DD"),
     "consent.action": N_("'%(action)s' is not a consent action; choose one of: %(actions)s"),
     "consent.unchanged": N_("this changes nothing: the testimony's consent is already so"),
-    "language.script": N_("the text is written in %(script)s script, but the language is '%(language)s'; "
-                          "is the language right?"),
+    "language.arabic-script": N_("the account is written in Arabic script, but the language is '%(language)s'; "
+                                "is the language right?"),
+    "language.latin-script": N_("the account is written in Latin script, but the language is '%(language)s'; "
+                               "is the language right?"),
 }
 
 

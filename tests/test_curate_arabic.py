@@ -67,3 +67,23 @@ def test_dates_typed_with_month_names_and_arabic_digits_are_saved_in_the_format(
     text = (arabic.content / "en" / f"{NEW['id']}.md").read_text(encoding="utf-8")
     assert f'event_date: "{saved}"' in text, text
     assert 'date: "2020-03-01"' in text
+
+
+def test_a_new_arabic_account_gets_its_id_from_the_title_and_its_language_from_the_script(arabic):
+    from archive.text import id_from_title
+    data = {**NEW, "id": "", "language": "", "title": "ليلة الغارة على سراقب", "body": "خرجنا قبل الفجر.\r\n"}
+    preview = arabic.client.post("/curate/new", data={**data, "preview": "1",
+                                                      "csrf_token": csrf_token(arabic.client, "/curate/new")})
+    html = preview.get_data(as_text=True)
+    expected = id_from_title(data["title"])
+    assert expected and re.search(rf'id="id" name="id" type="text" value="{expected}"', html), expected
+    assert re.search(r'id="language" name="language" type="text" value="ar"', html)
+    assert post_new(arabic, save="draft", **{k: v for k, v in data.items() if k != "csrf_token"}).status_code == 303
+    assert (arabic.content / "ar" / f"{expected}.md").is_file()
+
+
+def test_an_arabic_account_marked_english_gets_a_warning(curate_site):
+    html = post_new(curate_site, preview="1", language="en", body="خرجنا قبل الفجر إلى المخبز.\r\n"
+                    ).get_data(as_text=True)
+    block = html.split('id="language-field"', 1)[1].split('<div class="field', 1)[0]
+    assert 'id="language-warnings"' in block and "written in Arabic script" in block

@@ -45,10 +45,13 @@ class TestimonyForm(Form):
 
     __test__ = False
 
-    id = StringField(_l("Id"), description=_l("Lower-case letters, digits and single hyphens; it becomes the "
-                                              "file name and the permalink, and is never reused."))
+    id = StringField(_l("Id"), description=_l("Made from the title when left empty (Arabic is transliterated); "
+                                              "you may change it before the first save, never after. It becomes "
+                                              "the file name and the permalink, and is never reused."))
     title = StringField(_l("Title"))
-    language = StringField(_l("Language of the account"), description=_l("A BCP 47 tag such as en, ar or ar-SY."))
+    language = StringField(_l("Language of the account"), description=_l("A BCP 47 tag such as en, ar or ar-SY; "
+                                                                         "when left empty, guessed from the script "
+                                                                         "of the account."))
     translation_of = StringField(_l("Translation of"),
                                  description=_l("The id of the testimony this one translates, if it is a translation."))
     narrator_name = StringField(_l("Narrator's name"),

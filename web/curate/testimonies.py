@@ -156,7 +156,7 @@ def new() -> Response | tuple[str, int]:
     """A form for a new testimony; Preview shows it, Save writes `<language>/<id>.md` if it is valid."""
     if request.method == "GET":
         return _form_page(editing.blank_values(today(), current_curator()))
-    values = _posted()
+    values = editing.complete(_posted())  # the id from the title, the language from the script
     path = editing.new_path(_root(), values)
     prepared = _prepare(values, path, None)
     if "preview" in request.form or not prepared.ok:
