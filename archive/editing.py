@@ -344,12 +344,22 @@ def resolve_names(text: str, vocabulary: Vocabulary[Any], what: str) -> tuple[li
                 continue
             entry = vocabulary.resolve(name)
             if entry is None:
-                hint = vocabulary.suggest(name)
-                messages.append(Message(f"{what}.unknown-hint", {"name": name, "hint": hint}) if hint
-                                else Message(f"{what}.unknown", {"name": name}))
+                hints = [_display_name(vocabulary[c]) for c in vocabulary.candidates(name)]
+                if len(hints) == 1:
+                    messages.append(Message(f"{what}.unknown-hint", {"name": name, "hint": hints[0]}))
+                else:
+                    messages.append(Message(f"{what}.unknown-choices", {"name": name, "hints": "; ".join(hints)})
+                                    if hints else Message(f"{what}.unknown", {"name": name}))
             elif entry not in found:
                 found.append(entry)
     return found, messages
+
+
+def _display_name(entry: Any) -> str:
+    """An entry as curators know it: its name (or label), with its Arabic one — never its id."""
+    name = getattr(entry, "name", None) or getattr(entry, "label", "")
+    arabic = (getattr(entry, "names", None) or getattr(entry, "labels", None) or {}).get("ar")
+    return f"{name} — {arabic}" if arabic and arabic != name else name
 
 
 # --- validation: the same checks as `archive check` -------------------------------------------

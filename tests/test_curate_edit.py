@@ -24,7 +24,10 @@ def form_fields(html: str) -> dict[str, str]:
     """The values a browser would send from the page's testimony form (inputs, text areas, selects)."""
     fields = {}
     for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', html):
-        fields[name] = unescape(value)
+        if name in fields and name in ("places", "themes") and value:  # a picker's boxes (places, themes): one entry each, sent together
+            fields[name] = "\n".join(filter(None, (fields[name], unescape(value))))
+        elif name not in fields:
+            fields[name] = unescape(value)
     for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(?:\r?\n)?(.*?)</textarea>', html, re.S):
         fields[name] = unescape(value)
     for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
@@ -90,7 +93,7 @@ def test_problems_are_shown_next_to_their_fields(curate_site):
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert not (curate_site.content / "en" / "new-account.md").exists()
-    for name, words in (("places", "did you mean &#39;<bdi>saraqib</bdi>&#39;"), ("event_date", "not a real calendar date"),
+    for name, words in (("places", "did you mean &#39;<bdi>Saraqib"), ("event_date", "not a real calendar date"),
                         ("narrator_name", "required when consent.identity is <bdi>named</bdi>")):
         block = html.split(f'id="{name}-field"', 1)[1].split('<div class="field', 1)[0]
         assert f'id="{name}-errors"' in block and words in block, name

@@ -113,8 +113,8 @@ def test_a_new_file_from_the_form_passes_archive_check(write_collection):
 
 
 @pytest.mark.parametrize("change, field, words", [
-    ({"places": "Sarakibb"}, "places", "did you mean 'saraqib'"),
-    ({"themes": "airstrike"}, "themes", "did you mean 'airstrikes'"),
+    ({"places": "Sarakibb"}, "places", "did you mean 'Saraqib — سراقب'"),
+    ({"themes": "airstrike"}, "themes", "did you mean 'Airstrikes — الغارات الجوية'"),
     ({"consent_identity": "named", "narrator_name": ""}, "narrator_name", "required when consent.identity is named"),
     ({"event_date": "2019-02-30"}, "event_date", "not a real calendar date"),
     ({"consent_date": "March 2019"}, "consent_date", "YYYY-MM-DD"),

@@ -14,7 +14,7 @@ from flask_babel import get_translations
 from markupsafe import Markup, escape
 
 from archive.messages import Message, english, render
-from archive.text import is_arabic
+from archive.text import script_language
 
 from .i18n import DEFAULT_LANGUAGE, current_language, format_number
 
@@ -35,7 +35,7 @@ def _marked(name: str, value: Any) -> Markup:
     text = _plain(name, value)
     if isinstance(value, int) and not isinstance(value, bool):
         return Markup("<bdi>%s</bdi>") % text
-    lang = ' lang="ar"' if is_arabic(text) else ""
+    lang = ' lang="ar"' if script_language(text) == "ar" else ""
     return Markup("<bdi%s>%s</bdi>") % (Markup(lang), text)
 
 

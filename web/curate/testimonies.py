@@ -28,6 +28,7 @@ from ..i18n import gettext as _
 from .blueprint import bp, current_curator, instance, log
 from .forms import GROUPS, REQUIRED, testimony_form
 from . import undo
+from .pickers import place_options, theme_options
 from .preview import curator_text, curator_view, names, preview
 from .publish import PublishIncomplete, publish_change
 
@@ -66,6 +67,8 @@ def _display(path: Path) -> str:
 def _posted() -> dict[str, str]:
     """The form's values; the button pressed decides the status ("Save draft" or "Save and publish")."""
     values = {name: request.form.get(name, "") for name in editing.FIELD_NAMES}
+    for name in ("places", "themes"):  # the pickers send one value per box
+        values[name] = "\n".join(v for v in request.form.getlist(name) if v.strip())
     chosen = {"draft": "draft", "publish": "published"}.get(request.form.get("save", ""))
     if chosen:
         values["status"] = chosen
@@ -89,7 +92,9 @@ def _form_page(values: Mapping[str, str], *, version: str = "", testimony_id: st
         testimony_id=testimony_id, errors=prepared.errors if prepared else {},
         warnings=prepared.warnings if prepared else {}, preview=shown, show_preview=show_preview,
         collection=site().collection, names=names, curator_text=curator_text, notice=notice,
-        title=values.get("title") or testimony_id), status
+        title=values.get("title") or testimony_id,
+        pickers={"places": place_options(site().collection.places),
+                 "themes": theme_options(site().collection.themes)}), status
 
 
 def _commit(path: Path, action: str, testimony_id: str) -> tuple[str | None, str | None]:
