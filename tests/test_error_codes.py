@@ -107,3 +107,29 @@ def test_the_arabic_form_shows_every_problem_in_arabic_with_typed_values_isolate
         assert not re.search(r"\b(is|not|must|unknown|required)\b", re.sub(r"<bdi[^>]*>.*?</bdi>", "", message)), item
     assert '<bdi lang="ar">سراقبب</bdi>' in summary
     assert "<bdi>2019-02-30</bdi>" in summary
+
+
+def test_problems_are_made_by_code_everywhere():
+    """A rule that builds `Problem(...)` with an English sentence would reach Arabic readers in English:
+    every problem is made with `problem(..., code, ...)` or `from_message` (archive/errors.py)."""
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    for package in ("archive", "search", "web"):
+        for path in (root / package).rglob("*.py"):
+            if path.name == "errors.py" and package == "archive":
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if re.search(r"(?<![\w.])Problem\(", line):
+                    offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_query_errors_are_raised_by_code_everywhere():
+    """`QueryError(param, sentence)` still works (it reaches Arabic readers as a generic sentence naming the
+    parameter); the archive's own raise `QueryError.coded(param, code, ...)`, so each has its Arabic."""
+    root = Path(__file__).resolve().parent.parent
+    offenders = [f"{path.relative_to(root)}:{number}: {line.strip()}"
+                 for package in ("archive", "search", "web") for path in (root / package).rglob("*.py")
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if re.search(r"raise QueryError\(", line)]
+    assert not offenders, "\n".join(offenders)
