@@ -94,8 +94,7 @@ def cite(testimony_id: str, fmt: str, accessed: dt.datetime | None, config: Conf
         raise fail(f"{config.content}/collection.yaml is missing or invalid; run 'archive check'.")
     today = dt.date.today()
     try:
-        view = consent.view(collection.get(testimony_id), consent.Audience.PUBLIC,
-                            today=today, places=collection.places)
+        view = collection.view(testimony_id, consent.Audience.PUBLIC, today)
     except NotFound:
         raise fail(f"No public testimony has the id '{testimony_id}'.") from None
     except Gone:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
+from . import consent
+from .consent import Audience, TestimonyView
 from .errors import ArchiveError, Problem, problem
-from .loader import hidden_name_problems, load_collection_info, load_places, load_themes, read_testimony
+from .loader import exposure_problems, load_collection_info, load_places, load_themes, read_testimony
 from .model import CollectionInfo, Testimony
 from .vocabulary import Gazetteer, Themes, Vocabulary
 from .yamlfile import Lines
@@ -28,13 +31,22 @@ class Collection:
     themes: Themes
     testimonies: Mapping[str, Testimony]
     problems: tuple[Problem, ...] = ()
+    # An id two or more files share, with each copy's consent.access (None if unreadable): none is published.
+    duplicates: Mapping[str, tuple[str | None, ...]] = dataclasses.field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if not p.warning)
 
     def get(self, testimony_id: str) -> Testimony | None:
+        """The valid testimony with this id; None for an unknown, invalid or duplicated id."""
         return self.testimonies.get(testimony_id)
+
+    def view(self, testimony_id: str, audience: Audience, today: dt.date) -> TestimonyView:
+        """`consent.view` of an id; an id that several files share answers as its most restrictive copy."""
+        if testimony_id in self.duplicates:
+            raise consent.duplicate_answer(testimony_id, self.duplicates[testimony_id])
+        return consent.view(self.get(testimony_id), audience, today=today, places=self.places)
 
 
 def display_path(path: Path) -> str:
@@ -86,9 +98,9 @@ def load_collection(root: Path, cache: ReadCache | None = None) -> Collection:
     problems += found
     themes, found = _load_themes(root / "themes.yaml")
     problems += found
-    testimonies, found = _load_testimonies(root, places, themes, cache)
+    testimonies, duplicates, found = _load_testimonies(root, places, themes, cache)
     problems += found
-    return Collection(root, info, places, themes, testimonies, tuple(problems))
+    return Collection(root, info, places, themes, testimonies, tuple(problems), duplicates)
 
 
 def _missing(path: Path) -> Problem:
@@ -166,34 +178,51 @@ def _read(path: Path, cache: ReadCache | None) -> Any:
     return result
 
 
-def _load_testimonies(root: Path, places: Gazetteer, themes: Themes,
-                      cache: ReadCache | None = None) -> tuple[dict[str, Testimony], list[Problem]]:
-    """Every testimony file, with problems for duplicate ids and unknown references."""
+def _access(fields: Any) -> str | None:
+    consent_fields = fields.get("consent") if isinstance(fields, dict) else None
+    access = consent_fields.get("access") if isinstance(consent_fields, dict) else None
+    return access if isinstance(access, str) else None
+
+
+def _duplicate_problems(copies: list[tuple[str, Lines]], stem: str) -> list[Problem]:
+    """Every copy of an id names all the others: which one is right is the curator's call."""
+    problems = []
+    for display, lines in copies:
+        others = ", ".join(d for d, _ in copies if d != display)
+        problems.append(problem(display, lines.of("id"), "id", "id.duplicate", id=stem, others=others))
+    return problems
+
+
+def _load_testimonies(root: Path, places: Gazetteer, themes: Themes, cache: ReadCache | None = None
+                      ) -> tuple[dict[str, Testimony], dict[str, tuple[str | None, ...]], list[Problem]]:
+    """Every testimony file, with problems for duplicate ids and unknown references.
+
+    An id that several files share publishes none of them (FORMAT.md), whatever the folder order.
+    """
     parsed = []
     problems: list[Problem] = []
-    first_path: dict[str, str] = {}
+    copies: dict[str, list[tuple[str, Lines, str | None]]] = {}
     seen: set[Path] = set()
     for path in testimony_files(root):
         seen.add(path)
         display, (testimony, found, lines, fields) = _read(path, cache)
         problems += found
-        if path.stem in first_path:
-            problems.append(problem(display, lines.of("id"), "id", "id.duplicate",
-                                    id=path.stem, path=first_path[path.stem]))
-            continue
-        first_path[path.stem] = display
-        parsed.append((testimony, fields, lines, display, {p.field for p in found}))
+        copies.setdefault(path.stem, []).append((display, lines, _access(fields)))
+        parsed.append((path.stem, testimony, fields, lines, display, {p.field for p in found}))
+    duplicates = {stem: tuple(c[2] for c in found) for stem, found in copies.items() if len(found) > 1}
+    for stem in duplicates:
+        problems += _duplicate_problems([(d, lines) for d, lines, _ in copies[stem]], stem)
     testimonies: dict[str, Testimony] = {}
-    ids = set(first_path)
-    for testimony, fields, lines, display, flagged in parsed:
+    ids = set(copies)
+    for stem, testimony, fields, lines, display, flagged in parsed:
         resolved, found = cross_check(testimony, fields, flagged, places, themes, ids, lines, display)
         problems += found
-        if resolved is not None:
+        if resolved is not None and stem not in duplicates:
             testimonies[resolved.id] = resolved
     if cache is not None:
         for gone in set(cache) - seen:
             del cache[gone]
-    return testimonies, problems
+    return testimonies, duplicates, problems
 
 
 def cross_check(testimony: Testimony | None, fields: dict[str, Any] | None, flagged: set[str], places: Gazetteer,
@@ -216,10 +245,9 @@ def resolve_testimony(testimony: Testimony, places: Gazetteer, themes: Themes, i
               "translation_of": testimony.translation_of,
               "consent": {"place_detail": testimony.consent.place_detail.value}}
     place_ids, problems = _reference_problems(fields, places, themes, ids, lines, display)
-    problems += hidden_name_problems(testimony, display, lines)
-    if problems:
-        return None, problems
-    return dataclasses.replace(testimony, places=tuple(place_ids)), problems
+    resolved = dataclasses.replace(testimony, places=tuple(place_ids))
+    problems += exposure_problems(resolved, places, lines, display)
+    return (None, problems) if problems else (resolved, problems)
 
 
 def _strings(value: Any) -> list[tuple[int, str]]:

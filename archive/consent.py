@@ -1,34 +1,39 @@
 """Consent: the one place that decides what each audience may see.
 
-Indexing, pages, the API, citations and exports all ask this module, and
-nothing else decides. Its answers, for an audience and a day:
+Indexing, pages, the API, citations, exports, feeds, the preview and the check all ask
+this module, and nothing else decides. Its answers, for an audience and a day:
 
+- `PUBLIC_FORM`: every field of a testimony and what the public sees of it.
 - `visibility`: may this testimony be seen at all (visible, 404, 410)?
-- `narrator_shown`: how is the narrator named?
-- `places_shown`: which places, coarsened by `place_detail`?
-- `redact`: the text with `[[redact: ...]]` passages replaced.
+- `narrator_shown`, `places_shown`, `redact`: the narrator, places and texts as shown.
 - `view`: the whole testimony in the form that audience may see.
+- `public_version`: the hash of the public form, the only hash of a testimony the public sees.
+- `embargoed`, `next_change`: the embargo clock.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable
+from typing import Any, Callable, Iterable
 
 from .dates import DateRange
 from .errors import Gone, NotFound
 from .model import (Access, Consent, Contributor, Identity, Narrator, PlaceDetail, Recording,
                     Source, Status, Testimony)
-from .text import fold
 from .vocabulary import Gazetteer
 
 __all__ = [
-    "Audience", "State", "Visibility", "TestimonyView", "REDACTED", "ANONYMOUS",
-    "state", "visibility", "narrator_shown", "places_shown", "redact", "view",
-    "unclosed_redaction", "hidden_name_leaks",
+    "Audience", "State", "Visibility", "Shown", "Field", "PUBLIC_FORM", "TestimonyView", "REDACTED", "ANONYMOUS",
+    "state", "visibility", "narrator_shown", "places_shown", "redact", "view", "map_texts", "public_texts",
+    "public_form", "public_version", "embargoed", "next_change", "duplicate_answer", "unclosed_redaction",
+    "hidden_name_leaks",
 ]
 
 REDACTED = "[redacted]"
@@ -41,6 +46,66 @@ _OPENING = re.compile(r"\[\[\s*redact\s*:", re.IGNORECASE)
 class Audience(str, Enum):
     PUBLIC = "public"
     CURATOR = "curator"
+
+
+class Shown(str, Enum):
+    """What the public sees of one field."""
+
+    AS_WRITTEN = "as written"
+    REDACTED = "as written, each [[redact: ...]] passage replaced by [redacted]"
+    COARSENED = "coarsened to consent.place_detail"
+    NARRATOR = "only as consent.identity allows: the name if named, the pseudonym if pseudonymous, else Anonymous"
+    LINK = "a link, only while the linked testimony is public; outside the version, which hashes this file alone"
+    HIDDEN = "never"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One FORMAT.md field (dotted names are attribute paths of `Testimony`) and what the public sees."""
+
+    name: str
+    shown: Shown
+    line: bool = False  # a single line of text: a control character in it is a problem
+
+
+# The one declaration of the public form: every consumer (the view, the version, the check, the
+# index, the preview) works from this table, so a field cannot be shown without being redacted.
+PUBLIC_FORM: tuple[Field, ...] = (
+    Field("id", Shown.AS_WRITTEN, line=True),
+    Field("title", Shown.REDACTED, line=True),
+    Field("language", Shown.AS_WRITTEN, line=True),
+    Field("translation_of", Shown.LINK, line=True),
+    Field("narrator.name", Shown.NARRATOR, line=True),
+    Field("narrator.pseudonym", Shown.NARRATOR, line=True),
+    Field("narrator.description", Shown.REDACTED),
+    Field("consent.access", Shown.HIDDEN),  # decides visibility
+    Field("consent.identity", Shown.AS_WRITTEN),  # decides how the narrator is named
+    Field("consent.date", Shown.HIDDEN),
+    Field("consent.recorded_by", Shown.HIDDEN, line=True),
+    Field("consent.embargo_until", Shown.HIDDEN),  # decides visibility
+    Field("consent.place_detail", Shown.HIDDEN),  # decides coarsening
+    Field("consent.note", Shown.HIDDEN),
+    Field("event_date", Shown.AS_WRITTEN),
+    Field("places", Shown.COARSENED),
+    Field("themes", Shown.AS_WRITTEN),
+    Field("recorded.date", Shown.AS_WRITTEN),
+    Field("recorded.by", Shown.REDACTED, line=True),
+    Field("recorded.method", Shown.AS_WRITTEN),
+    Field("contributors.name", Shown.REDACTED, line=True),
+    Field("contributors.role", Shown.AS_WRITTEN, line=True),
+    Field("source.title", Shown.REDACTED, line=True),
+    Field("source.publisher", Shown.REDACTED, line=True),
+    Field("source.url", Shown.REDACTED, line=True),
+    Field("source.date", Shown.AS_WRITTEN),
+    Field("license", Shown.AS_WRITTEN, line=True),
+    Field("content_warnings", Shown.REDACTED, line=True),
+    Field("summary", Shown.REDACTED),
+    Field("status", Shown.HIDDEN),  # decides visibility
+    Field("updated", Shown.AS_WRITTEN),
+    Field("body", Shown.REDACTED),
+)
+REDACTED_FIELDS = tuple(f.name for f in PUBLIC_FORM if f.shown is Shown.REDACTED)
+_PATHS = {f.name: f.name.split(".") for f in PUBLIC_FORM}  # attribute paths of `Testimony`
 
 
 class State(str, Enum):
@@ -59,6 +124,18 @@ class Visibility(str, Enum):
     GONE = "gone"  # 410, a tombstone with only the id
 
 
+# --- the embargo clock ---------------------------------------------------------------------------
+
+def embargoed(embargo_until: dt.date | None, day: dt.date) -> bool:
+    """True when an embargo ending on `embargo_until` still holds on `day` (it ends at that day's start)."""
+    return embargo_until is not None and day < embargo_until
+
+
+def next_change(embargo_until: dt.date | None, today: dt.date) -> dt.date | None:
+    """The first day after `today` on which the clock alone changes what the public sees, if any."""
+    return embargo_until if embargoed(embargo_until, today) else None
+
+
 def state(t: Testimony, today: dt.date) -> State:
     """The most restrictive state that applies; withdrawal overrides everything."""
     if t.consent.access is Access.WITHDRAWN:
@@ -67,7 +144,7 @@ def state(t: Testimony, today: dt.date) -> State:
         return State.RESTRICTED
     if t.status is Status.DRAFT:
         return State.DRAFT
-    if t.consent.embargo_until is not None and today < t.consent.embargo_until:
+    if embargoed(t.consent.embargo_until, today):
         return State.EMBARGOED
     return State.PUBLIC
 
@@ -84,6 +161,13 @@ def visibility(t: Testimony | None, audience: Audience, today: dt.date) -> Visib
     if current is State.WITHDRAWN:
         return Visibility.GONE
     return Visibility.NOT_FOUND
+
+
+def duplicate_answer(testimony_id: str, accesses: Iterable[str | None]) -> Exception:
+    """What an id that several files share answers: neither copy is shown, 410 if any copy is withdrawn, else 404."""
+    if Access.WITHDRAWN.value in set(accesses):
+        return Gone(f"Testimony '{testimony_id}' was withdrawn at the narrator's request.")
+    return NotFound("No testimony has that id.")
 
 
 def narrator_shown(t: Testimony, audience: Audience) -> str:
@@ -140,37 +224,111 @@ def unclosed_redaction(text: str) -> int | None:
     return None
 
 
+# --- the table applied ---------------------------------------------------------------------------
+
+def _apply(value: Any, path: list[str], change: Callable[[str], str]) -> Any:
+    """`value` with `change` applied at `path`; the very same object when nothing changed (it is cheaper)."""
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        items = tuple(_apply(item, path, change) for item in value)
+        return value if all(a is b for a, b in zip(items, value)) else items
+    if not path:
+        if not isinstance(value, str):
+            return value
+        changed = change(value)
+        return value if changed == value else changed
+    head, *rest = path
+    old = getattr(value, head)
+    new = _apply(old, rest, change)
+    return value if new is old else dataclasses.replace(value, **{head: new})
+
+
+def map_texts(t: Testimony, change: Callable[[str, str], str], fields: Iterable[str] = REDACTED_FIELDS) -> Testimony:
+    """The testimony with every text of `fields` (by default every redacted one) passed through change(field, text)."""
+    for name in fields:
+        path = _PATHS.get(name) or name.split(".")
+        t = _apply(t, path, lambda text, name=name: change(name, text))  # type: ignore[misc]
+    return t
+
+
+def public_texts(t: Testimony) -> dict[str, str]:
+    """Every text the public is shown, after redaction, by field in table order.
+
+    The items of a list (contributors, content warnings) are joined by " | ", which no name
+    folds across, so two neighbouring items never read as one name.
+    """
+    found: dict[str, list[str]] = {}
+
+    def collect(name: str, text: str) -> str:
+        found.setdefault(name, []).append(redact(text, Audience.PUBLIC))
+        return text
+
+    map_texts(t, collect)
+    return {name: " | ".join(texts) for name, texts in found.items()}
+
+
 def hidden_name_leaks(t: Testimony) -> list[str]:
-    """Fields where a narrator name the public may not see still appears in public text."""
-    hidden = []
-    identity = t.consent.identity
-    if identity is not Identity.NAMED and t.narrator.name:
-        hidden.append(t.narrator.name)
-    if identity is Identity.ANONYMOUS and t.narrator.pseudonym:
-        hidden.append(t.narrator.pseudonym)
-    hidden = [fold(n) for n in hidden if len(fold(n)) >= 3]
+    """Public fields in which a narrator name the public may not see still appears (the check's rule)."""
+    from .exposure import hidden_names, mentions  # the check's matching rules
+
+    hidden = hidden_names(t)
     if not hidden:
         return []
-    public = _public_texts(t)
-    return [name for name, text in public.items() if any(h in fold(text) for h in hidden)]
+    return [name for name, text in public_texts(t).items() if mentions(text, hidden)]
 
 
-def _public_texts(t: Testimony) -> dict[str, str]:
-    texts = {
-        "title": t.title, "summary": t.summary or "", "body": t.body,
-        "narrator.description": t.narrator.description or "",
-        "content_warnings": " ".join(t.content_warnings),
-        "contributors": " ".join(c.name for c in t.contributors),
-    }
-    if t.source:
-        texts["source"] = " ".join(x for x in (t.source.title, t.source.publisher, t.source.url) if x)
-    return {k: redact(v, Audience.PUBLIC) for k, v in texts.items()}
+def _plain(value: Any) -> Any:
+    """A public value as JSON: dates as written, enums by value, records as mappings."""
+    if isinstance(value, DateRange):
+        return value.text
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
 
 
-def _redacted_source(source: Source | None, text: Callable[[str], str]) -> Source | None:
-    if source is None:
-        return None
-    return Source(*(text(v) if v else v for v in (source.title, source.publisher, source.url)), source.date)
+def _get(value: Any, path: list[str]) -> Any:
+    if value is None or not path:
+        return value
+    if isinstance(value, tuple):
+        return tuple(_get(item, path) for item in value)
+    return _get(getattr(value, path[0]), path[1:])
+
+
+def public_form(t: Testimony, places: Gazetteer) -> dict[str, Any]:
+    """What the public is shown of this testimony (were it public), field by field as `PUBLIC_FORM` says."""
+    return _form(t, places_shown(t, Audience.PUBLIC, places))
+
+
+def _form(t: Testimony, shown_places: tuple[str, ...]) -> dict[str, Any]:
+    shown = map_texts(t, lambda _, text: redact(text, Audience.PUBLIC))
+    form: dict[str, Any] = {}
+    for item in PUBLIC_FORM:
+        if item.shown in (Shown.AS_WRITTEN, Shown.REDACTED):
+            form[item.name] = _plain(_get(shown, _PATHS[item.name]))
+        elif item.shown is Shown.COARSENED:
+            form[item.name] = list(shown_places)
+        elif item.shown is Shown.NARRATOR:
+            form["narrator"] = narrator_shown(t, Audience.PUBLIC)
+    return form
+
+
+def public_version(t: Testimony, places: Gazetteer) -> str:
+    """FORMAT.md's version: the first 12 hex digits of the SHA-256 of the canonical public form."""
+    return _version(t, places_shown(t, Audience.PUBLIC, places))
+
+
+# A reload rebuilds every testimony as an equal value, so each worker hashes a public form once, not per reload.
+@functools.lru_cache(maxsize=32768)
+def _version(t: Testimony, shown_places: tuple[str, ...]) -> str:
+    canonical = json.dumps(_form(t, shown_places), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -180,7 +338,7 @@ class TestimonyView:
     __test__ = False  # not a pytest test class, despite the name
 
     id: str
-    version: str
+    version: str  # `public_version`: the same for every audience, never a hash of the file
     audience: Audience
     state: State
     title: str
@@ -214,23 +372,17 @@ def view(t: Testimony | None, audience: Audience, *, today: dt.date, places: Gaz
     if seen is Visibility.NOT_FOUND or t is None:
         raise NotFound("No testimony has that id.")
     curator = audience is Audience.CURATOR
-
-    def text(value: str) -> str:
-        return redact(value, audience, mark)
-
+    shown = map_texts(t, lambda _, text: redact(text, audience, mark))
     return TestimonyView(
-        id=t.id, version=t.version, audience=audience, state=state(t, today),
-        title=text(t.title), language=t.language,
+        id=t.id, version=public_version(t, places), audience=audience, state=state(t, today),
+        title=shown.title, language=t.language,
         narrator=narrator_shown(t, audience),
-        narrator_description=text(t.narrator.description) if t.narrator.description else None,
+        narrator_description=shown.narrator.description,
         places=places_shown(t, audience, places), themes=t.themes,
-        event_date=t.event_date, recorded=t.recorded, body=text(t.body),
-        translation_of=t.translation_of,
-        contributors=tuple(Contributor(text(c.name), c.role) for c in t.contributors),
-        source=_redacted_source(t.source, text),
-        license=t.license, content_warnings=tuple(text(w) for w in t.content_warnings),
-        summary=text(t.summary) if t.summary else None, updated=t.updated,
-        identity=t.consent.identity,
+        event_date=t.event_date, recorded=shown.recorded, body=shown.body,
+        translation_of=t.translation_of, contributors=shown.contributors, source=shown.source,
+        license=t.license, content_warnings=shown.content_warnings,
+        summary=shown.summary, updated=t.updated, identity=t.consent.identity,
         consent=t.consent if curator else None,
         narrator_detail=t.narrator if curator else None,
     )

@@ -1,4 +1,4 @@
-"""FORMAT.md dates: YYYY, YYYY-MM, YYYY-MM-DD, or an interval START/END of those."""
+"""Dates as docs/format.md defines them: YYYY, YYYY-MM, YYYY-MM-DD, or an interval START/END of those."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ _PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 class DateError(ValueError):
-    """A date that is not one of FORMAT.md's forms; the message says why, `reason` says it as a code."""
+    """A date that is not one of the forms of docs/format.md; the message says why, `reason` says it as a code."""
 
     def __init__(self, message: str, code: str = "", params: dict[str, Any] | None = None):
         super().__init__(message)
@@ -97,7 +97,7 @@ def as_text(value: object) -> str:
 
 
 def parse_date(value: object) -> DateRange:
-    """Parse a FORMAT.md date or interval, as YAML delivered it.
+    """Parse a date (docs/format.md) or interval, as YAML delivered it.
 
     >>> parse_date(2018).end
     datetime.date(2018, 12, 31)

@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .consent import hidden_name_leaks, unclosed_redaction
+from .consent import unclosed_redaction
+from .exposure import control_characters, exposures
+from .vocabulary import Gazetteer
 from .dates import DateError, DateRange, parse_date
 from .errors import InvalidFile, Problem, from_message, problem
 from .schemas import field_name, schema_problems, unknown_field_problems
 from .yamlfile import Lines, parse_yaml, read_text
 
 __all__ = [
-    "load_testimony", "parse_testimony", "read_testimony", "version_of",
+    "load_testimony", "parse_testimony", "read_testimony", "file_hash",
     "load_places", "load_themes", "load_collection_info",
 ]
 
@@ -33,8 +35,11 @@ KNOWN_FIELDS = frozenset({
 })
 
 
-def version_of(data: bytes) -> str:
-    """A testimony's version: the first 12 hex digits of the SHA-256 of its bytes."""
+def file_hash(data: bytes) -> str:
+    """The first 12 hex digits of the SHA-256 of a file's bytes: the curators' edit-conflict token.
+
+    Never public: the bytes hold what consent hides. The public version is `consent.public_version`.
+    """
     return hashlib.sha256(data).hexdigest()[:12]
 
 
@@ -74,9 +79,12 @@ def parse_testimony(path: Path, display: str | None = None) -> Parsed:
     return testimony, problems, lines
 
 
-def read_testimony(path: Path, display: str | None = None
+def read_testimony(path: Path, display: str | None = None, places: Gazetteer | None = None
                    ) -> tuple[m.Testimony | None, list[Problem], Lines, dict[str, Any] | None]:
-    """As `parse_testimony`, plus the raw front matter (when it is a mapping) for cross-checks."""
+    """As `parse_testimony`, plus the raw front matter (when it is a mapping) for cross-checks.
+
+    A file with problems is still checked for what consent cannot hide (a neutral stand-in for its
+    faulty fields), so one pass finds everything; given the gazetteer, coarsened places too."""
     display = display or str(path)
     no_lines = Lines({}, 1)
     text, data, problems = read_text(path, display)
@@ -90,6 +98,7 @@ def read_testimony(path: Path, display: str | None = None
         return None, [problem(display, 1, "-", "file.no-front-matter")], no_lines, None
     front, body, body_line = parts
     fields, lines, problems = parse_yaml(front, display, first_line=2)
+    lines.by_path[("body",)] = body_line  # where the account starts, for problems found in it later
     if problems and fields is None:
         return None, problems, lines, None
     if not isinstance(fields, dict):
@@ -107,14 +116,28 @@ def read_testimony(path: Path, display: str | None = None
                                 "body.unclosed-redaction"))
     if any(not p.warning for p in problems):
         stand_in = _stand_in(fields, body, path, {p.field for p in problems if not p.warning})
-        return None, problems + (hidden_name_problems(stand_in, display, lines) if stand_in else []), lines, fields
-    return _testimony(fields, body, path, version_of(data)), problems, lines, fields
+        return None, problems + (exposure_problems(stand_in, places, lines, display) if stand_in else []), lines, fields
+    testimony = _testimony(fields, body, path, file_hash(data))
+    for field in control_characters(testimony):
+        problems.append(problem(display, lines.of(*field.split(".")), field, "field.control-character"))
+    if any(not p.warning for p in problems):
+        return None, problems + exposure_problems(testimony, places, lines, display), lines, fields
+    return testimony, problems, lines, fields
 
 
-def hidden_name_problems(testimony: m.Testimony, display: str, lines: Lines) -> list[Problem]:
-    """A problem for each public field where the narrator's hidden name appears (archive.consent decides)."""
-    return [problem(display, lines.of("narrator", "name"), "narrator.name", "narrator.hidden-name",
-                    identity=testimony.consent.identity.value, field=field) for field in hidden_name_leaks(testimony)]
+def exposure_problems(t: m.Testimony, places: Gazetteer | None, lines: Lines, display: str) -> list[Problem]:
+    """What consent cannot hide, written in public text or the id (archive.exposure decides), as problems:
+    a hidden name reported at the name (the message says where it appears), a place where it is named.
+    Without a gazetteer only the names are checked."""
+    problems = []
+    for found in exposures(t, places if places is not None else Gazetteer([])):
+        if found.kind == "name":
+            field = "narrator.name" if t.narrator.name else "narrator.pseudonym"
+            problems.append(from_message(display, lines.of(*field.split(".")), field, found.reason))
+            continue
+        line = lines.of(*found.field.split(".")) + (found.line if found.field == "body" else 0)
+        problems.append(from_message(display, line, found.field, found.reason))
+    return problems
 
 
 # What a broken field is replaced with in a stand-in: values that hide nothing and reveal nothing.
@@ -188,7 +211,7 @@ def _opt_date(value: Any) -> DateRange | None:
     return None if value is None else parse_date(value)
 
 
-def _testimony(f: dict[str, Any], body: str, path: Path, version: str) -> m.Testimony:
+def _testimony(f: dict[str, Any], body: str, path: Path, file_hash: str) -> m.Testimony:
     narrator = f.get("narrator") or {}
     consent = f["consent"]
     recorded = f["recorded"]
@@ -196,7 +219,7 @@ def _testimony(f: dict[str, Any], body: str, path: Path, version: str) -> m.Test
     return m.Testimony(
         id=f["id"],
         path=path,
-        version=version,
+        file_hash=file_hash,
         title=f["title"].strip(),
         language=f["language"],
         translation_of=f.get("translation_of"),

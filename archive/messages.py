@@ -60,7 +60,7 @@ MESSAGES: dict[str, str] = {
     # reading files (archive/yamlfile.py, archive/loader.py)
     "file.unreadable": N_("cannot be read: %(reason)s"),
     "file.not-utf8": N_("is not UTF-8 text (byte 0x%(byte)s); save it as UTF-8"),
-    "file.missing": N_("is missing: every collection needs a %(name)s (see FORMAT.md)"),
+    "file.missing": N_("is missing: every collection needs a %(name)s (see docs/format.md)"),
     "file.unclosed": N_("front matter is not closed: end the fields with a '---' line before the account"),
     "file.no-front-matter": N_("has no front matter: the file must begin with a '---' line, then the YAML fields, "
                                "then another '---' line"),
@@ -94,7 +94,10 @@ MESSAGES: dict[str, str] = {
     "field.empty": N_("must not be empty"),
     "field.range": N_("%(value)s is out of range"),
     "field.unknown": N_("is not a known field here"),
-    "field.near-miss": N_("is not a FORMAT.md field (kept as an extension); did you mean '%(close)s'?"),
+    "field.near-miss": N_("is not a field of the format (see docs/format.md; kept as an extension); "
+                          "did you mean '%(close)s'?"),
+    "field.control-character": N_("contains a control character (a line break, tab or similar); "
+                                  "write it on one line of plain text"),
     "field.invalid": N_("is not valid: %(detail)s"),
     "field.at": N_("%(field)s: %(message)s"),
     # words inside other messages
@@ -111,10 +114,22 @@ MESSAGES: dict[str, str] = {
     # a testimony and the collection (archive/loader.py, archive/collection.py)
     "body.unclosed-redaction": N_("a '[[redact:' passage is not closed with ']]'"),
     "id.stem": N_("'%(id)s' must equal the file name's stem '%(stem)s'"),
-    "id.duplicate": N_("'%(id)s' is already the id of %(path)s; ids must be unique"),
+    "id.duplicate": N_("'%(id)s' is also the id of %(others)s; ids must be unique, and neither copy is published "
+                       "until one is removed or renamed"),
     "id.taken": N_("'%(id)s' is already the id of a testimony (ids are never reused); choose another"),
-    "narrator.hidden-name": N_("the narrator's name is hidden by consent.identity: %(identity)s, but it appears in "
-                               "%(field)s; remove it or mark it [[redact: ...]]"),
+    # what consent cannot hide (archive/exposure.py)
+    "exposure.name": N_("the narrator's name is hidden by consent.identity: %(identity)s, but it appears in "
+                        "%(field)s; remove it or mark it [[redact: ...]]"),
+    "exposure.name-or-pseudonym": N_("the narrator's name or pseudonym is hidden by consent.identity: %(identity)s, "
+                                     "but it appears in %(field)s; remove it or mark it [[redact: ...]]"),
+    "exposure.name-id": N_("the narrator's name is hidden by consent.identity: %(identity)s, but it appears in "
+                           "the id; rename the file and its id"),
+    "exposure.name-or-pseudonym-id": N_("the narrator's name or pseudonym is hidden by consent.identity: "
+                                        "%(identity)s, but it appears in the id; rename the file and its id"),
+    "exposure.place": N_("names '%(place)s', one of this testimony's places that consent.place_detail: %(detail)s "
+                         "hides; remove it or mark it [[redact: ...]]"),
+    "exposure.place-id": N_("names '%(place)s', one of this testimony's places that consent.place_detail: "
+                            "%(detail)s hides; rename the file and its id"),
     "place.unknown": N_("unknown place '%(name)s'"),
     "place.unknown-hint": N_("unknown place '%(name)s'; did you mean '%(hint)s'?"),
     "place.no-enclosing": N_("'%(place)s' has no enclosing %(detail)s in the gazetteer, so "

@@ -106,7 +106,7 @@ class Testimony:
 
     id: str
     path: Path
-    version: str
+    file_hash: str  # of the file's bytes: the curators' edit-conflict token, never public
     title: str
     language: str
     narrator: Narrator

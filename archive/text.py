@@ -11,7 +11,12 @@ import unicodedata
 
 from anyascii import anyascii
 
-__all__ = ["fold", "fold_arabic", "slugify", "id_from_title", "script_language", "is_arabic"]
+__all__ = ["fold", "fold_arabic", "slugify", "id_from_title", "script_language", "is_arabic", "DROPPED_ELEMENTS"]
+
+# Raw HTML elements in a body that are dropped with everything inside them: the page never shows
+# their words (web.render), so the index and snippets never hold them either (search.documents).
+DROPPED_ELEMENTS = frozenset({"script", "style", "iframe", "object", "embed", "noscript", "template",
+                              "svg", "math", "textarea", "select", "title"})
 
 # Arabic short vowels, tanwin, shadda, sukun, dagger alef, Quranic marks.
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")

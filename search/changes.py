@@ -43,12 +43,12 @@ class Judged:
     problems: tuple[str, ...] = ()
 
 
-def _date_moved_past(embargo_until: str | None, day: dt.date, today: dt.date) -> bool:
-    """True if an embargo ending on that date lies between the indexed day and today (either way)."""
+def _clock_moved(embargo_until: str | None, day: dt.date, today: dt.date) -> bool:
+    """True if the embargo clock shows this file differently on the indexed day and today (either way)."""
     if embargo_until is None or day == today:
         return False
     end = dt.date.fromisoformat(embargo_until)
-    return min(day, today) < end <= max(day, today)
+    return consent.embargoed(end, day) != consent.embargoed(end, today)
 
 
 def plan_changes(manifest: Manifest, scan: Scan, today: dt.date, force: frozenset[str] = frozenset()) -> Plan:
@@ -68,7 +68,7 @@ def plan_changes(manifest: Manifest, scan: Scan, today: dt.date, force: frozense
         if (entry is None
                 or stat.path in force
                 or (entry.path, entry.mtime_ns, entry.size) != (key(stat.path), stat.mtime_ns, stat.size)
-                or _date_moved_past(entry.embargo_until, day, today)
+                or _clock_moved(entry.embargo_until, day, today)
                 # a translation's validity depends on its original existing
                 or (entry.translation_of is not None and entry.translation_of in appeared | vanished)):
             read.append(stat)
@@ -82,12 +82,11 @@ def consent_fingerprint(t: Testimony) -> str:
     """A hash of everything consent decides with: if it changes, an update may narrow what is public."""
     passages: list[str] = []
 
-    def collect(passage: str) -> str:
-        passages.append(passage)
-        return ""
+    def collect(field: str, text: str) -> str:
+        consent.redact(text, Audience.CURATOR, lambda passage: passages.append(f"{field}:{passage}") or "")
+        return text
 
-    for text in (t.title, t.summary or "", t.body, t.narrator.description or "", *t.content_warnings):
-        consent.redact(text, Audience.CURATOR, collect)
+    consent.map_texts(t, collect)  # the redacted passages of every field the public sees
     c = t.consent
     data = repr((c.access.value, c.identity.value, c.place_detail.value, str(c.embargo_until), t.status.value,
                  t.narrator.name, t.narrator.pseudonym, t.places, passages))
@@ -102,7 +101,7 @@ def judge(loaded: Loaded, today: dt.date, places: Gazetteer, audience: Audience 
     stat, testimony = loaded.stat, loaded.testimony
     translation = key(loaded.translation_of) if loaded.translation_of else None
     base: dict[str, object] = dict(path=key(stat.path), mtime_ns=stat.mtime_ns, size=stat.size,
-                                   version=loaded.version, translation_of=translation)
+                                   version=loaded.file_hash, translation_of=translation)
     if testimony is None:
         errors = tuple(str(p) for p in loaded.problems if not p.warning)
         return Judged(stat.id, Entry(state="invalid", indexed=False, **base), None, errors)  # type: ignore[arg-type]
@@ -118,9 +117,11 @@ def judge(loaded: Loaded, today: dt.date, places: Gazetteer, audience: Audience 
 
 
 def valid_until(entries: Mapping[str, Entry], today: dt.date) -> str | None:
-    """The first day after `today` on which an embargo ends, making the index stale."""
-    ends = [e.embargo_until for e in entries.values() if e.embargo_until and e.embargo_until > today.isoformat()]
-    return min(ends) if ends else None
+    """The first day after `today` on which the embargo clock changes a file's state, making the index stale."""
+    ends = [consent.next_change(dt.date.fromisoformat(e.embargo_until), today)
+            for e in entries.values() if e.embargo_until]
+    found = [end for end in ends if end is not None]
+    return min(found).isoformat() if found else None
 
 
 def invalid_warning(scan: Scan, stat: FileStat) -> str:

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from archive.consent import Audience, TestimonyView
+from archive.text import DROPPED_ELEMENTS
 from archive.vocabulary import Gazetteer, Themes
 
 __all__ = ["plain_text", "document_for", "curator_document_for", "index_document", "day_number", "facet_keys",
@@ -20,7 +21,10 @@ __all__ = ["plain_text", "document_for", "curator_document_for", "index_document
 _CODE = re.compile(r"^[ ]{0,3}(?P<fence>```|~~~)[^\n]*\n(?P<block>.*?)(?:^[ ]{0,3}(?P=fence)[ \t]*$|\Z)"
                    r"|(?P<ticks>`+)(?P<span>.+?)(?P=ticks)", re.MULTILINE | re.DOTALL)
 _ASIDE = re.compile("\ue100(\\d+)\ue101")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# An element the page drops with its content (an unclosed one runs to the end, as the sanitiser reads it).
+_DROPPED = re.compile(r"<(%s)(?=[\s/>])[^>]*>.*?(?:</\1\s*>|\Z)" % "|".join(sorted(DROPPED_ELEMENTS)),
+                      re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^<>\s]+)>")
 _IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")
@@ -50,6 +54,7 @@ def plain_text(markdown: str) -> str:
         text = _CODE.sub(lambda m: _set_aside(code, m.group("block") or m.group("span") or ""), text)
     if "<" in text:
         text = _COMMENT.sub(" ", text)
+        text = _DROPPED.sub(" ", text)
         text = _AUTOLINK.sub(r"\1", text)
         text = _TAG.sub(" ", text)
     if "[" in text:

@@ -194,7 +194,7 @@ def _rebuild(paths: IndexPaths, old: Manifest | None, scan: Scan, today: dt.date
         if progress:
             progress(done[0], len(stats))
 
-    judged = build.build_generation(directory, scan.root, stats, frozenset(scan.files), today, procs, advance,
+    judged = build.build_generation(directory, scan.root, stats, scan.ids, today, procs, advance,
                                     paths.audience)
     entries = {key(j.id): j.entry for j in judged}
     manifest = Manifest((old.serial if old else 0) + 1, SCHEMA_VERSION, generation, vocabulary_hash,
@@ -213,7 +213,7 @@ def _update(paths: IndexPaths, manifest: Manifest, scan: Scan, plan: Plan, today
     directory = paths.generation(manifest.generation)
     audience = paths.audience
     places, themes = load_vocabularies(directory)
-    ids = set(scan.files)
+    ids = set(scan.ids)
     entries = dict(plan.kept)
     documents, deletions = [], [e.id for e in plan.removed if e.indexed and e.id]
     added, updated, removed = [], [], list(deletions)

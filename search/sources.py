@@ -14,7 +14,7 @@ from typing import Mapping
 
 from archive.collection import display_path, resolve_testimony, testimony_files
 from archive.errors import Problem
-from archive.loader import load_places, load_themes, parse_testimony, version_of
+from archive.loader import file_hash, load_places, load_themes, parse_testimony
 from archive.model import Testimony
 from archive.vocabulary import Gazetteer, Themes
 
@@ -36,20 +36,25 @@ class FileStat:
 
 @dataclass(frozen=True)
 class Scan:
-    """Every testimony file by id (the first one wins, as in `load_collection`), and the vocabularies' hash."""
+    """Every testimony file by id, and the vocabularies' hash.
+
+    An id that several files share is in `duplicates` (every copy's path) and not in `files`:
+    as in `load_collection`, neither copy is indexed, whatever the folder order.
+    """
 
     root: Path
     files: Mapping[str, FileStat]
     duplicates: tuple[str, ...]
     vocabulary_hash: str
+    ids: frozenset[str] = frozenset()  # every id in the tree, duplicated ones too (translation_of may name one)
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """One file read: the testimony if it is valid, else its problems; its version either way."""
+    """One file read: the testimony if it is valid, else its problems; the hash of its bytes either way."""
 
     stat: FileStat
-    version: str
+    file_hash: str
     testimony: Testimony | None
     problems: tuple[Problem, ...]
     translation_of: str | None = None
@@ -58,17 +63,19 @@ class Loaded:
 def scan_content(root: Path) -> Scan:
     """Names and stats of every testimony file, without reading them."""
     files: dict[str, FileStat] = {}
-    duplicates: list[str] = []
+    shared: dict[str, list[str]] = {}
     for path in testimony_files(root):
         try:
             stat = path.stat()
         except OSError:
             continue  # vanished between the walk and the stat
         relative = path.relative_to(root).as_posix()
-        if path.stem in files:
-            duplicates.append(relative)
-            continue
+        shared.setdefault(path.stem, []).append(relative)
         files[path.stem] = FileStat(path.stem, relative, stat.st_mtime_ns, stat.st_size)
+    duplicates = [p for paths in shared.values() if len(paths) > 1 for p in paths]
+    for stem, paths in shared.items():
+        if len(paths) > 1:
+            del files[stem]
     digest = hashlib.sha256()
     for name in VOCABULARY_FILES:
         try:
@@ -76,7 +83,7 @@ def scan_content(root: Path) -> Scan:
         except OSError:
             digest.update(b"\0missing")
         digest.update(b"\0")
-    return Scan(root, files, tuple(duplicates), digest.hexdigest()[:16])
+    return Scan(root, files, tuple(duplicates), digest.hexdigest()[:16], frozenset(shared))
 
 
 def load_vocabularies(root: Path) -> tuple[Gazetteer, Themes]:
@@ -92,11 +99,11 @@ def read_testimony(root: Path, stat: FileStat, places: Gazetteer, themes: Themes
     path = root / stat.path
     display = display_path(path)
     try:
-        version = version_of(path.read_bytes())
+        digest = file_hash(path.read_bytes())
     except OSError:
-        version = ""
+        digest = ""
     testimony, found, lines = parse_testimony(path, display)
     if testimony is None or any(not p.warning for p in found):
-        return Loaded(stat, version, None, tuple(found))
+        return Loaded(stat, digest, None, tuple(found))
     resolved, more = resolve_testimony(testimony, places, themes, ids, lines, display)
-    return Loaded(stat, testimony.version, resolved, tuple(found) + tuple(more), testimony.translation_of)
+    return Loaded(stat, testimony.file_hash, resolved, tuple(found) + tuple(more), testimony.translation_of)

@@ -85,6 +85,7 @@ class LeakCollection:
     markers: list[Marker] = field(default_factory=list)
     public_ids: list[str] = field(default_factory=list)
     hidden_ids: dict[str, int] = field(default_factory=dict)  # id -> the status the public must get
+    unpublishable: list[str] = field(default_factory=list)  # public by consent, but failing the check
     hidden_only_place: str = "hidden-only-place"
     hidden_only_theme: str = "hidden-only-theme"
     hidden_only_language: str = "ku"
@@ -116,6 +117,7 @@ PLACES_EXTRA = """\
   name: "Hidden Only Place"
   type: town
   parent: idlib-district
+  coordinates: [35.7, 36.9]
 """
 THEMES_EXTRA = """\
 - id: hidden-only-theme
@@ -174,6 +176,28 @@ def _public(c: LeakCollection, tid: str, changes: dict[str, Any], body: str = we
     _write(c, tid, front, body)
 
 
+def _unpublishable(c: LeakCollection) -> None:
+    """Public by consent, but a hidden name or coarsened place is written where consent cannot hide it:
+    the check fails, so none of them is ever published (one file per rule, so each rule is tested)."""
+    for where in ("recorded.by", "contributors", "source", "content warning", "id"):
+        name = c.add(f"unpublishable name in {where}")
+        tid = f"{name}-person-story" if where == "id" else f"leaked-{c.add(f'unpublishable id {where}')}"
+        placed = {"recorded.by": {"recorded.by": f"{name} Person"},
+                  "contributors": {"contributors": [{"name": f"{name} Person", "role": "transcriber"}]},
+                  "source": {"source": {"title": "A blog", "publisher": f"The {name} Person blog"}},
+                  "content warning": {"content_warnings": [f"{name} person"]}, "id": {}}[where]
+        _public(c, tid, {"consent.identity": "anonymous", "narrator.name": f"{name.capitalize()} Person", **placed})
+        c.public_ids.remove(tid)
+        c.unpublishable.append(tid)
+        c.hidden_ids[tid] = 404
+    tid = f"named-village-{c.add('unpublishable id village')}"
+    _public(c, tid, {"places": [c.village], "consent.place_detail": "governorate"},
+            f"We left {c.village.capitalize()} before dawn, past the bakery and the market.\n")
+    c.public_ids.remove(tid)
+    c.unpublishable.append(tid)
+    c.hidden_ids[tid] = 404
+
+
 def build(root: Path) -> LeakCollection:
     """Write the leak-scan collection into `root` and return what it holds."""
     root.mkdir(parents=True, exist_ok=True)
@@ -182,7 +206,8 @@ def build(root: Path) -> LeakCollection:
     c.village = c.add("coarsened village", allowed=GAZETTEER_ROUTE)
     (root / "places.yaml").write_text(
         web_support.PLACES + PLACES_EXTRA
-        + f"- id: {c.village}\n  name: \"{c.village.capitalize()}\"\n  type: village\n  parent: idlib-district\n",
+        + f"- id: {c.village}\n  name: \"{c.village.capitalize()}\"\n  type: village\n  parent: idlib-district\n"
+        + "  coordinates: [35.95, 36.75]\n",  # so that the map would draw it, if it counted the coarsened testimony
         encoding="utf-8")
     (root / "themes.yaml").write_text(web_support.THEMES + THEMES_EXTRA, encoding="utf-8")
 
@@ -213,7 +238,8 @@ def build(root: Path) -> LeakCollection:
     _public(c, c.coarse_id, {"places": [c.village], "consent.place_detail": "governorate"})
     redacted = {name: c.add(f"redacted {name}") for name in
                 ("body plain", "body link", "body code", "body emphasis", "body heading", "body list", "body arabic",
-                 "title", "summary", "description", "warning", "contributor", "source", "multiline")}
+                 "title", "summary", "description", "warning", "contributor", "source", "multiline",
+                 "recorded by", "source publisher")}
     arabic_secret = c.add("redacted arabic word", arabic=True)
     r = redacted
     _public(c, "redacted-account", {
@@ -221,7 +247,9 @@ def build(root: Path) -> LeakCollection:
         "narrator.description": f"A baker from [[redact: {r['description']}]]",
         "content_warnings": [f"[[redact: {r['warning']}]] death"],
         "contributors": [{"name": f"[[redact: {r['contributor']}]] Translator", "role": "translator"}],
-        "source": {"title": f"Report on [[redact:{r['source']}]]", "url": "https://example.org/report"}},
+        "recorded.by": f"Field team [[redact: {r['recorded by']}]]",
+        "source": {"title": f"Report on [[redact:{r['source']}]]", "url": "https://example.org/report",
+                   "publisher": f"[[redact: {r['source publisher']}]] Press"}},
         f"The shelling hit [[redact: {r['body plain']} Street]] at dawn, by the bakery.\n\n"
         f"See [the map]([[redact: https://{r['body link']}.example/]]) and [[[redact: {r['body link']}]]](https://example.org/).\n\n"
         f"Code: `[[redact: {r['body code']}]]` and *[[REDACT:{r['body emphasis']}]]*.\n\n"
@@ -229,6 +257,8 @@ def build(root: Path) -> LeakCollection:
         f"* one [[redact: {r['body list']}]]\n* two\n\n"
         f"بيت في [[redact: {arabic_secret} {r['body arabic']}]] قرب السوق.\n\n"
         f"A passage [[redact: over\n\n{r['multiline']} two paragraphs]] ends here.\n")
+
+    _unpublishable(c)
 
     # Hidden testimonies, one per state, every field marked.
     _hidden_testimony(c, "restricted", {"consent.access": "restricted"})
@@ -401,7 +431,8 @@ def plan(app: Any) -> tuple[list[str], dict[str, list[str]], list[tuple[str, str
     must answer exactly as an unknown id does, in every route that takes an id.
     """
     collection = app.extensions["archive_site"].collection
-    ids = sorted(collection.testimonies) + ["no-such-testimony"]
+    files = {path.stem for path in Path(collection.root).rglob("*.md")}  # invalid and duplicated ids too
+    ids = sorted(set(collection.testimonies) | files) + ["no-such-testimony"]
     places = [p.id for p in collection.places] + ["nowhere"]
     themes = [t.id for t in collection.themes] + ["nothing"]
     static = sorted(p.name for p in (Path(app.static_folder or "")).iterdir() if p.is_file()) if app.static_folder else []

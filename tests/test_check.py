@@ -133,6 +133,33 @@ CASES: list[tuple[str, dict[str, Any], tuple[str, ...], str | None, Any, str, st
     ("hidden name in summary", {"consent.identity": "pseudonymous", "narrator.name": "Ahmad Khalil",
                                 "narrator.pseudonym": "Abu Sami", "summary": "Ahmad Khalil tells."}, (), None,
      ("  name: Ahmad Khalil",), "narrator.name", "but it appears in summary"),
+    # FORMAT.md revision 2: what consent cannot hide, in any public field
+    ("hidden name in recorded.by", {"narrator.name": "Ahmad Khalil", "recorded.by": "Ahmad Khalil (self-written)"},
+     (), None, ("  name: Ahmad Khalil",), "narrator.name", "but it appears in recorded.by; remove it or mark it"),
+    ("hidden name in contributors", {"narrator.name": "Ahmad Khalil",
+                                     "contributors": [{"name": "Ahmad Khalil", "role": "transcriber"}]},
+     (), None, ("  name: Ahmad Khalil",), "narrator.name", "but it appears in contributors.name"),
+    ("hidden name in source", {"narrator.name": "Ahmad Khalil", "source": {"publisher": "The Ahmad Khalil blog"}},
+     (), None, ("  name: Ahmad Khalil",), "narrator.name", "but it appears in source.publisher"),
+    ("hidden name in content warnings", {"narrator.name": "Ahmad Khalil", "content_warnings": ["ahmad khalil"]},
+     (), None, ("  name: Ahmad Khalil",), "narrator.name", "but it appears in content_warnings"),
+    ("anonymous pseudonym in description", {"narrator.pseudonym": "Abu Sami",
+                                            "narrator.description": "Known as Abu Sami"},
+     (), None, ("  pseudonym: Abu Sami",), "narrator.pseudonym",
+     "the narrator's name or pseudonym is hidden by consent.identity: anonymous, but it appears in "
+     "narrator.description"),
+    ("coarsened place in body", {"consent.place_detail": "governorate"}, (),
+     "We lived in Idlib Governorate.\n\nThen we fled Saraqeb at dawn.\n", ("Then we fled",), "body",
+     "names 'saraqeb', one of this testimony's places that consent.place_detail: governorate hides; "
+     "remove it or mark it [[redact: ...]]"),
+    ("coarsened place in title, in Arabic", {"consent.place_detail": "district", "title": "ليلة في سراقب"}, (), None,
+     ("title:",), "title", "one of this testimony's places that consent.place_detail: district hides"),
+    ("coarsened district in summary", {"consent.place_detail": "governorate", "summary": "Life in Idlib District."},
+     (), None, ("summary:",), "summary", "names 'idlib district'"),
+    ("control character in title", {"title": "A title with a bell \x07 in it"}, (), None, ("title:",), "title",
+     "contains a control character"),
+    ("line break in recorded.by", {"recorded.by": "Field\nteam"}, (), None, ("  by:",), "recorded.by",
+     "contains a control character"),
     ("place_detail cannot coarsen", {"consent.place_detail": "district", "places": ["lonely-camp"]}, (), None,
      ("- lonely-camp",), "places[0]",
      "'lonely-camp' has no enclosing district in the gazetteer, so consent.place_detail: district cannot hide it"),
@@ -199,8 +226,12 @@ def test_duplicate_ids_in_two_folders(write_collection: Callable[..., Path], mak
     write_collection({"ar/dup.md": make_testimony("dup"), "en/2019/dup.md": make_testimony("dup")})
     code, out, _ = archive_cli("check", "--content", "content")
     assert code == 1
-    assert errors_in(out) == ["content/en/2019/dup.md:2: id: 'dup' is already the id of content/ar/dup.md; "
-                              "ids must be unique"]
+    # FORMAT.md: neither copy is published, so check names both files, each pointing at the other
+    assert errors_in(out) == [
+        "content/ar/dup.md:2: id: 'dup' is also the id of content/en/2019/dup.md; ids must be unique, "
+        "and neither copy is published until one is removed or renamed",
+        "content/en/2019/dup.md:2: id: 'dup' is also the id of content/ar/dup.md; ids must be unique, "
+        "and neither copy is published until one is removed or renamed"]
 
 
 def test_translation_of_an_existing_testimony(write_collection: Callable[..., Path],
@@ -347,7 +378,7 @@ def test_missing_collection_files(write_collection: Callable[..., Path], archive
     code, out, err = archive_cli("check", "--content", "content")
     assert code == 1
     assert errors_in(out) == [f"content/{missing}.yaml: -: is missing: every collection needs a {missing}.yaml "
-                              "(see FORMAT.md)"]
+                              "(see docs/format.md)"]
     assert "Traceback" not in err
 
 
@@ -373,7 +404,8 @@ def test_every_problem_of_a_collection_broken_in_many_files(write_collection: Ca
     errors = errors_in(out)
     expected_files = {
         "content/en/a.md": 3, "content/en/b.md": 2, "content/en/c.md": 1, "content/ar/d.md": 1,
-        "content/ar/e.md": 1, "content/ar/f.md": 1, "content/en/ok.md": 1, "content/places.yaml": 1,
+        "content/ar/e.md": 1, "content/ar/f.md": 1, "content/en/ok.md": 1, "content/ar/g/ok.md": 1,
+        "content/places.yaml": 1,
     }
     counted = {f: sum(1 for e in errors if e.startswith(f + ":")) for f in expected_files}
     assert counted == expected_files, errors
@@ -422,7 +454,7 @@ def test_near_miss_extension_field_is_a_warning(write_collection: Callable[..., 
     code, out, err = archive_cli("check", "--content", "content")
     assert code == 0
     assert problem_lines(out) == [
-        f"{T1}:{line_of(text, 'summery:')}: summery: warning: is not a FORMAT.md field (kept as an extension); "
+        f"{T1}:{line_of(text, 'summery:')}: summery: warning: is not a field of the format (see docs/format.md; kept as an extension); "
         "did you mean 'summary'?"
     ]
     assert "no problems" in err
@@ -457,3 +489,44 @@ def test_check_as_a_library_function_sorts_by_file_and_line(write_collection: Ca
     assert [(p.path, p.field) for p in problems] == [
         ("content/en/a.md", "themes[0]"), ("content/en/b.md", "consent.access"), ("content/en/b.md", "status")]
     assert all(re.fullmatch(r"\d+", str(p.line)) for p in problems)
+
+
+@pytest.mark.parametrize(("tid", "changes", "field", "message"), [
+    ("ahmad-khalil-story", {"narrator.name": "Ahmad Khalil"}, "narrator.name",
+     "the narrator's name is hidden by consent.identity: anonymous, but it appears in the id; "
+     "rename the file and its id"),
+    ("night-of-umm-sami", {"consent.identity": "anonymous", "narrator.pseudonym": "Umm Sami"}, "narrator.pseudonym",
+     "but it appears in the id; rename the file and its id"),
+    ("saraqeb-night-2019", {"consent.place_detail": "district"}, "id",
+     "names 'saraqeb', one of this testimony's places that consent.place_detail: district hides; "
+     "rename the file and its id"),
+])
+def test_a_hidden_name_or_coarsened_place_in_the_id(write_collection: Callable[..., Path],
+                                                    make_testimony: Callable[..., str],
+                                                    archive_cli: Callable[..., Any], tid: str,
+                                                    changes: dict[str, Any], field: str, message: str) -> None:
+    text = make_testimony(tid, changes)
+    write_collection({f"en/{tid}.md": text, "en/fine.md": make_testimony("fine", changes)})
+    code, out, _ = archive_cli("check", "--content", "content")
+    assert code == 1
+    line = line_of(text, {"id": "id:", "narrator.name": "  name:", "narrator.pseudonym": "  pseudonym:"}[field])
+    [error] = errors_in(out)
+    assert error.startswith(f"content/en/{tid}.md:{line}: {field}: ") and message in error
+    # the same names elsewhere in the id are not a problem: "ahmad" alone, or a place the public sees
+    write_collection({f"en/{tid}.md": make_testimony("ahmad-idlib-governorate-story", changes)})
+    (Path("content") / "en" / f"{tid}.md").rename(Path("content") / "en" / "ahmad-idlib-governorate-story.md")
+    assert archive_cli("check", "--content", "content")[0] == 0
+
+
+def test_what_is_redacted_or_shown_is_not_a_problem(write_collection: Callable[..., Path],
+                                                    make_testimony: Callable[..., str],
+                                                    archive_cli: Callable[..., Any]) -> None:
+    """The positive side of the rules above: a redacted village, the governorate the public sees, another
+    city, and two contributors whose names side by side would spell the hidden name."""
+    changes = {"consent.place_detail": "governorate", "narrator.name": "Ahmad Khalil",
+               "title": "Leaving [[redact: Saraqeb]] for Idlib Governorate",
+               "contributors": [{"name": "Ahmad", "role": "translator"}, {"name": "Khalil", "role": "editor"}]}
+    body = "We left [[redact: Saraqib]] at dawn and reached the city of Idlib by noon.\n"
+    write_collection({"en/t1.md": make_testimony("t1", changes, body=body)})
+    code, out, err = archive_cli("check", "--content", "content")
+    assert (code, errors_in(out)) == (0, []), out + err

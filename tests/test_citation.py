@@ -22,7 +22,7 @@ from citeproc.source.json import CiteProcJSON
 from archive.citation import FORMATS, Citation, cite, human_date, latex_escape, ris_date
 from archive.collection import Collection, load_collection
 from archive import consent
-from archive.consent import Audience, view
+from archive.consent import Audience, public_version, view
 from archive.dates import parse_date
 from archive.errors import Gone, NotFound
 
@@ -164,7 +164,7 @@ def test_golden(collection: Collection, case: str, fmt: str) -> None:
 
 def test_text_names_everything_the_format_asks_for(collection: Collection) -> None:
     text = citation_of(collection, "urem-al-kubra-airstrike-2018").text
-    version = collection.testimonies["urem-al-kubra-airstrike-2018"].version
+    version = public_version(collection.testimonies["urem-al-kubra-airstrike-2018"], collection.places)
     assert text == (
         'Barakat, Mohamed. "The Day Urem al-Kubra Was Bombed." Recorded September 2018. '
         "Idlib Testimony Archive. Idlib Testimony Archive project. "
@@ -230,7 +230,7 @@ def test_rispy_reads_it_back(collection: Collection, tid: str) -> None:
     assert entry["title"] == TITLES[tid]
     assert entry["urls"] == [f"https://archive.example.org/t/{tid}"]
     assert entry["year"] == YEARS[tid]
-    assert entry["edition"] == collection.testimonies[tid].version
+    assert entry["edition"] == public_version(collection.testimonies[tid], collection.places)
     assert entry["secondary_title"] == "Idlib Testimony Archive"
 
 

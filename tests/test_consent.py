@@ -1,4 +1,4 @@
-"""Consent: every row of FORMAT.md's consent table, for the public and for a curator."""
+"""Consent: every row of the consent table in docs/format.md, for the public and for a curator."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def a_testimony(*, access: str = "public", identity: str = "named", embargo_unti
               body: str = "We heard the planes.\n\nThen the second strike came.\n",
               note: str | None = NOTE) -> Testimony:
     return Testimony(
-        id="t1", path=Path("t1.md"), version="0123456789ab", title=title, language="en",
+        id="t1", path=Path("t1.md"), file_hash="0123456789ab", title=title, language="en",
         narrator=Narrator(name=NAME, pseudonym=PSEUDONYM if identity != "named" else None,
                           description="A teacher from the city"),
         consent=Consent(access=Access(access), identity=Identity(identity), date=dt.date(2019, 3, 2),

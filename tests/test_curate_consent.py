@@ -8,7 +8,7 @@ import re
 import pytest
 
 from archive import audit
-from archive.loader import load_testimony, version_of
+from archive.loader import load_testimony, file_hash
 from curate_support import csrf_token, curate_site  # noqa: F401  (fixture)
 
 PATH = "en/open-account.md"
@@ -42,7 +42,7 @@ def test_withdrawing_takes_effect_before_the_response_returns(curate_site):
     assert "Zqreason" not in (curate_site.content / PATH).read_text(encoding="utf-8")
     entry = audit.read(curate_site.instance, action="consent", testimony="open-account")[-1]
     assert entry["reason"] == "Zqreason: the narrator asked by phone" and entry["curator"] == "amal"
-    assert entry["version_after"] == version_of((curate_site.content / PATH).read_bytes())
+    assert entry["version_after"] == file_hash((curate_site.content / PATH).read_bytes())
     assert entry["detail"].startswith("withdraw")
     page = curate_site.client.get(response.headers["Location"]).get_data(as_text=True)
     assert "is withdrawn" in page and "Zqreason" in page  # the curator's history shows the reason

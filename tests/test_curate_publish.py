@@ -118,12 +118,19 @@ def test_each_request_costs_one_stat_of_the_stamp_and_no_scan(workers, monkeypat
     assert stamp_path(instance).is_file()
 
 
-def test_the_stamp_changes_the_public_etags(workers):
+def test_a_published_change_changes_the_public_etags_and_a_bare_stamp_does_not(workers):
+    """The ETag derives from the public form alone (FORMAT.md): a save that changes what the page shows
+    changes it in every worker at once; a stamp with no visible change leaves it as it was."""
     first, second, content, instance = workers
     client = second.test_client()
     etag = client.get("/t/open-account").headers["ETag"]
     with first.app_context():
         publish_change([])
+    assert client.get("/t/open-account", headers={"If-None-Match": etag}).status_code == 304
+    path = content / "en" / "open-account.md"
+    path.write_text(path.read_text("utf-8").replace("An account of the market", "A retold account"), "utf-8")
+    with first.app_context():
+        publish_change([path])
     fresh = client.get("/t/open-account", headers={"If-None-Match": etag})
     assert fresh.status_code == 200 and fresh.headers["ETag"] != etag
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from archive import editing
 from archive.collection import check, load_collection
-from archive.loader import load_testimony, version_of
+from archive.loader import load_testimony, file_hash
 from archive.saving import Conflict, create_file, locked, replace_file
 from archive.errors import ArchiveError
 
@@ -189,15 +189,15 @@ def test_publish_lifts_restriction_embargo_and_draft():
 def test_replace_refuses_a_changed_file_and_keeps_both_texts(tmp_path):
     path = tmp_path / "t1.md"
     path.write_text("old\n", encoding="utf-8")
-    opened = version_of(b"old\n")
+    opened = file_hash(b"old\n")
     path.write_text("someone else's\n", encoding="utf-8")
     with locked(tmp_path), pytest.raises(Conflict) as caught:
         replace_file(path, "mine\n", opened)
     assert caught.value.mine == "mine\n" and caught.value.theirs == "someone else's\n"
     assert path.read_text() == "someone else's\n"
     with locked(tmp_path):
-        after = replace_file(path, "mine\n", version_of(b"someone else's\n"))
-    assert path.read_text() == "mine\n" and after == version_of(b"mine\n")
+        after = replace_file(path, "mine\n", file_hash(b"someone else's\n"))
+    assert path.read_text() == "mine\n" and after == file_hash(b"mine\n")
     assert [p.name for p in tmp_path.iterdir()] == ["t1.md"]  # no temporary file left behind
 
 
@@ -283,7 +283,7 @@ def test_a_valid_testimony_round_trips_through_the_form(write_collection, tmp_pa
     assert prepared.ok, prepared.problems
     path.write_text(prepared.text, encoding="utf-8")  # written afresh from the form's values alone
     again = load_testimony(path)
-    assert dataclasses.replace(again, version=original.version) == original
+    assert dataclasses.replace(again, file_hash=original.file_hash) == original
     assert editing.values_from_text(prepared.text) == values
 
 

@@ -60,7 +60,7 @@ def test_every_problem_archive_check_finds_carries_a_code_and_the_same_english(w
         assert english(problem.text) == problem.message, problem
     for expected in ("yaml.syntax", "file.no-front-matter", "file.not-utf8", "date.calendar", "id.stem",
                      "field.enum", "place.unknown-hint", "field.near-miss", "body.unclosed-redaction",
-                     "narrator.hidden-name"):
+                     "exposure.name"):
         assert expected in codes, (expected, codes)
 
 

@@ -65,7 +65,7 @@ def test_golden(case: str) -> None:
 
 def _same_but_name(a: Testimony, b: Testimony) -> None:
     """Two files that differ only in their id (and so bytes) must load to the same values."""
-    strip = {"id": "", "path": Path(), "version": ""}
+    strip = {"id": "", "path": Path(), "file_hash": ""}
     assert dataclasses.replace(a, **strip) == dataclasses.replace(b, **strip)
     assert dict(a.extra) == dict(b.extra)
 
@@ -91,15 +91,16 @@ def test_crlf_and_bom_load_exactly_as_plain_lf(case: str) -> None:
     _same_but_name(load_testimony(GOLDEN / f"{case}.md"), load_testimony(GOLDEN / "minimal.md"))
 
 
-def test_version_is_the_first_12_hex_of_the_sha256_of_the_bytes(tmp_path: Path) -> None:
+def test_file_hash_is_the_first_12_hex_of_the_sha256_of_the_bytes(tmp_path: Path) -> None:
+    """The curators' edit-conflict token (never public: the public version hashes the public form)."""
     source = GOLDEN / "minimal.md"
     data = source.read_bytes()
-    assert load_testimony(source).version == hashlib.sha256(data).hexdigest()[:12]
+    assert load_testimony(source).file_hash == hashlib.sha256(data).hexdigest()[:12]
     copy = tmp_path / "minimal.md"
     copy.write_bytes(data.replace(b"before we saw them", b"before we saw them!"))
     changed = load_testimony(copy)
-    assert changed.version == hashlib.sha256(copy.read_bytes()).hexdigest()[:12]
-    assert changed.version != load_testimony(source).version
+    assert changed.file_hash == hashlib.sha256(copy.read_bytes()).hexdigest()[:12]
+    assert changed.file_hash != load_testimony(source).file_hash
 
 
 def test_extension_fields_are_kept() -> None:
@@ -254,7 +255,7 @@ def test_near_miss_field_is_a_warning_not_an_error(tmp_path: Path) -> None:
     assert testimony is not None and testimony.summary is None
     assert dict(testimony.extra) == {"summery": "A typo of summary.", "colour": "blue"}
     assert [str(p) for p in problems] == [
-        "t.md:5: summery: warning: is not a FORMAT.md field (kept as an extension); did you mean 'summary'?"
+        "t.md:5: summery: warning: is not a field of the format (see docs/format.md; kept as an extension); did you mean 'summary'?"
     ]
     assert load_testimony(path).extra["colour"] == "blue"  # warnings do not stop loading
 

@@ -1,4 +1,4 @@
-"""A small collection for the web tests: one testimony per row of FORMAT.md's consent table.
+"""A small collection for the web tests: one testimony per row of the consent table in docs/format.md.
 
 Every hidden thing carries a unique marker word ("zq..."); the tests assert that no
 marker ever reaches a response body.
@@ -172,6 +172,28 @@ ROWS: tuple[Row, ...] = (
 )
 
 ROW_BY_NAME = {row.name: row for row in ROWS}
+
+# A public testimony with every kind of hidden part, and a restricted one beside it (the version tests).
+SUBJECT, ELSEWHERE = "subject-account", "elsewhere-zqrestrictedid"
+SUBJECT_BODY = ("The bakery queue formed before dawn, as it did every morning.\n\n"
+                "Then [[redact: zqpassageword Street]] was hit and everyone ran.\n")
+
+
+def hidden_parts_rows() -> tuple[Row, ...]:
+    """SUBJECT: anonymous (name 'Zqhiddenname'), a note, redacted words in the body and recorded.by; ELSEWHERE: restricted."""
+    subject = fields(SUBJECT, **{
+        "consent.identity": "anonymous", "narrator.name": "Zqhiddenname Person",
+        "consent.note": "zqnoteword for curators", "recorded.by": "Field team [[redact: Zqrecorderword]]"})
+    return (Row("subject", SUBJECT, subject, SUBJECT_BODY),
+            Row("elsewhere", ELSEWHERE, fields(ELSEWHERE, **{"consent.access": "restricted"}), BODY, "404"))
+
+
+def edit(content: Path, tid: str, old: str, new: str) -> None:
+    """Replace the first `old` in the file of `tid` (which must contain it)."""
+    path = next(content.rglob(f"{tid}.md"))
+    text = path.read_text("utf-8")
+    assert old in text, (old, tid)
+    path.write_text(text.replace(old, new, 1), "utf-8")
 HIDDEN = tuple(r for r in ROWS if r.expect != "visible")
 VISIBLE = tuple(r for r in ROWS if r.expect == "visible")
 ALL_MARKERS = tuple(m for r in ROWS for m in r.markers)
@@ -200,3 +222,84 @@ def build_index(content: Path, instance: Path, today: dt.date | None = None) -> 
     from search.indexer import update_index
 
     update_index(Config(content, instance), today or dt.date.today(), procs=1)
+
+
+# --- a real `archive serve` for end-to-end tests -----------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of a GET, errors included."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read()
+
+
+def wait_until(predicate: Any, timeout: float, what: str) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class Served:
+    """A running `archive serve` over a content directory: its base URL and its log."""
+
+    def __init__(self, base: str, log: Path):
+        self.base, self.log = base, log
+
+    def get(self, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+        return http_get(self.base + path, **headers)
+
+
+def serving(content: Path, instance: Path, log: Path, workers: int = 2) -> Any:
+    """`with serving(content, instance, log) as served:` a real `archive serve` on a free port, stopped after."""
+    import contextlib
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    @contextlib.contextmanager
+    def run() -> Any:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        command = [str(Path(sys.executable).parent / "archive"), "serve", "--port", str(port),
+                   "--workers", str(workers), "--content", str(content), "--instance", str(instance)]
+        with open(log, "wb") as out:
+            server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                wait_until(lambda: http_get(f"{base}/")[0] == 200, 60, "the server to answer")
+                yield Served(base, log)
+            except AssertionError as error:
+                raise AssertionError(f"{error}\n--- archive serve said:\n{log.read_text(errors='replace')}") from None
+            finally:
+                server.send_signal(signal.SIGTERM)
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(server.pid, signal.SIGKILL)
+                    server.wait()
+
+    return run()

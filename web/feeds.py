@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from xml.etree import ElementTree as ET
 
 from flask import request, url_for
@@ -10,9 +11,12 @@ from flask import request, url_for
 from .gate import public_views, site
 from .present import added_on, recently_added
 
-__all__ = ["sitemap", "atom", "FEED_SIZE"]
+__all__ = ["sitemap", "atom", "xml_text", "FEED_SIZE"]
 
 FEED_SIZE = 50
+# Characters XML 1.0 cannot carry at all: the check refuses them in single-line fields, and the
+# feed drops any that reach it (a summary, collection.yaml), so it is always well-formed XML.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -20,6 +24,11 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 def _base() -> str:
     """Absolute URLs use the collection's base_url (its permalinks), else the address being served."""
     return site().info.base_url.rstrip("/") or request.url_root.rstrip("/")
+
+
+def xml_text(text: str) -> str:
+    """The text without the characters XML cannot hold."""
+    return _NOT_XML.sub("", text)
 
 
 def _xml(root: ET.Element) -> bytes:
@@ -35,7 +44,7 @@ def sitemap() -> bytes:
 
     def add(path: str, lastmod: dt.date | None = None) -> None:
         entry = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
-        ET.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = base + path
+        ET.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = xml_text(base + path)
         if lastmod is not None:
             ET.SubElement(entry, f"{{{SITEMAP_NS}}}lastmod").text = lastmod.isoformat()
 
@@ -64,9 +73,9 @@ def atom() -> bytes:
     entries = recently_added(FEED_SIZE)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
         if text is not None:
-            element.text = text
+            element.text = xml_text(text)
         return element
 
     feed = ET.Element(f"{{{ATOM_NS}}}feed")

@@ -1,6 +1,7 @@
 """The one gate: every testimony a page, the API, a citation or an export shows comes through here.
 
-It asks `archive.consent` and nothing else: a single testimony via `consent.view`, and
+It asks `archive.consent` and nothing else: a single testimony via `Collection.view` (consent.view,
+or the answer for an id that several files share), and
 lists via the site's set of public views, which `consent.view` built.
 """
 
@@ -11,7 +12,6 @@ import datetime as dt
 from flask import abort, current_app
 from werkzeug.exceptions import HTTPException
 
-from archive import consent
 from archive.consent import Audience, TestimonyView
 from archive.errors import Gone, NotFound
 
@@ -42,11 +42,11 @@ def site() -> Site:
 
 
 def get_public_testimony_or_404(testimony_id: str) -> TestimonyView:
-    """The public view of a testimony; 404 when it is hidden or unknown, 410 when withdrawn."""
+    """The public view of a testimony; 404 when it is hidden or unknown, 410 when withdrawn (or any copy of a
+    duplicated id is)."""
     collection = site().collection
     try:
-        return consent.view(collection.get(testimony_id), Audience.PUBLIC, today=today(),
-                            places=collection.places)
+        return collection.view(testimony_id, Audience.PUBLIC, today())
     except NotFound:
         abort(404)
     except Gone:

@@ -75,7 +75,9 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": {"type": "string"}, "title": {"type": "string"}, "language": {"type": "string"},
             "url": {"type": "string", "description": "The permalink: base_url/t/<id>"},
-            "version": {"type": "string", "pattern": "^[0-9a-f]{12}$"},
+            "version": {"type": "string", "pattern": "^[0-9a-f]{12}$",
+                        "description": "The first 12 hex digits of the SHA-256 of the testimony's public form "
+                                       "(FORMAT.md): it changes when, and only when, what a reader sees changes"},
             "narrator": {"type": "string", "description": "The name, pseudonym or 'Anonymous', as consent allows"},
             "narrator_description": NULLABLE_STRING,
             "identity": {"enum": ["named", "pseudonymous", "anonymous"]},

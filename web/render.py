@@ -16,6 +16,7 @@ import nh3
 from markupsafe import Markup, escape
 
 from archive.consent import REDACTED
+from archive.text import DROPPED_ELEMENTS
 
 __all__ = ["Block", "RenderedBody", "render_body", "inline", "clean_snippet", "REDACTED_HTML"]
 
@@ -23,9 +24,8 @@ TAGS = {"p", "em", "strong", "a", "blockquote", "ul", "ol", "li", "h2", "h3", "h
         "code", "pre", "br", "hr"}
 ATTRIBUTES: dict[str, set[str]] = {"a": {"href"}, "*": set()}  # "*": no lang/title from the text
 URL_SCHEMES = {"http", "https", "mailto"}
-# Dropped with everything inside them, not just their tags.
-DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template",
-                     "svg", "math", "textarea", "select", "title"}
+# Dropped with everything inside them, not just their tags (the index drops the same: archive.text).
+DROP_WITH_CONTENT = set(DROPPED_ELEMENTS)
 NUMBERED = {"p", "blockquote", "ul", "ol", "pre"}
 VOID = {"br", "hr"}
 REDACTED_HTML = f'<span class="redacted">{REDACTED}</span>'

@@ -16,20 +16,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
+import archive.files
 from archive import consent
 from archive.collection import Collection, ReadCache, load_collection
 from archive.consent import Audience, TestimonyView
 from archive.errors import Gone, NotFound
 from archive.model import CollectionInfo
 
-__all__ = ["Site", "PublicSet", "content_signature", "STAMP_NAME", "stamp_path", "touch_stamp"]
+__all__ = ["Site", "PublicSet", "content_signature", "public_fingerprint", "STAMP_NAME", "stamp_path", "touch_stamp"]
 
 T = TypeVar("T")
 _VOCABULARY_FILES = ("collection.yaml", "places.yaml", "themes.yaml")
@@ -47,11 +47,7 @@ def touch_stamp(instance: Path) -> None:
     A new file is renamed over the old one, so its inode changes even when two saves fall
     within the file system's timestamp resolution.
     """
-    path = stamp_path(instance)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    temporary.write_text(f"{time.time_ns()} {os.getpid()}\n", encoding="ascii")
-    os.replace(temporary, path)
+    archive.files.replace(stamp_path(instance), f"{time.time_ns()} {os.getpid()}\n", sync=False)  # a signal, not data
 
 
 def _stamp_of(path: Path | None) -> tuple[int, int, int] | None:
@@ -79,6 +75,28 @@ def content_signature(root: Path) -> str:
     return digest.hexdigest()
 
 
+def _vocabulary_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for name in _VOCABULARY_FILES:
+        try:
+            digest.update((root / name).read_bytes())
+        except OSError:
+            digest.update(b"\0missing")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def public_fingerprint(day: dt.date, vocabulary: str, views: Mapping[str, TestimonyView]) -> str:
+    """A hash of what every public page may show: the day, the public vocabularies, each public version.
+
+    From the public form alone: a hidden file, or a hidden field of a public one, never changes it.
+    """
+    digest = hashlib.sha256(f"{day.isoformat()}\0{vocabulary}\0".encode())
+    for testimony_id in sorted(views):
+        digest.update(f"{testimony_id} {views[testimony_id].version}\n".encode())
+    return digest.hexdigest()[:10]
+
+
 @dataclass(frozen=True)
 class PublicSet:
     """Every testimony the public may see on one day, as public views."""
@@ -86,7 +104,7 @@ class PublicSet:
     day: dt.date
     signature: str
     views: Mapping[str, TestimonyView]
-    fingerprint: str  # changes with the files (testimonies, places, themes) and the day
+    fingerprint: str  # changes with what the public sees (each public version, the vocabularies) and the day
 
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -111,7 +129,8 @@ class Site:
         self._checked = 0.0
         self._files = ""  # content_signature when last loaded
         self._stamp: tuple[int, int, int] | None = None  # the change stamp when last loaded
-        self._signature = ""  # both: what the public set and its fingerprint follow
+        self._signature = ""  # both: what the public set follows
+        self._vocabulary = ""  # a hash of collection.yaml, places.yaml and themes.yaml, all public
         self._collection: Collection | None = None
         self._public: PublicSet | None = None
         self._read_cache: ReadCache = {}  # files unchanged since the last load are not parsed again
@@ -145,6 +164,7 @@ class Site:
         self._collection = load_collection(self.content, self._read_cache)
         self._files, self._stamp = files, stamp
         self._signature = hashlib.sha256(f"{files}\0{stamp}".encode()).hexdigest()
+        self._vocabulary = _vocabulary_hash(self.content)
         self._public = None
 
     @property
@@ -166,7 +186,7 @@ class Site:
                                                    places=collection.places)
             except (NotFound, Gone):
                 continue
-        fingerprint = hashlib.sha256(f"{today.isoformat()}\0{signature}".encode()).hexdigest()[:10]
+        fingerprint = public_fingerprint(today, self._vocabulary, views)
         current = PublicSet(today, signature, views, fingerprint)
         self._public = current
         return current

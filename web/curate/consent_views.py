@@ -20,9 +20,9 @@ from archive.saving import Conflict, replace_file
 from ..gate import today
 from ..i18n import gettext as _
 from . import undo
-from .blueprint import bp, current_curator, instance, log
+from .blueprint import bp, current_curator, instance
 from .forms import consent_form
-from .testimonies import _conflict, _detail, _finish, _locate, _prepare, _save
+from .testimonies import _conflict, _finish, _locate, _prepare, _save
 
 __all__ = ["consent_action", "undo_change", "CONFIRM"]
 
@@ -69,10 +69,10 @@ def _apply(testimony_id: str, path: Any, before: Mapping[str, str], text: str, o
            reason: str) -> Response | tuple[str, int]:
     """Save a consent change, remember what it replaced (for the undo), and audit it."""
     try:
-        after, commit, warnings = _save(path, testimony_id, action, lambda: replace_file(path, text, opened))
+        after, warnings = _save(path, testimony_id, action, lambda: replace_file(path, text, opened), "consent",
+                                before=opened, reason=reason)
     except Conflict as conflict:
         return _conflict(testimony_id, conflict)
-    log("consent", testimony=testimony_id, before=opened, after=after, reason=reason, detail=_detail(action, commit))
     if action == "undo":
         undo.forget(instance(), testimony_id)
     else:

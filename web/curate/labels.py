@@ -28,7 +28,8 @@ DEFAULTS = {"status": "published", "place_detail": "exact"}
 
 ACTION_LABELS = {"sign-in": N_("Signed in"), "sign-in-failed": N_("Failed sign-in"), "sign-out": N_("Signed out"),
                  "create": N_("Added a testimony"), "edit": N_("Edited a testimony"),
-                 "consent": N_("Changed consent"), "curator-add": N_("Curator account added"),
+                 "consent": N_("Changed consent"), "commit": N_("Recorded in git"),
+                 "curator-add": N_("Curator account added"),
                  "curator-passwd": N_("Curator password changed"),
                  "curator-remove": N_("Curator account removed")}
 CONSENT_ACTION_LABELS = {"withdraw": N_("withdrawn"), "restrict": N_("restricted"), "embargo": N_("embargoed"),

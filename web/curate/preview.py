@@ -68,14 +68,7 @@ class Preview:
 
 def _unmarked(t: Testimony) -> Testimony:
     """The testimony with any stand-in characters a curator typed removed, so they cannot forge a mark."""
-    return dataclasses.replace(
-        t, title=_clean(t.title), body=_clean(t.body), summary=_clean(t.summary) if t.summary else None,
-        narrator=dataclasses.replace(t.narrator, description=_clean(t.narrator.description or "") or None),
-        content_warnings=tuple(_clean(w) for w in t.content_warnings),
-        contributors=tuple(dataclasses.replace(c, name=_clean(c.name)) for c in t.contributors),
-        source=dataclasses.replace(t.source, **{k: _clean(v) for k in ("title", "publisher", "url")
-                                                if isinstance(v := getattr(t.source, k), str)})
-        if t.source else None)
+    return consent.map_texts(t, lambda _, text: _clean(text))
 
 
 def curator_view(t: Testimony, *, today: dt.date, places: Gazetteer) -> tuple[TestimonyView, RenderedBody]:
