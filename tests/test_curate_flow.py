@@ -193,7 +193,7 @@ def test_a_save_whose_audit_entry_cannot_be_written_is_still_published(tmp_path,
     monkeypatch.setattr(testimonies, "log", full_disk)
     response = client.post("/curate/t/open-account/consent", data={
         "csrf_token": csrf_token(client, "/curate/t/open-account/consent"), "version": version,
-        "action": "withdraw", "reason": "The narrator asked us to"})
+        "action": "withdraw", "reason": "The narrator asked us to", "confirmed": "1"})
     assert response.status_code == 500  # the curator is not told it was done
     assert public.get("/t/open-account").status_code == 410
     assert "open-account" not in [r["id"] for r in public.get("/api/search?q=bakery").get_json()["results"]]

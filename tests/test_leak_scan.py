@@ -270,7 +270,7 @@ def test_the_cli_finds_no_hidden_marker(site, archive_cli):
 # --- the scan sees what it must: each kind of hidden thing, leaked on purpose ---------------------
 
 def _mutations():
-    from archive import collection as collection_module
+    from archive import loader as check_module  # the check of what consent cannot hide runs there
     from archive import consent
     from archive.consent import Visibility
 
@@ -283,7 +283,7 @@ def _mutations():
         "hidden names": (consent, "narrator_shown", lambda t, audience: t.narrator.name or consent.ANONYMOUS,
                          "real name"),
         "coarsened places": (consent, "places_shown", lambda t, audience, places: t.places, "coarsened village"),
-        "what consent cannot hide": (collection_module, "exposures", lambda t, places: [], "unpublishable name"),
+        "what consent cannot hide": (check_module, "exposures", lambda t, places: [], "unpublishable name"),
     }
 
 

@@ -181,7 +181,7 @@ def new() -> Response | tuple[str, int]:
     if not _SLUG.fullmatch(testimony_id) or not path.resolve().is_relative_to(_root().resolve()):
         abort(400)  # the validator has already refused such an id; never write outside the collection
     try:
-        _, warnings = _save(path, testimony_id, "create", lambda: _create(path, prepared.text, testimony_id), "create")
+        warnings = _save(path, testimony_id, "create", lambda: _create(path, prepared.text, testimony_id), "create")[1]
     except ArchiveError as error:
         prepared = editing.Prepared(prepared.values, prepared.text, prepared.problems, {"id": [str(error)]})
         return _form_page(values, prepared=prepared, status=409)
