@@ -20,7 +20,7 @@ from .schemas import field_name, schema_problems
 from .yamlfile import Lines, parse_yaml, read_text
 
 __all__ = [
-    "load_testimony", "parse_testimony", "read_testimony", "version_of",
+    "load_testimony", "parse_testimony", "read_testimony", "testimony_from_text", "version_of",
     "load_places", "load_themes", "load_collection_info",
 ]
 
@@ -78,10 +78,19 @@ def read_testimony(path: Path, display: str | None = None
                    ) -> tuple[m.Testimony | None, list[Problem], Lines, dict[str, Any] | None]:
     """As `parse_testimony`, plus the raw front matter (when it is a mapping) for cross-checks."""
     display = display or str(path)
-    no_lines = Lines({}, 1)
     text, data, problems = read_text(path, display)
     if text is None:
-        return None, problems, no_lines, None
+        return None, problems, Lines({}, 1), None
+    return testimony_from_text(text, path, display, data)
+
+
+def testimony_from_text(text: str, path: Path, display: str, data: bytes | None = None
+                        ) -> tuple[m.Testimony | None, list[Problem], Lines, dict[str, Any] | None]:
+    """As `read_testimony`, for text that would be the file at `path` (nothing is read or written)."""
+    no_lines = Lines({}, 1)
+    problems: list[Problem] = []
+    if data is None:
+        data = text.encode("utf-8")
     text = text.replace("\r\n", "\n")  # a file saved with Windows line endings reads the same
     parts = split_front_matter(text)
     if parts is None and _OPEN.match(text):
