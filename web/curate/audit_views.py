@@ -27,7 +27,8 @@ ACTION_LABELS = {"sign-in": N_("Signed in"), "sign-in-failed": N_("Failed sign-i
                  "create": N_("Added a testimony"), "edit": N_("Edited a testimony"),
                  "consent": N_("Changed consent"), "curator-add": N_("Curator account added"),
                  "curator-passwd": N_("Curator password changed"),
-                 "curator-remove": N_("Curator account removed")}
+                 "curator-remove": N_("Curator account removed"), "import": N_("Imported testimonies"),
+                 "revert": N_("Reverted a testimony")}
 
 
 @dataclass
