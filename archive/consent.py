@@ -28,7 +28,7 @@ from .vocabulary import Gazetteer
 __all__ = [
     "Audience", "State", "Visibility", "TestimonyView", "REDACTED", "ANONYMOUS",
     "state", "visibility", "narrator_shown", "places_shown", "redact", "view",
-    "unclosed_redaction", "hidden_name_leaks",
+    "unclosed_redaction", "hidden_name_leaks", "redacted_spans", "redacted_passages", "public_texts",
 ]
 
 REDACTED = "[redacted]"
@@ -138,6 +138,21 @@ def unclosed_redaction(text: str) -> int | None:
         if _OPENING.search(text, match.end(), closing):
             return match.start()
     return None
+
+
+def redacted_spans(text: str) -> list[tuple[int, int]]:
+    """Where each `[[redact: ...]]` passage is in the text (an unclosed one runs to the end)."""
+    return [match.span() for match in _REDACTION.finditer(text)]
+
+
+def redacted_passages(text: str) -> list[str]:
+    """The words of each redacted passage, as the curator wrote them."""
+    return [match.group(1).strip() for match in _REDACTION.finditer(text) if match.group(1).strip()]
+
+
+def public_texts(t: Testimony) -> dict[str, str]:
+    """Every free-text field of the testimony as the public would read it (redactions applied), by field."""
+    return _public_texts(t)
 
 
 def hidden_name_leaks(t: Testimony) -> list[str]:

@@ -12,5 +12,6 @@ from . import audit_views  # noqa: F401  (the audit log and its exports)
 from . import dashboard  # noqa: F401  (the curator dashboard at /curate/)
 from . import testimonies  # noqa: F401  (add, edit, consent actions, one testimony)
 from . import importing  # noqa: F401  (bulk import of a CSV or XLSX sheet)
+from . import history  # noqa: F401  (versions, differences, revert)
 
 __all__ = ["bp", "init_app"]
