@@ -226,6 +226,10 @@ def _yaml_file(path: Path, display: str, schema: str) -> tuple[Any, Lines, list[
     text, _, problems = read_text(path, display)
     if text is None:
         return None, Lines({}, 1), problems
+    return _yaml_text(text, display, schema)
+
+
+def _yaml_text(text: str, display: str, schema: str) -> tuple[Any, Lines, list[Problem]]:
     value, lines, problems = parse_yaml(text, display)
     if value is None and problems:
         return None, lines, problems
@@ -242,9 +246,11 @@ def _entries(value: Any, problems: list[Problem]) -> list[tuple[int, dict[str, A
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict) and i not in bad]
 
 
-def load_places(path: Path, display: str) -> tuple[list[tuple[int, m.Place]], Lines, list[Problem]]:
-    """The gazetteer's places with their index in the file; an entry with problems is left out."""
-    value, lines, problems = _yaml_file(path, display, "places")
+def load_places(path: Path, display: str, text: str | None = None
+                ) -> tuple[list[tuple[int, m.Place]], Lines, list[Problem]]:
+    """The gazetteer's places with their index in the file (or in `text`, what the file would hold);
+    an entry with problems is left out."""
+    value, lines, problems = _yaml_file(path, display, "places") if text is None else _yaml_text(text, display, "places")
     places = [
         (index, m.Place(
             id=item["id"], name=item["name"], type=item["type"],
@@ -257,9 +263,10 @@ def load_places(path: Path, display: str) -> tuple[list[tuple[int, m.Place]], Li
     return places, lines, problems
 
 
-def load_themes(path: Path, display: str) -> tuple[list[tuple[int, m.Theme]], Lines, list[Problem]]:
-    """The theme vocabulary with each theme's index in the file; an entry with problems is left out."""
-    value, lines, problems = _yaml_file(path, display, "themes")
+def load_themes(path: Path, display: str, text: str | None = None
+                ) -> tuple[list[tuple[int, m.Theme]], Lines, list[Problem]]:
+    """The theme vocabulary with each theme's index in the file (or in `text`); an entry with problems is left out."""
+    value, lines, problems = _yaml_file(path, display, "themes") if text is None else _yaml_text(text, display, "themes")
     themes = [
         (index, m.Theme(
             id=item["id"], label=item["label"], labels=dict(item.get("labels") or {}),
