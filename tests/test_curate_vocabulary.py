@@ -53,7 +53,8 @@ def entries(site, action: str = "vocabulary") -> list[dict]:
 
 
 def test_the_lists_show_every_place_and_theme_with_arabic_names(site):
-    page = site.client.get("/curate/vocabulary").get_data(as_text=True)
+    assert site.client.get("/curate/vocabulary").headers["Location"].endswith("/curate/vocabulary/places")
+    page = site.client.get("/curate/vocabulary/places").get_data(as_text=True)
     assert "Saraqib" in page and '<bdi lang="ar" dir="rtl">سراقب</bdi>' in page
     assert "/curate/vocabulary/places/saraqib/edit" in page
     assert "Airstrikes" in site.client.get("/curate/vocabulary/themes").get_data(as_text=True)

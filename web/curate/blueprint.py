@@ -163,7 +163,7 @@ def _guard() -> Any:
 def _navigation() -> dict[str, Any]:
     links = []
     for endpoint, label in (("curate.dashboard", _("Dashboard")), ("curate.new", _("Add testimony")),
-                            ("curate.import_sheet", _("Import")), ("curate.vocabulary_list", _("Places and themes")),
+                            ("curate.import_sheet", _("Import")), ("curate.vocabulary", _("Places and themes")),
                             ("curate.audit", _("Audit log"))):
         if endpoint in current_app.view_functions:
             links.append({"url": url_for(endpoint), "label": label, "current": request.endpoint == endpoint})

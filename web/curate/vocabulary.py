@@ -25,7 +25,7 @@ from ..i18n import gettext as _
 from .blueprint import bp, current_curator, log
 from .publish import PublishIncomplete, publish_change
 
-__all__ = ["vocabulary_list", "vocabulary_new", "vocabulary_edit"]
+__all__ = ["vocabulary", "vocabulary_list", "vocabulary_new", "vocabulary_edit"]
 
 KINDS = {"places": "place", "themes": "theme"}
 
@@ -63,8 +63,13 @@ def _version(kind: str) -> str:
     return version_of((Path(site().collection.root) / ve.FILES[kind]).read_bytes())
 
 
-@bp.get("/vocabulary", defaults={"kinds": "places"}, endpoint="vocabulary_list")
-@bp.get("/vocabulary/<kinds>", endpoint="vocabulary_list")
+@bp.get("/vocabulary", endpoint="vocabulary")
+def vocabulary() -> Response:
+    """The places first."""
+    return redirect(url_for("curate.vocabulary_list", kinds="places"), 303)
+
+
+@bp.get("/vocabulary/<any(places, themes):kinds>", endpoint="vocabulary_list")
 def vocabulary_list(kinds: str) -> tuple[str, int]:
     """Every place or theme, with a link to edit it."""
     kind = _kind(kinds)
@@ -126,7 +131,7 @@ def _save(kind: str, kinds: str, old_id: str | None) -> Response | tuple[str, in
     return redirect(url_for("curate.vocabulary_list", kinds=kinds), 303)
 
 
-@bp.route("/vocabulary/<kinds>/new", methods=["GET", "POST"], endpoint="vocabulary_new")
+@bp.route("/vocabulary/<any(places, themes):kinds>/new", methods=["GET", "POST"], endpoint="vocabulary_new")
 def vocabulary_new(kinds: str) -> Response | tuple[str, int]:
     """Add a place or a theme."""
     kind = _kind(kinds)
@@ -135,7 +140,7 @@ def vocabulary_new(kinds: str) -> Response | tuple[str, int]:
     return _form(kind, kinds, ve.values_of(kind, None), old_id=None, errors={}, version=_version(kind))
 
 
-@bp.route("/vocabulary/<kinds>/<entry_id>/edit", methods=["GET", "POST"], endpoint="vocabulary_edit")
+@bp.route("/vocabulary/<any(places, themes):kinds>/<entry_id>/edit", methods=["GET", "POST"], endpoint="vocabulary_edit")
 def vocabulary_edit(kinds: str, entry_id: str) -> Response | tuple[str, int]:
     """Change a place or a theme, its id included."""
     kind = _kind(kinds)
