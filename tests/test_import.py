@@ -126,7 +126,7 @@ def test_a_valid_500_row_sheet_arrives_as_drafts_in_one_commit_and_one_audit_ent
     arabic = yaml.safe_load((content / "ar" / f"{sorted(n for n in added if n.startswith('ar/'))[0][3:]}")
                             .read_text(encoding="utf-8").split("---")[1])
     assert arabic["places"] == ["saraqib", "idlib-governorate"] and arabic["title"].startswith("شهادة")
-    assert archive_cli("check", "--content", content)[0] == 0
+    assert archive_cli("check", "--content", content, "--instance", tmp_path / "instance")[0] == 0
     entries = [json.loads(line) for line in (tmp_path / "instance" / "audit.jsonl").read_text().splitlines()]
     assert [e["action"] for e in entries] == ["import"] and "import of 500 from interviews.csv" in entries[0]["detail"]
     if shutil.which("git"):
@@ -159,7 +159,7 @@ def test_duplicates_of_the_collection_a_published_status_and_clashing_ids(conten
     assert "row 5, column 'source.url': repeats the source URL of 'row 4'" in out
     assert "row 6, column 'status': imported accounts arrive as drafts" in out
     same = [row(2, event_date="2015"), row(2, event_date="2016")]
-    code, out, err = archive_cli("import", write_csv(tmp_path / "same.csv", same), "--content", content)
+    code, out, err = archive_cli("import", write_csv(tmp_path / "same.csv", same), "--content", content, "--instance", tmp_path / "instance")
     assert code == 0, out + err
     assert {"en/the-market-account-number-2.md", "en/the-market-account-number-2-2.md"} <= files(content)
 
@@ -175,7 +175,7 @@ def test_an_xlsx_workbook_with_date_cells_imports_like_a_csv(content, tmp_path, 
         values["consent.date"] = dt.datetime(2020, 1, 5)  # Excel keeps dates as dates
         sheet_.append([values[c] for c in COLUMNS])
     book.save(tmp_path / "sheet.xlsx")
-    code, out, err = archive_cli("import", tmp_path / "sheet.xlsx", "--content", content)
+    code, out, err = archive_cli("import", tmp_path / "sheet.xlsx", "--content", content, "--instance", tmp_path / "instance")
     assert code == 0, out + err
     text = (content / "en" / "the-market-account-number-2.md").read_text(encoding="utf-8")
     assert 'date: "2020-01-05"' in text and "Then the aircraft came back." in text
@@ -190,13 +190,13 @@ def test_an_xlsx_workbook_with_date_cells_imports_like_a_csv(content, tmp_path, 
 ])
 def test_a_file_that_is_not_a_sheet_is_one_sentence(content, tmp_path, archive_cli, name, data, message):
     (tmp_path / name).write_bytes(data)
-    code, out, err = archive_cli("import", tmp_path / name, "--content", content)
+    code, out, err = archive_cli("import", tmp_path / name, "--content", content, "--instance", tmp_path / "instance")
     assert code == 1 and message in err and "Traceback" not in err, err
 
 
 def test_a_sheet_without_a_body_column_says_so(content, tmp_path, archive_cli):
     source = write_csv(tmp_path / "nobody.csv", sheet(2, bad=False), [c for c in COLUMNS if c != "body"])
-    code, out, _ = archive_cli("import", source, "--content", content)
+    code, out, _ = archive_cli("import", source, "--content", content, "--instance", tmp_path / "instance")
     assert code == 1 and "the sheet: no column is mapped to 'body'" in out
 
 
@@ -206,5 +206,5 @@ def test_semicolon_separated_csv_and_a_byte_order_mark_are_read(content, tmp_pat
     writer.writeheader()
     writer.writerow({**row(2), "places": "Saraqeb", "themes": "airstrikes"})
     (tmp_path / "excel.csv").write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
-    code, out, err = archive_cli("import", tmp_path / "excel.csv", "--content", content)
+    code, out, err = archive_cli("import", tmp_path / "excel.csv", "--content", content, "--instance", tmp_path / "instance")
     assert code == 0, out + err
