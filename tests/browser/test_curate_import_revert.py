@@ -1,0 +1,65 @@
+"""Import a spreadsheet and revert a testimony in headless Chromium, as a curator would."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from curate_support import PASSWORD
+
+from .test_curate_flow import _tab, curate_server  # noqa: F401  (the fixture: a fresh site over real HTTP)
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+SHEET = ("title,language,event_date,places,themes,consent.access,consent.identity,consent.date,consent.recorded_by,"
+         "recorded.date,recorded.by,recorded.method,Interviewer notes,body\n"
+         "The mill at night,en,2016-05,Saraqeb,airstrikes,public,anonymous,2020-01-05,Field team,2020-01,Field team,"
+         "interview,kept apart,\"We heard the mill stop.\n\nThen nothing.\"\n"
+         "ليلة في السوق,ar,2016-06,سراقب,airstrikes;displacement,public,anonymous,2020-01-05,Field team,2020-01,"
+         "Field team,interview,,خرجنا إلى السوق قبل الفجر.\n")
+
+
+def test_import_a_sheet_then_revert_an_edit_in_a_real_browser(chromium, curate_server, tmp_path, monkeypatch):
+    base, instance = curate_server
+    content = instance.parent / "content"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for args in (("init", "--quiet"), ("add", "."), ("-c", "user.name=Setup", "-c", "user.email=s@example.org",
+                                                      "commit", "--quiet", "-m", "start")):
+        subprocess.run(["git", "-C", str(content), *args], check=True, capture_output=True)
+    problems: list[str] = []
+    context, curator = _tab(chromium, base, problems)
+    try:
+        curator.goto("/curate/")
+        curator.get_by_label("Name").fill("amal")
+        curator.get_by_label("Password").fill(PASSWORD)
+        curator.get_by_role("button", name="Sign in").click()
+
+        curator.get_by_role("link", name="Import", exact=True).click()
+        curator.locator("#import-sheet").set_input_files(
+            {"name": "interviews.csv", "mimeType": "text/csv", "buffer": SHEET.encode("utf-8")})
+        curator.get_by_role("button", name="Upload and show the columns").click()
+        assert "2 rows below the header." in curator.inner_text("main")
+        assert curator.get_by_label("Field for column Interviewer notes").input_value() == ""
+        curator.get_by_role("button", name="Check every row (writes nothing)").click()
+        assert "All 2 rows are valid" in curator.inner_text("main")
+        curator.get_by_role("button", name="Import as drafts").click()
+        assert curator.url.endswith("/curate/")
+        assert "2 testimonies were imported as drafts" in curator.locator(".notices").inner_text()
+        assert (content / "en" / "the-mill-at-night.md").is_file()
+
+        curator.goto("/curate/t/open-account/edit")
+        curator.locator("#title").fill("A title that will be undone")
+        curator.get_by_role("button", name="Save").click()
+        curator.get_by_role("link", name="Versions and revert").click()
+        curator.locator("ol.history-versions > li").last.get_by_role("link").click()
+        curator.get_by_label("Reason (kept in the audit log)").fill("The edit was a mistake")
+        curator.get_by_role("button", name="Revert to this version").click()
+        assert "is back to the version of" in curator.locator(".notices").inner_text()
+        assert "A title that will be undone" not in (content / "en" / "open-account.md").read_text(encoding="utf-8")
+        curator.get_by_role("link", name="Versions and revert").click()
+        assert "The edit was a mistake" in curator.inner_text("main")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
