@@ -63,3 +63,50 @@ def test_import_a_sheet_then_revert_an_edit_in_a_real_browser(chromium, curate_s
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_import_history_and_vocabulary_pages_have_no_axe_violations(chromium, curate_server, tmp_path,
+                                                                        monkeypatch, axe_source):
+    from .test_browser_axe import RUN_AXE, TAGS, describe
+
+    base, instance = curate_server
+    content = instance.parent / "content"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for args in (("init", "--quiet"), ("add", "."), ("-c", "user.name=Setup", "-c", "user.email=s@example.org",
+                                                      "commit", "--quiet", "-m", "start")):
+        subprocess.run(["git", "-C", str(content), *args], check=True, capture_output=True)
+    problems: list[str] = []
+    context, curator = _tab(chromium, base, problems)
+    try:
+        curator.goto("/curate/")
+        curator.get_by_label("Name").fill("amal")
+        curator.get_by_label("Password").fill(PASSWORD)
+        curator.get_by_role("button", name="Sign in").click()
+        curator.goto("/curate/t/redacted-account/edit")
+        curator.locator("#body").fill("The shelling hit [[redact: zqredactedword Street]] at noon.\n\nA new line.\n")
+        curator.get_by_role("button", name="Save").click()
+        first = subprocess.run(["git", "-C", str(content), "rev-list", "--max-parents=0", "HEAD"], check=True,
+                               capture_output=True, text=True).stdout.strip()
+        pages = {"history": "/curate/t/redacted-account/history",
+                 "version": f"/curate/t/redacted-account/history/{first}",
+                 "places": "/curate/vocabulary/places", "themes": "/curate/vocabulary/themes",
+                 "place form": "/curate/vocabulary/places/saraqib/edit", "theme form": "/curate/vocabulary/themes/new"}
+        for lang in ("en", "ar"):
+            for scheme in ("light", "dark"):
+                curator.emulate_media(color_scheme=scheme)
+                checked = dict(pages)
+                curator.goto(f"/curate/import?lang={lang}")
+                curator.locator("#import-sheet").set_input_files(
+                    {"name": "interviews.csv", "mimeType": "text/csv", "buffer": SHEET.encode("utf-8")})
+                curator.locator("form.import-upload button").click()
+                curator.locator("form.import-mapping button[value=check]").click()
+                for name, path in [("import mapping", None), *checked.items()]:
+                    if path is not None:
+                        curator.goto(f"{path}?lang={lang}")
+                    curator.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+                    curator.evaluate(axe_source)
+                    violations = curator.evaluate(RUN_AXE, TAGS)
+                    assert not violations, describe(name, f"{lang}, {scheme}", violations)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
