@@ -14,9 +14,6 @@ and one audit entry (`record`).
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -26,27 +23,18 @@ from .collection import Collection
 from .dates import DateError, parse_date
 from .errors import ArchiveError
 from .saving import create_file, locked
+from .sheets import MAX_ROWS, Table, read_table
 from .text import fold, slugify
 
 __all__ = ["Table", "RowProblem", "Planned", "Plan", "TARGETS", "read_table", "default_mapping", "plan",
            "write", "record", "id_from_title", "MAX_ROWS"]
 
-MAX_ROWS = 5000
 LIST_SEPARATOR = ";"
 # Every field a column may fill, by its FORMAT.md (dotted) name; `body` is the account.
 TARGETS: dict[str, str] = {".".join(f.path): f.name for f in editing.FIELDS} | {"body": "body"}
 _KINDS = {f.name: f.kind for f in editing.FIELDS}
 _PATHS = {name: dotted for dotted, name in TARGETS.items()}
 _ALIASES = _PATHS  # narrator_pseudonym -> narrator.pseudonym
-
-
-@dataclass(frozen=True)
-class Table:
-    """A sheet as text: the header's column names, and each row's cells with its row number (the header is 1)."""
-
-    name: str
-    columns: list[str]
-    rows: list[tuple[int, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -91,86 +79,6 @@ class Plan:
     @property
     def ignored(self) -> list[str]:
         return [column for column, target in self.mapping.items() if target is None]
-
-
-# --- reading a sheet --------------------------------------------------------------------------
-
-
-def _cell(value: Any) -> str:
-    """A spreadsheet cell as the text a curator would have typed."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _csv_rows(data: bytes, name: str) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ArchiveError(f"{name} is not UTF-8 text; save it as 'CSV UTF-8' and import it again.") from None
-    header = text.split("\n", 1)[0]
-    delimiter = max((",", "\t", ";"), key=header.count) if header else ","
-    try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as error:
-        raise ArchiveError(f"{name} cannot be read as CSV: {error}.") from None
-
-
-def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ArchiveError(f"{name} cannot be read as an XLSX workbook ({type(error).__name__}); "
-                           "save it again as .xlsx or as CSV UTF-8.") from None
-    try:
-        sheet = book.worksheets[0]
-        return [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def read_table(data: bytes, name: str) -> Table:
-    """The first sheet of an XLSX workbook or a CSV file (comma, semicolon or tab separated), as text."""
-    suffix = Path(name).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        raw = _xlsx_rows(data, name)
-    elif suffix in (".csv", ".tsv", ".txt"):
-        raw = _csv_rows(data, name)
-    else:
-        raise ArchiveError(f"{name} is neither a CSV nor an XLSX file; import a .csv or .xlsx file.")
-    if not raw or not any(cell.strip() for cell in raw[0]):
-        raise ArchiveError(f"{name} has no header row: its first row must name the columns (title, body, ...).")
-    columns = [cell.strip() for cell in raw[0]]
-    while columns and not columns[-1]:
-        columns.pop()
-    seen: set[str] = set()
-    for index, column in enumerate(columns):
-        if not column:
-            columns[index] = column = f"column {index + 1}"
-        if column.casefold() in seen:
-            raise ArchiveError(f"{name} names the column '{column}' twice; give every column its own name.")
-        seen.add(column.casefold())
-    rows = []
-    for number, cells in enumerate(raw[1:], start=2):
-        cells = [c.strip() if isinstance(c, str) else _cell(c) for c in cells]
-        if not any(cells):
-            continue
-        rows.append((number, (cells + [""] * len(columns))[:len(columns)]))
-    if len(rows) > MAX_ROWS:
-        raise ArchiveError(f"{name} has {len(rows)} rows; import at most {MAX_ROWS} at a time.")
-    return Table(name, columns, rows)
 
 
 def default_mapping(columns: list[str]) -> dict[str, str | None]:
