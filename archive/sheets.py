@@ -71,8 +71,9 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
         rows = []
         for row in book.worksheets[0].iter_rows(values_only=True):
             rows.append([_cell(value) for value in row])
-            if len(rows) > 4 * MAX_ROWS:  # far past the limit (empty rows included): stop reading
-                break
+            if len(rows) > 4 * MAX_ROWS:  # far past the limit, empty rows included: stop reading, say so
+                raise ArchiveError(f"{name} has more than {4 * MAX_ROWS} rows (empty ones included); import at "
+                                   f"most {MAX_ROWS} at a time.")
         return rows
     finally:
         book.close()
