@@ -116,6 +116,7 @@ def test_a_revert_is_a_new_audited_commit_that_brings_the_text_back(site):
     assert "A changed title" not in site.public().get("/t/open-account").get_data(as_text=True)
     history = site.client.get("/curate/t/open-account/history").get_data(as_text=True)
     assert "The narrator asked for the old text." in history
+    assert "The narrator asked for the old text." in site.client.get("/curate/t/open-account").get_data(as_text=True)
 
 
 def test_a_revert_past_a_withdrawal_stays_withdrawn(site):

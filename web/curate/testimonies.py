@@ -270,7 +270,7 @@ def testimony(testimony_id: str) -> tuple[str, int]:
     if found is not None:
         view, body = curator_view(found, today=today(), places=collection.places)
     entries = [e for e in audit.read(instance(), testimony=testimony_id) if e.get("action") in ("create", "edit",
-                                                                                                 "consent")]
+                                                                                                 "consent", "revert")]
     return render_template("curate/testimony.html", testimony_id=testimony_id, view=view, body=body,
                            problems=[p for p in problems if not p.warning], version=version, file=_display(path),
                            history=list(reversed(entries)), collection=collection, names=names,
