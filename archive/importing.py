@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Container, Mapping
 
 from . import audit, editing, history
 from .collection import Collection
@@ -98,7 +98,7 @@ def id_from_title(title: str) -> str:
     return slugify(title)[:80].rstrip("-") or "testimony"
 
 
-def _unique(base: str, taken: set[str]) -> str:
+def _unique(base: str, taken: Container[str]) -> str:
     candidate, number = base, 2
     while candidate in taken:
         suffix = f"-{number}"
@@ -175,7 +175,7 @@ def plan(table: Table, mapping: Mapping[str, str | None], collection: Collection
                                     "leave status empty (or draft) and publish each after review"))
         values["status"] = "draft"
         if not values["id"]:
-            values["id"] = _unique(id_from_title(values["title"]), set(ids))
+            values["id"] = _unique(id_from_title(values["title"]), ids)
         path = editing.new_path(root, values)
         prepared = editing.prepare(values, places=collection.places, themes=collection.themes, ids=ids, path=path,
                                    display=f"row {number}")
