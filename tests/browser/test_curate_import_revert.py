@@ -110,3 +110,38 @@ def test_the_import_history_and_vocabulary_pages_have_no_axe_violations(chromium
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_new_curator_pages_fit_a_phone(chromium, curate_server, tmp_path, monkeypatch):
+    """At 390 px nothing scrolls sideways: wide tables scroll inside their own box."""
+    base, instance = curate_server
+    content = instance.parent / "content"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for args in (("init", "--quiet"), ("add", "."), ("-c", "user.name=Setup", "-c", "user.email=s@example.org",
+                                                      "commit", "--quiet", "-m", "start")):
+        subprocess.run(["git", "-C", str(content), *args], check=True, capture_output=True)
+    problems: list[str] = []
+    context, curator = _tab(chromium, base, problems)
+    try:
+        curator.set_viewport_size({"width": 390, "height": 844})
+        curator.goto("/curate/")
+        curator.get_by_label("Name").fill("amal")
+        curator.get_by_label("Password").fill(PASSWORD)
+        curator.get_by_role("button", name="Sign in").click()
+        first = subprocess.run(["git", "-C", str(content), "rev-list", "--max-parents=0", "HEAD"], check=True,
+                               capture_output=True, text=True).stdout.strip()
+        for lang in ("en", "ar"):
+            curator.goto(f"/curate/import?lang={lang}")
+            curator.locator("#import-sheet").set_input_files(
+                {"name": "interviews.csv", "mimeType": "text/csv", "buffer": SHEET.encode("utf-8")})
+            curator.locator("form.import-upload button").click()
+            pages = [None, "/curate/t/open-account/history", f"/curate/t/open-account/history/{first}",
+                     "/curate/vocabulary/places", "/curate/vocabulary/places/saraqib/edit"]
+            for path in pages:
+                if path is not None:
+                    curator.goto(f"{path}?lang={lang}")
+                width = curator.evaluate("() => document.documentElement.scrollWidth")
+                assert width <= 390, f"{path or 'import mapping'} ({lang}) is {width} px wide at 390"
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
