@@ -1,6 +1,6 @@
 """The audit log: one JSON line per curator action in `<instance>/audit.jsonl`.
 
-Lines are appended with O_APPEND under an exclusive flock and fsync'd, so several
+Lines are appended under an exclusive flock and fsync'd (archive.files.append), so several
 processes (gunicorn workers, the CLI) can write at once without tearing a line. The
 log records ids, versions, names and the curator's reason — never a testimony's words.
 """
@@ -8,18 +8,18 @@ log records ids, versions, names and the curator's reason — never a testimony'
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
-import os
 from pathlib import Path
 from typing import Any
+
+from . import files
 
 __all__ = ["FILE", "FIELDS", "ACTIONS", "append", "read", "parse_day"]
 
 FILE = "audit.jsonl"
 FIELDS = ("time", "curator", "action", "testimony", "version_before", "version_after", "reason", "address",
           "detail")
-ACTIONS = ("sign-in", "sign-in-failed", "sign-out", "create", "edit", "consent", "curator-add",
+ACTIONS = ("sign-in", "sign-in-failed", "sign-out", "create", "edit", "consent", "commit", "curator-add",
            "curator-passwd", "curator-remove", "import", "revert", "vocabulary")
 
 
@@ -34,18 +34,7 @@ def append(instance: Path, *, action: str, curator: str | None, testimony: str |
     entry = {"time": _now(), "curator": curator, "action": action, "testimony": testimony,
              "version_before": before, "version_after": after, "reason": reason, "address": address,
              "detail": detail}
-    line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
-    instance = Path(instance)
-    instance.mkdir(parents=True, exist_ok=True)
-    fd = os.open(instance / FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        written = 0
-        while written < len(line):
-            written += os.write(fd, line[written:])
-        os.fsync(fd)
-    finally:
-        os.close(fd)  # closing releases the lock
+    files.append(Path(instance) / FILE, json.dumps(entry, ensure_ascii=False) + "\n", mode=0o600)
     return entry
 
 

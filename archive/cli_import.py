@@ -20,7 +20,7 @@ from .errors import ArchiveError
 @click.option("--dry-run", is_flag=True, help="Check every row and say what would be imported; write nothing.")
 @config_options
 def import_(file: Path, dry_run: bool, config: Config) -> None:
-    """Import a CSV or XLSX of testimonies as drafts; columns are FORMAT.md field names (dotted for nested
+    """Import a CSV or XLSX of testimonies as drafts; columns are the format's field names (docs/format.md) (dotted for nested
     ones, ';' between list items, the account in 'body'). Nothing is written unless every row is valid."""
     collection = collection_or_fail(config)
     try:
@@ -29,7 +29,7 @@ def import_(file: Path, dry_run: bool, config: Config) -> None:
         raise fail(f"{file} cannot be read: {(error.strerror or str(error)).lower()}.") from None
     result = importing.plan(table, importing.default_mapping(table.columns), collection)
     for column in result.ignored:
-        click.echo(f"{file}: column '{column}' is not a FORMAT.md field; it is ignored.", err=True)
+        click.echo(f"{file}: column '{column}' is not a field of the format (see docs/format.md); it is ignored.", err=True)
     if result.problems:
         for problem in result.problems:
             click.echo(f"{file}: {problem}")

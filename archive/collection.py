@@ -99,7 +99,7 @@ def vocabulary_from_text(kind: str, path: Path, text: str) -> tuple[Gazetteer | 
 
 
 def _missing(path: Path) -> Problem:
-    return Problem(display_path(path), None, "-", f"is missing: every collection needs a {path.name} (see FORMAT.md)")
+    return Problem(display_path(path), None, "-", f"is missing: every collection needs a {path.name} (see docs/format.md)")
 
 
 def _load_places(path: Path, text: str | None = None) -> tuple[Gazetteer, list[Problem]]:

@@ -9,13 +9,10 @@ removing the account changes it, which ends every session signed in with the old
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hmac
 import json
-import os
 import re
 import secrets
-import tempfile
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +21,7 @@ from typing import Iterator
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import files
 from .errors import ArchiveError
 
 __all__ = ["Curator", "CuratorError", "FILE", "MIN_PASSWORD", "MAX_PASSWORD", "normalise_name", "check_name",
@@ -113,29 +111,15 @@ def _locked(instance: Path) -> Iterator[dict[str, dict[str, str]]]:
     """The accounts, for changing: other writers wait; the result is saved atomically."""
     instance = Path(instance)
     instance.mkdir(parents=True, exist_ok=True)
-    fd = os.open(instance / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with files.locked(instance / LOCK):
         accounts = _read(instance)
         yield accounts
         _write(instance, accounts)
-    finally:
-        os.close(fd)
 
 
 def _write(instance: Path, accounts: dict[str, dict[str, str]]) -> None:
     text = json.dumps({"version": 1, "curators": dict(sorted(accounts.items()))}, ensure_ascii=False, indent=2)
-    fd, temp = tempfile.mkstemp(prefix=".curators-", suffix=".tmp", dir=instance)  # mkstemp: mode 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o600)
-        os.replace(temp, _path(instance))
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    files.replace(_path(instance), text + "\n", mode=0o600)
 
 
 def _now() -> str:

@@ -1,4 +1,4 @@
-"""FORMAT.md dates: YYYY, YYYY-MM, YYYY-MM-DD, or an interval START/END of those."""
+"""Dates as docs/format.md defines them: YYYY, YYYY-MM, YYYY-MM-DD, or an interval START/END of those."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ _PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 class DateError(ValueError):
-    """A date that is not one of FORMAT.md's forms; the message says why."""
+    """A date that is not one of the forms of docs/format.md; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def as_text(value: object) -> str:
 
 
 def parse_date(value: object) -> DateRange:
-    """Parse a FORMAT.md date or interval, as YAML delivered it.
+    """Parse a date (docs/format.md) or interval, as YAML delivered it.
 
     >>> parse_date(2018).end
     datetime.date(2018, 12, 31)

@@ -219,7 +219,7 @@ def _node(f: Field, text: str, old: Any) -> Any:
 
 
 def _insert(mapping: CommentedMap, key: str, value: Any, dotted: str) -> None:
-    """Put a new key after the last key that comes before it in FORMAT.md's order."""
+    """Put a new key after the last key that comes before it in docs/format.md's order."""
     rank = _ORDER.get(dotted, len(_ORDER))
     prefix = dotted.rpartition(".")[0]
     position = 0
@@ -436,7 +436,7 @@ def consent_values(values: Mapping[str, str], action: str, *, today: dt.date, cu
                    pseudonym: str | None = None, place_detail: str = "") -> tuple[Values, dict[str, str]]:
     """The values after a consent action, and problems by field (the action's own inputs).
 
-    Every action records itself in the file as FORMAT.md asks: `consent.date` becomes today and
+    Every action records itself in the file as docs/format.md asks: `consent.date` becomes today and
     `consent.recorded_by` the curator who recorded the change.
     """
     new = dict(values)

@@ -1,6 +1,6 @@
 """Bulk import: a CSV or XLSX sheet of testimonies, every row checked as `archive check` would, all or nothing.
 
-A column named after a FORMAT.md field maps to it without asking (`title`, `narrator.pseudonym`,
+A column named after a field of the format (docs/format.md) maps to it without asking (`title`, `narrator.pseudonym`,
 `consent.identity`, `recorded.date`, ...; the form's names such as `narrator_pseudonym` too), the
 account goes in a `body` column, and list fields (`places`, `themes`, `content_warnings`,
 `contributors` as `name | role`) separate their items with `;`. Each row becomes the text of a
@@ -30,7 +30,7 @@ __all__ = ["Table", "RowProblem", "Planned", "Plan", "TARGETS", "read_table", "d
            "write", "record", "id_from_title", "MAX_ROWS"]
 
 LIST_SEPARATOR = ";"
-# Every field a column may fill, by its FORMAT.md (dotted) name; `body` is the account.
+# Every field a column may fill, by its dotted name in docs/format.md; `body` is the account.
 TARGETS: dict[str, str] = {".".join(f.path): f.name for f in editing.FIELDS} | {"body": "body"}
 _KINDS = {f.name: f.kind for f in editing.FIELDS}
 _PATHS = {name: dotted for dotted, name in TARGETS.items()}
@@ -82,7 +82,7 @@ class Plan:
 
 
 def default_mapping(columns: list[str]) -> dict[str, str | None]:
-    """Each column's field when its name is a FORMAT.md field's (dotted, or the form's name); else None."""
+    """Each column's field when its name is a field's of the format (dotted, or the form's name); else None."""
     mapping: dict[str, str | None] = {}
     for column in columns:
         key = column.strip().casefold()

@@ -168,7 +168,7 @@ def _unknown_fields(fields: dict[str, Any], display: str, lines: Lines) -> list[
         close = difflib.get_close_matches(key, KNOWN_FIELDS, n=1, cutoff=0.8)
         if close:
             problems.append(Problem(display, lines.of(key), key,
-                                    f"is not a FORMAT.md field (kept as an extension); did you mean '{close[0]}'?",
+                                    f"is not a field of the format (see docs/format.md; kept as an extension); did you mean '{close[0]}'?",
                                     warning=True))
     return problems
 

@@ -1,19 +1,17 @@
 """Writing testimony files safely: one writer at a time, atomically, never over a newer version.
 
 A save holds an exclusive `flock` on the content directory itself (no lock file is left in
-the collection), checks that the file is still the version the curator opened, writes a
-temporary file in the same folder, fsyncs it and renames it over the old one.
+the collection), checks that the file is still the version the curator opened, and replaces
+it atomically (archive.files).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
-import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from . import files
 from .errors import ArchiveError
 from .loader import version_of
 from .scaffold import write_new_file
@@ -35,12 +33,8 @@ class Conflict(ArchiveError):
 @contextlib.contextmanager
 def locked(root: Path) -> Iterator[None]:
     """Hold the content directory's write lock (across processes and threads) for the block."""
-    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with files.locked(root):
         yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
 
 
 def current_version(path: Path) -> str | None:
@@ -51,19 +45,9 @@ def current_version(path: Path) -> str | None:
         return None
 
 
-def _sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def create_file(path: Path, text: str) -> str:
     """Write a new file atomically, never over one that exists; its version. Call inside `locked`."""
     write_new_file(path, text)
-    path.chmod(0o644)
-    _sync_folder(path.parent)
     return version_of(text.encode("utf-8"))
 
 
@@ -75,18 +59,5 @@ def replace_file(path: Path, text: str, expected: str) -> str:
         raise Conflict(path, text, None, expected, None) from None
     if version_of(before) != expected:
         raise Conflict(path, text, before.decode("utf-8", "replace"), expected, version_of(before))
-    mode = path.stat().st_mode & 0o777
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(path.parent)
+    files.replace(path, text, mode=path.stat().st_mode & 0o777)
     return version_of(text.encode("utf-8"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from . import files
 from .collection import Collection, display_path, resolve_testimony
 from .errors import ArchiveError, InvalidFile, Problem
 from .loader import parse_testimony
@@ -54,7 +54,7 @@ class Draft:
     body: str = PLACEHOLDER_BODY
 
     def front_matter(self) -> dict[str, Any]:
-        """The fields in FORMAT.md's order, leaving out what was not given."""
+        """The fields in docs/format.md's order, leaving out what was not given."""
         narrator = {k: v for k, v in (("name", self.narrator_name), ("pseudonym", self.pseudonym),
                                       ("description", self.narrator_description)) if v}
         consent = {"access": self.consent_access, "identity": self.consent_identity,
@@ -112,19 +112,10 @@ def create(draft: Draft, collection: Collection, folder: Path) -> Path:
 
 def write_new_file(path: Path, text: str) -> None:
     """Write a file atomically, never replacing one that exists (even one created meanwhile)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(temporary, path)  # fails if the path exists: no overwrite, ever
-        except FileExistsError:
-            raise ArchiveError(f"{display_path(path)} already exists; it was not overwritten.") from None
-    finally:
-        os.unlink(temporary)
+        files.create(path, text)
+    except FileExistsError:
+        raise ArchiveError(f"{display_path(path)} already exists; it was not overwritten.") from None
 
 
 def problems_text(problems: list[Problem]) -> str:

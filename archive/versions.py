@@ -119,19 +119,29 @@ def texts_at(path: Path, commits: list[str]) -> list[str | None]:
 
 
 def reasons(entries: Iterable[dict[str, Any]], versions: list[Version]) -> dict[str, dict[str, Any]]:
-    """The audit entry of each commit (by commit id), matched by the commit named in its detail, else
-    by the version it saved."""
+    """The audit entry that says why each commit was made (by commit id).
+
+    A save's entry names the version it saved; the `commit` entry that follows it links that
+    version to its commit. An import's or a vocabulary change's entry names its commit in its
+    detail. A version is matched by its commit first, else by the version it saved.
+    """
     by_commit: dict[str, dict[str, Any]] = {}
     by_version: dict[str, dict[str, Any]] = {}
+    version_of_commit: dict[str, str] = {}
     for entry in entries:
         match = _DETAIL_COMMIT.search(str(entry.get("detail") or ""))
+        if entry.get("action") == "commit":
+            if match and entry.get("version_after"):
+                version_of_commit[match.group(1)] = str(entry["version_after"])
+            continue
         if match:
             by_commit[match.group(1)] = entry
         if entry.get("version_after"):
             by_version[str(entry["version_after"])] = entry
     found = {}
     for v in versions:
-        entry = by_commit.get(v.short) or (by_version.get(v.version) if v.version else None)
+        saved = version_of_commit.get(v.short) or v.version
+        entry = by_commit.get(v.short) or (by_version.get(saved) if saved else None)
         if entry is not None:
             found[v.commit] = entry
     return found

@@ -17,7 +17,7 @@ except ImportError:  # pragma: no cover
 
 
 class _Loader(_Base):  # type: ignore[misc,valid-type]
-    """Safe YAML that keeps dates as the text written: FORMAT.md accepts them "exactly as if quoted",
+    """Safe YAML that keeps dates as the text written: docs/format.md reads them "exactly as if quoted",
     and an impossible date (2019-02-30) becomes our own problem with a line, not PyYAML's crash."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:

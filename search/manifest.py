@@ -16,7 +16,7 @@ There are two indexes, one per `archive.consent.Audience`, laid out alike:
 Nothing that serves the public opens the curator paths: they are only reached through an
 `IndexPaths` made with `Audience.CURATOR`.
 
-The manifest is replaced atomically (os.replace) and only after the Whoosh commit it
+The manifest is replaced atomically (archive.files.replace) and only after the Whoosh commit it
 describes, so it may lag the index by one run (the next run redoes that work) but
 never runs ahead of it.
 """
@@ -26,12 +26,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
+from archive import files
 from archive.consent import Audience
 
 __all__ = ["IndexPaths", "Entry", "Manifest", "read_manifest", "read_serial", "write_manifest", "key"]
@@ -146,9 +146,4 @@ def write_manifest(paths: IndexPaths, manifest: Manifest) -> None:
     data: dict[str, Any] = {f.name: getattr(manifest, f.name) for f in fields(Manifest) if f.name != "entries"}
     data["entry_fields"] = _ENTRY_FIELDS
     data["entries"] = {k: [getattr(e, name) for name in _ENTRY_FIELDS] for k, e in sorted(manifest.entries.items())}
-    temporary = paths.manifest.with_name(f".{paths.manifest.name}.{os.getpid()}.tmp")
-    with open(temporary, "w", encoding="utf-8") as stream:
-        json.dump(data, stream, ensure_ascii=False, separators=(",", ":"))
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.replace(temporary, paths.manifest)
+    files.replace(paths.manifest, json.dumps(data, ensure_ascii=False, separators=(",", ":")))

@@ -78,6 +78,9 @@ def _own_asset(tag: str, attrs: dict[str, str]) -> bool:
         return attrs.get("action", "").startswith("/") and not attrs.get("action", "").startswith("//")
     if tag in ("input", "button", "select", "textarea"):
         return not any(name.startswith("on") for name in attrs)
+    if tag == "svg":  # the map or the timeline (web/mapping.py, web/timeline.py), never a testimony's
+        return attrs.get("class") in ("map", "timeline") and set(attrs) <= {
+            "class", "viewbox", "width", "height", "direction", "aria-label", "aria-describedby"}
     return False
 
 

@@ -116,6 +116,7 @@ PLACES_EXTRA = """\
   name: "Hidden Only Place"
   type: town
   parent: idlib-district
+  coordinates: [35.7, 36.9]
 """
 THEMES_EXTRA = """\
 - id: hidden-only-theme
@@ -182,7 +183,8 @@ def build(root: Path) -> LeakCollection:
     c.village = c.add("coarsened village", allowed=GAZETTEER_ROUTE)
     (root / "places.yaml").write_text(
         web_support.PLACES + PLACES_EXTRA
-        + f"- id: {c.village}\n  name: \"{c.village.capitalize()}\"\n  type: village\n  parent: idlib-district\n",
+        + f"- id: {c.village}\n  name: \"{c.village.capitalize()}\"\n  type: village\n  parent: idlib-district\n"
+        + "  coordinates: [35.95, 36.75]\n",  # so that the map would draw it, if it counted the coarsened testimony
         encoding="utf-8")
     (root / "themes.yaml").write_text(web_support.THEMES + THEMES_EXTRA, encoding="utf-8")
 

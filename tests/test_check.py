@@ -347,7 +347,7 @@ def test_missing_collection_files(write_collection: Callable[..., Path], archive
     code, out, err = archive_cli("check", "--content", "content")
     assert code == 1
     assert errors_in(out) == [f"content/{missing}.yaml: -: is missing: every collection needs a {missing}.yaml "
-                              "(see FORMAT.md)"]
+                              "(see docs/format.md)"]
     assert "Traceback" not in err
 
 
@@ -422,7 +422,7 @@ def test_near_miss_extension_field_is_a_warning(write_collection: Callable[..., 
     code, out, err = archive_cli("check", "--content", "content")
     assert code == 0
     assert problem_lines(out) == [
-        f"{T1}:{line_of(text, 'summery:')}: summery: warning: is not a FORMAT.md field (kept as an extension); "
+        f"{T1}:{line_of(text, 'summery:')}: summery: warning: is not a field of the format (see docs/format.md; kept as an extension); "
         "did you mean 'summary'?"
     ]
     assert "no problems" in err

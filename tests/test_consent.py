@@ -1,4 +1,4 @@
-"""Consent: every row of FORMAT.md's consent table, for the public and for a curator."""
+"""Consent: every row of the consent table in docs/format.md, for the public and for a curator."""
 
 from __future__ import annotations
 

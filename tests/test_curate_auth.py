@@ -283,18 +283,43 @@ def _fail(client, name="amal", times=1):
         assert sign_in(client, name, "not the password at all").status_code == 401
 
 
-def test_an_account_is_locked_after_repeated_failures(site):
+def _from(site, address):
+    client = site.app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_an_account_is_locked_from_the_address_that_failed(site):
     client = site.public()
     _fail(client, times=3)
     response = sign_in(client)  # the right password, too late
     assert response.status_code == 429
     assert 60 <= int(response.headers["Retry-After"]) <= 15 * 60
     assert "Too many failed sign-ins. Please wait 15 minutes and try again." in response.get_data(as_text=True)
-    other_address = site.app.test_client()
-    other_address.environ_base["REMOTE_ADDR"] = "10.0.0.2"
-    assert sign_in(other_address).status_code == 429, "the account lock holds from every address"
     entries = audit.read(site.instance, action="sign-in-failed")
     assert entries[-1]["reason"] == "rate limited" and entries[-1]["detail"] == "amal"
+    assert sign_in(_from(site, "10.0.0.2")).status_code == 303, "the curator still signs in from elsewhere"
+
+
+def test_one_address_cannot_lock_every_curator_out(site):
+    add_curator(site.instance, "basel")
+    attacker = site.public()
+    _fail(attacker, "amal", times=3)
+    _fail(attacker, "basel", times=2)  # 5 failures: the address limit
+    assert sign_in(attacker, "basel").status_code == 429
+    for name, address in (("amal", "10.0.0.2"), ("basel", "10.0.0.3")):
+        assert sign_in(_from(site, address), name).status_code == 303, name
+
+
+def test_guessing_spread_over_many_addresses_locks_only_addresses_the_account_never_used(tmp_path):
+    site = make_curate_site(tmp_path, rows=(), index=False, config={"ARCHIVE_SIGNIN_TOTAL_LIMIT": 4})
+    home = site.public()  # 127.0.0.1, where amal signed in (make_curate_site)
+    for number in range(4):
+        _fail(_from(site, f"10.0.1.{number}"))  # one failure each: under every per-address limit
+    assert sign_in(_from(site, "10.0.2.1")).status_code == 429, "a new address must wait"
+    assert sign_in(home).status_code == 303, "an address amal signed in from still works"
+    add_curator(site.instance, "basel")
+    assert sign_in(_from(site, "10.0.2.1"), "basel").status_code == 303, "other accounts are untouched"
 
 
 def test_an_unknown_name_is_locked_just_like_a_real_one(site):
@@ -326,11 +351,56 @@ def test_failures_are_counted_across_worker_processes(site):
 
 
 def test_the_throttle_window_slides(tmp_path):
-    throttle = Throttle(tmp_path / THROTTLE_FILE, account_limit=2, address_limit=10, window=600)
-    throttle.failed("amal", "1.2.3.4", now=1000)
-    assert throttle.retry_after("amal", "1.2.3.4", now=1001) == 0
-    throttle.failed("amal", "1.2.3.4", now=1100)
-    assert throttle.retry_after("amal", "1.2.3.4", now=1200) == 400  # the first failure leaves at 1600
-    assert throttle.retry_after("amal", "5.6.7.8", now=1200) == 400
-    assert throttle.retry_after("basel", "1.2.3.4", now=1200) == 0
-    assert throttle.retry_after("amal", "1.2.3.4", now=1600) == 0
+    throttle = Throttle(tmp_path / THROTTLE_FILE, account_limit=2, address_limit=10, total_limit=3, window=600)
+    assert throttle.begin("amal", "1.2.3.4", now=1000)[0] == 0  # each attempt counts as failed until it succeeds
+    assert throttle.begin("amal", "1.2.3.4", now=1100)[0] == 0
+    assert throttle.begin("amal", "1.2.3.4", now=1200) == (400, None)  # the first failure leaves at 1600
+    assert throttle.begin("basel", "1.2.3.4", now=1200)[0] == 0
+    assert throttle.begin("amal", "5.6.7.8", now=1200)[0] == 0  # the third failure of amal, everywhere
+    assert throttle.begin("amal", "9.9.9.9", now=1300) == (300, None)  # the total limit: until 1600
+    wait, attempt = throttle.begin("amal", "1.2.3.4", now=1600)
+    assert wait == 0 and attempt is not None
+    throttle.succeeded(attempt, "amal", "1.2.3.4", now=1600)
+    assert throttle.begin("amal", "1.2.3.4", now=1601)[0] == 0, "a success is no failure"
+
+
+def test_a_success_makes_the_address_known_to_that_account_only(tmp_path):
+    throttle = Throttle(tmp_path / THROTTLE_FILE, account_limit=5, address_limit=50, total_limit=2, window=600)
+    _, attempt = throttle.begin("amal", "1.2.3.4", now=1000)
+    throttle.succeeded(attempt, "amal", "1.2.3.4", now=1000)
+    for address in ("5.5.5.5", "6.6.6.6"):
+        throttle.begin("amal", address, now=1001)
+    assert throttle.begin("amal", "7.7.7.7", now=1002)[0] > 0
+    assert throttle.begin("amal", "1.2.3.4", now=1002)[0] == 0
+    for address in ("5.5.5.5", "6.6.6.6"):
+        throttle.begin("basel", address, now=1001)
+    assert throttle.begin("basel", "1.2.3.4", now=1002)[0] > 0, "known to amal, not to basel"
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(site):
+    client = site.public()
+    for number in range(5):  # the address limit, each failure claiming another address
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = f"10.9.0.{number}"
+        assert sign_in(client, f"n{number}", "not the password at all").status_code == 401
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = "10.9.0.99"
+    assert sign_in(client).status_code == 429, "the header did not make the sender someone else"
+    assert {e["address"] for e in audit.read(site.instance, action="sign-in-failed")} == {"127.0.0.1"}
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(tmp_path):
+    site = make_curate_site(tmp_path, rows=(), index=False,
+                            config={"ARCHIVE_SIGNIN_ADDRESS_LIMIT": 5, "ARCHIVE_TRUSTED_PROXIES": 1})
+    add_curator(site.instance, "basel")
+    attacker, colleague = site.public(), site.public()
+    attacker.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.7"
+    colleague.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
+    for number in range(5):
+        assert sign_in(attacker, f"n{number}", "not the password at all").status_code == 401
+    assert sign_in(attacker, "basel").status_code == 429, "the attacker's own address is locked"
+    assert sign_in(colleague, "basel").status_code == 303, "a curator behind the same proxy is not"
+    addresses = {e["address"] for e in audit.read(site.instance) if e["action"] in ("sign-in", "sign-in-failed")}
+    assert addresses >= {"198.51.100.7", "203.0.113.9"}
+    https = site.public()
+    https.environ_base.update(HTTP_X_FORWARDED_FOR="203.0.113.9", HTTP_X_FORWARDED_PROTO="https")
+    page = https.get("/curate/sign-in")  # the proxy's X-Forwarded-Proto makes the cookie Secure
+    assert "Secure" in " ".join(page.headers.getlist("Set-Cookie"))

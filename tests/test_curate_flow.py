@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 
 import pytest
 
 from archive import audit
+from archive.loader import version_of
 from curate_support import csrf_token, make_curate_site, sign_in
 
 ACCOUNT = {"id": "flow-account", "title": "The flour mill", "language": "en", "event_date": "2016-05",
@@ -48,7 +51,7 @@ def add_then_withdraw(site):
     assert "flow-account" not in public.get("/search?q=zqflourmill").get_data(as_text=True)
     assert "flow-account" not in public.get("/sitemap.xml").get_data(as_text=True)
 
-    entries = audit.read(site.instance)
+    entries = [e for e in audit.read(site.instance) if e["action"] != "commit"]  # git's outcome: see below
     assert [e["action"] for e in entries][-3:] == ["sign-in", "create", "consent"]
     create, consent = entries[-2:]
     assert create["testimony"] == consent["testimony"] == "flow-account"
@@ -78,7 +81,9 @@ def test_in_a_git_content_directory_each_save_is_a_commit_by_the_curator(tmp_pat
     assert git(site.content, "show", "--name-only", "--format=", "HEAD").split() == ["en/flow-account.md"]
     assert "narrator asked" not in git(site.content, "log", "--format=%B")  # the reason stays in the audit log
     assert git(site.content, "status", "--porcelain") == ""
-    assert "commit" in audit.read(site.instance, action="consent")[-1]["detail"]
+    shas = git(site.content, "log", "--format=%h", "--abbrev=12", "-2").split()
+    assert [e["detail"] for e in audit.read(site.instance, action="commit")] == [
+        f"create; commit {shas[1]}", f"withdraw; commit {shas[0]}"]
 
 
 def test_when_git_fails_the_save_stands_and_the_curator_is_told(tmp_path, monkeypatch):
@@ -94,6 +99,35 @@ def test_when_git_fails_the_save_stands_and_the_curator_is_told(tmp_path, monkey
     assert "git could not record it" in response.get_data(as_text=True)
     assert (site.content / "en" / "flow-account.md").is_file()
     assert site.public().get("/t/flow-account").status_code == 200
+    assert [(e["action"], e["detail"]) for e in audit.read(site.instance)][-2:] == [
+        ("create", "create"), ("commit", "create; git failed")]
+
+
+def _save_then_die_in_git(site, monkeypatch) -> int:
+    """Add ACCOUNT in a forked worker whose git step kills it (SIGKILL, as the OOM killer would); its exit code."""
+    import web.curate.testimonies as testimonies
+
+    def killed(path, **_):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(testimonies.history, "commit_file", killed)
+    pid = os.fork()
+    if pid == 0:  # the worker
+        try:
+            client = site.client
+            client.post("/curate/new", data={**ACCOUNT, "save": "1", "csrf_token": csrf_token(client, "/curate/new")})
+        finally:
+            os._exit(3)  # never reached when git kills the worker
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+def test_a_worker_killed_while_git_runs_leaves_the_saved_file_with_its_audit_entry(tmp_path, monkeypatch):
+    site = make_curate_site(tmp_path)
+    assert _save_then_die_in_git(site, monkeypatch) == -signal.SIGKILL
+    saved = (site.content / "en" / "flow-account.md").read_bytes()
+    [entry] = audit.read(site.instance, action="create")
+    assert (entry["testimony"], entry["curator"], entry["version_after"]) == ("flow-account", "amal",
+                                                                              version_of(saved))
 
 
 def test_a_withdrawal_leaves_public_search_before_git_runs(tmp_path, monkeypatch):
@@ -134,3 +168,29 @@ def test_a_new_testimony_is_refused_when_its_id_was_taken_meanwhile_in_another_f
     refused = client.post("/curate/new", data={**ACCOUNT, "save": "1", "csrf_token": token})
     assert refused.status_code == 409 and "already exists" in refused.get_data(as_text=True)
     assert not (site.content / "en" / "flow-account.md").exists()
+
+
+def test_a_save_whose_audit_entry_cannot_be_written_is_still_published(tmp_path, monkeypatch):
+    """The file is written first: a full or read-only instance disk must not leave it half in effect."""
+    import web.curate.testimonies as testimonies
+
+    site = make_curate_site(tmp_path)
+    client, public = site.client, site.public()
+    assert public.get("/t/open-account").status_code == 200
+    assert "open-account" in [r["id"] for r in public.get("/api/search?q=bakery").get_json()["results"]]
+    page = client.get("/curate/t/open-account/consent").get_data(as_text=True)
+    version = page.split('name="version" type="hidden" value="', 1)[1].split('"', 1)[0]
+    real = testimonies.log
+
+    def full_disk(action, **fields):
+        if action == "consent":
+            raise OSError(28, "No space left on device")
+        real(action, **fields)
+
+    monkeypatch.setattr(testimonies, "log", full_disk)
+    response = client.post("/curate/t/open-account/consent", data={
+        "csrf_token": csrf_token(client, "/curate/t/open-account/consent"), "version": version,
+        "action": "withdraw", "reason": "The narrator asked us to"})
+    assert response.status_code == 500  # the curator is not told it was done
+    assert public.get("/t/open-account").status_code == 410
+    assert "open-account" not in [r["id"] for r in public.get("/api/search?q=bakery").get_json()["results"]]

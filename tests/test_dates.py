@@ -1,4 +1,4 @@
-"""FORMAT.md dates: the three forms, intervals, real calendar days, and YAML's own types."""
+"""Dates as docs/format.md defines them: the three forms, intervals, real calendar days, and YAML's own types."""
 
 from __future__ import annotations
 

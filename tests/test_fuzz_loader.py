@@ -431,7 +431,7 @@ def test_a_testimony_made_by_archive_new_loads_back_unchanged(content, tmp_path_
         assert list(t.content_warnings) == values["content_warnings"]
         assert t.license == values["license"]
         assert t.status.value == values["status"]
-        # Windows line endings read as Unix ones (FORMAT.md: the file reads the same either way)
+        # Windows line endings read as Unix ones (docs/format.md: the file reads the same either way)
         assert t.body == values["body"].replace("\r\n", "\n").strip() + "\n"
         assert not hidden_name_leaks(t)
         # The places, as ids, whichever name the curator typed; the whole collection stays clean.

@@ -104,7 +104,7 @@ def test_a_500_row_sheet_with_bad_rows_is_refused_whole_with_every_problem_by_ro
     for index, (_, column) in BAD.items():
         assert f"row {index + 2}, column '{column}'" in out, (index, out)
     assert "repeats 'row 61'" in out  # the repeated row names the row it repeats
-    assert "nothing was imported" in err and "column 'notes' is not a FORMAT.md field" in err
+    assert "nothing was imported" in err and "column 'notes' is not a field of the format" in err
     assert len({line.split(",")[0] for line in out.splitlines()}) == len(BAD)
     assert files(content) == before, "nothing is written while any row is bad"
     assert not (tmp_path / "instance" / "audit.jsonl").exists()

@@ -174,6 +174,44 @@ def test_counts_and_facets_say_nothing_of_hidden_testimonies(site, crawled):
     assert f"/t/{c.coarse_id}" in governorate  # the coarsened place is shown at the level consent allows
 
 
+def _glance(body: str, kind: str) -> list[str]:
+    """The map or the timeline sections of a page: the SVG and its table."""
+    return re.findall(rf'<section class="glance" aria-labelledby="{kind}-heading">.*?</section>', body, re.S)
+
+
+def test_the_map_and_the_timeline_count_only_public_testimonies_at_their_public_place(site, crawled):
+    _, c, _ = site
+    api = site[0].test_client()
+    maps = timelines = bars = 0
+    counted_governorate = False
+    for f in crawled.responses.values():
+        if f.status != 200 or f.method != "GET" or "html" not in f.content_type:
+            continue
+        path = f.url.split("?")[0]
+        for section in _glance(f.body, "map"):  # the SVG and its table
+            maps += 1
+            for hidden in (c.village, c.hidden_only_place):  # drawn only on its own page, and at zero
+                if path == f"/places/{hidden}":
+                    marker = re.search(rf'<a href="/places/{hidden}" class="marker current" aria-label="([^"]*)"',
+                                       section)
+                    assert marker and not re.search(r"[1-9\u0661-\u0669]", marker.group(1)), f.url
+                else:
+                    assert f"/places/{hidden}" not in section, (f.url, hidden)
+            saraqib = re.search(r'aria-label="Saraqib: (\d+) public testimon', section)
+            if saraqib:
+                assert int(saraqib.group(1)) == api.get("/api/search?place=saraqib").get_json()["total"], f.url
+            counted_governorate |= bool(re.search(r'aria-label="Idlib Governorate: [1-9]', section))
+        for section in _glance(f.body, "timeline"):
+            timelines += 1
+            assert c.hidden_only_year not in section, f.url
+            for escaped, count in re.findall(r'href="([^"]+)" aria-label="[^"]*?: (\d+) ', section):
+                query = escaped.replace("&amp;", "&").split("?", 1)[1]  # each bar finds exactly what it counts
+                assert api.get(f"/api/search?{query}").get_json()["total"] == int(count), (f.url, query)
+                bars += 1
+    assert maps >= 10 and timelines >= 20 and bars >= 20
+    assert counted_governorate  # positive control: the coarsened testimony, counted at its public level
+
+
 def test_searching_for_a_hidden_marker_is_searching_for_nonsense(site):
     """Zero hits for every hidden marker, and an answer identical to a word nobody wrote."""
     app, c, _ = site

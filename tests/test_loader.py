@@ -254,7 +254,7 @@ def test_near_miss_field_is_a_warning_not_an_error(tmp_path: Path) -> None:
     assert testimony is not None and testimony.summary is None
     assert dict(testimony.extra) == {"summery": "A typo of summary.", "colour": "blue"}
     assert [str(p) for p in problems] == [
-        "t.md:5: summery: warning: is not a FORMAT.md field (kept as an extension); did you mean 'summary'?"
+        "t.md:5: summery: warning: is not a field of the format (see docs/format.md; kept as an extension); did you mean 'summary'?"
     ]
     assert load_testimony(path).extra["colour"] == "blue"  # warnings do not stop loading
 

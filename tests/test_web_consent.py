@@ -1,4 +1,4 @@
-"""FORMAT.md's consent table, row by row, on every public route (table-driven).
+"""The consent table of docs/format.md, row by row, on every public route (table-driven).
 
 Each row of tests/web_support.py hides words ("zq...") in the fields the public may not
 see; none of them may reach any response, and hidden testimonies must be

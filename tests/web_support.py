@@ -1,4 +1,4 @@
-"""A small collection for the web tests: one testimony per row of FORMAT.md's consent table.
+"""A small collection for the web tests: one testimony per row of the consent table in docs/format.md.
 
 Every hidden thing carries a unique marker word ("zq..."); the tests assert that no
 marker ever reaches a response body.

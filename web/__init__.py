@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from archive.config import resolve_config
 
@@ -20,14 +21,14 @@ STATIC = Path(__file__).parent / "static"
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """The application: defaults, then the instance folder's config.py, then `config`.
+    """The application: defaults, then `<instance>/config.py`, then `config`.
 
     `ARCHIVE_CONTENT` and `ARCHIVE_INSTANCE` come from `config`, else the environment,
     else ./testimonies and ./instance (see archive.config).
     """
     config = dict(config or {})
     paths = resolve_config(config.get("ARCHIVE_CONTENT"), config.get("ARCHIVE_INSTANCE"))
-    app = Flask(__name__, instance_path=str(paths.instance.resolve()))
+    app = Flask(__name__, instance_path=str(paths.instance.resolve()), instance_relative_config=True)
     app.config.from_mapping(
         ARCHIVE_CONTENT=str(paths.content),
         ARCHIVE_INSTANCE=str(paths.instance),
@@ -41,9 +42,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                             "application/vnd.oai.openapi+json"],
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=64 * 1024,
+        ARCHIVE_TRUSTED_PROXIES=0,  # reverse proxies in front of the site whose X-Forwarded-* are believed
     )
-    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_pyfile("config.py", silent=True)  # <instance>/config.py (instance_relative_config)
     app.config.from_mapping(config)
+    proxies = int(app.config["ARCHIVE_TRUSTED_PROXIES"])
+    if proxies > 0:  # otherwise X-Forwarded-For is ignored: anyone can send it
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 

@@ -75,7 +75,7 @@ def theme_ref(theme_id: str, themes: Themes) -> dict[str, Any]:
 
 
 def date_json(date: DateRange | None) -> dict[str, str] | None:
-    """A FORMAT.md date as written, with the first and last day it covers."""
+    """A date (docs/format.md) as written, with the first and last day it covers."""
     if date is None:
         return None
     return {"text": date.text, "start": date.start.isoformat(), "end": date.end.isoformat()}

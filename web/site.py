@@ -16,13 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
+import archive.files
 from archive import consent
 from archive.collection import Collection, ReadCache, load_collection
 from archive.consent import Audience, TestimonyView
@@ -47,11 +47,7 @@ def touch_stamp(instance: Path) -> None:
     A new file is renamed over the old one, so its inode changes even when two saves fall
     within the file system's timestamp resolution.
     """
-    path = stamp_path(instance)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    temporary.write_text(f"{time.time_ns()} {os.getpid()}\n", encoding="ascii")
-    os.replace(temporary, path)
+    archive.files.replace(stamp_path(instance), f"{time.time_ns()} {os.getpid()}\n", sync=False)  # a signal, not data
 
 
 def _stamp_of(path: Path | None) -> tuple[int, int, int] | None:

@@ -58,7 +58,7 @@ def static_url(filename: str) -> str:
 
 
 def _date_part(text: str) -> Markup:
-    """One FORMAT.md date ('2018', '2018-09', '2018-09-12') in words, in a <time> element."""
+    """One date (docs/format.md) ('2018', '2018-09', '2018-09-12') in words, in a <time> element."""
     parts = [int(p) for p in text.split("-")]
     if len(parts) == 1:
         words = str(parts[0])
@@ -70,7 +70,7 @@ def _date_part(text: str) -> Markup:
 
 
 def date_text(date: DateRange | Mapping[str, str] | dt.date | str | None) -> Markup:
-    """A FORMAT.md date in the reader's words ('September 2018', 'أيلول 2018'), ranges joined by a dash."""
+    """A date (docs/format.md) in the reader's words ('September 2018', 'أيلول 2018'), ranges joined by a dash."""
     if date is None or date == "":
         return Markup("")
     if isinstance(date, dt.date):

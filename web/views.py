@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from archive.citation import FORMATS
 from archive.consent import TestimonyView
 
-from . import exports, feeds, searching
+from . import exports, feeds, glance, searching
 from .caching import not_modified, testimony_etag
 from .gate import get_public_testimony_or_404, public_views, site
 from .present import (citation_for, public_counts, recently_added, summary_ref, testimonies_in,
@@ -45,8 +45,9 @@ def search() -> tuple[str, int] | str:
         outcome = searching.run(request.args)
     except searching.BadSearch as error:
         return render_template("search.html", outcome=None, error=error.message, links=None), 400
-    return render_template("search.html", outcome=outcome, error=None,
-                           links=SearchLinks(request.args, outcome.data))
+    links = SearchLinks(request.args, outcome.data)
+    return render_template("search.html", outcome=outcome, error=None, links=links,
+                           timeline=glance.search_timeline(outcome, links))
 
 
 @bp.get("/search.<any(csv, json, bib):fmt>")
@@ -95,7 +96,7 @@ def citation_file(testimony_id: str, ext: str) -> Response:
 @bp.get("/places")
 def places() -> str:
     counts, _ = public_counts()
-    return render_template("vocabulary.html", kind="place", entries=tree("place", counts))
+    return render_template("vocabulary.html", kind="place", entries=tree("place", counts), map=glance.place_map())
 
 
 @bp.get("/places/<place_id>")
@@ -127,7 +128,9 @@ def _entry_page(kind: str, entry_id: str) -> str:
     return render_template(
         "entry.html", kind=kind, entry=entry, trail=trail, count=counts.get(entry_id, 0),
         children=tree(kind, counts, roots=vocabulary.children(entry_id), depth=1),
-        testimonies=[summary_ref(v) for v in found[:LISTED]], more=max(0, len(found) - LISTED))
+        testimonies=[summary_ref(v) for v in found[:LISTED]], more=max(0, len(found) - LISTED),
+        map=glance.place_map(entry_id) if kind == "place" else None,
+        timeline=glance.theme_timeline(entry_id, found) if kind == "theme" else None)
 
 
 @bp.get("/sitemap.xml")

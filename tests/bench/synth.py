@@ -1,4 +1,4 @@
-"""Synthetic testimony collections for benchmarks and load tests: deterministic, FORMAT.md-valid, fast.
+"""Synthetic testimony collections for benchmarks and load tests: deterministic, valid by docs/format.md, fast.
 
     from tests.bench.synth import SynthSpec, generate, write_collection
     made = generate(SynthSpec(n=10_000, seed=42))   # cached under tests/bench/out/collections/

@@ -115,7 +115,7 @@ def quoted(text: str) -> str:
 
 
 def date_text(rng: random.Random, year: int) -> str:
-    """A FORMAT.md date in that year: YYYY, YYYY-MM, YYYY-MM-DD or an interval of months."""
+    """A date (docs/format.md) in that year: YYYY, YYYY-MM, YYYY-MM-DD or an interval of months."""
     month, day = rng.randint(1, 12), rng.randint(1, 28)
     form = rng.random()
     if form < 0.15:

@@ -35,12 +35,14 @@ PLACES = """\
   names: {ar: "محافظة إدلب"}
   type: governorate
   parent: syria
+  coordinates: [35.83, 36.64]
 - id: idlib
   name: "Idlib"
   names: {ar: "إدلب"}
   aliases: ["Idleb"]
   type: city
   parent: idlib-governorate
+  coordinates: [35.9306, 36.6339]
 - id: saraqib
   name: "Saraqib"
   names: {ar: "سراقب"}
@@ -53,11 +55,13 @@ PLACES = """\
   names: {ar: "معرة النعمان"}
   type: city
   parent: idlib-governorate
+  coordinates: [35.6478, 36.6742]
 - id: atmeh-camp
   name: "Atmeh camp"
   names: {ar: "مخيم أطمة"}
   type: camp
   parent: idlib-governorate
+  coordinates: [36.3289, 36.6861]
 """
 
 THEMES = """\

@@ -1,14 +1,15 @@
 """axe-core finds no accessibility violation (WCAG 2.1 A and AA, and best practice) on the main pages, in both languages.
 
-The pages: home, search results (and an empty search), a testimony, the places list, a place, the 404
-and the 410 page; in English and Arabic, and the busiest three in dark colours as well.
+The pages: home, search results (and an empty search), a testimony, the places list and its map, a place and its
+map, a theme and its timeline, the 404
+and the 410 page; in English and Arabic, and the busiest ones (the map and the timeline too) in dark colours as well.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from .site_data import MISSING, PLACE, TESTIMONY, WITHDRAWN
+from .site_data import MISSING, PLACE, TESTIMONY, THEME, WITHDRAWN
 
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -19,6 +20,7 @@ PAGES = {
     "no results": ("/search?q=zzzzzz", 200),
     "places": ("/places", 200),
     "place": (f"/places/{PLACE}", 200),
+    "theme": (f"/themes/{THEME}", 200),  # with its timeline
     "not found": (f"/t/{MISSING}", 404),
     "withdrawn": (f"/t/{WITHDRAWN}", 410),
 }
@@ -63,7 +65,7 @@ def test_no_accessibility_violations(tab, axe_source, page_name, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-@pytest.mark.parametrize("page_name", ["home", "search results", "testimony"])
+@pytest.mark.parametrize("page_name", ["home", "search results", "testimony", "places", "theme"])
 def test_no_accessibility_violations_in_dark_mode(tab, axe_source, page_name, lang):
     """The stylesheet has dark colours for readers who ask for them: they must keep their contrast too."""
     check(tab, axe_source, page_name, lang, "dark")

@@ -92,7 +92,7 @@ def test_the_whole_journey_with_the_keyboard_alone(tab):
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-@pytest.mark.parametrize("path", ["/search?q=bakery&per_page=2", f"/t/{TESTIMONY}"])
+@pytest.mark.parametrize("path", ["/search?q=bakery&per_page=2", f"/t/{TESTIMONY}", "/places"])
 def test_every_tab_stop_shows_where_focus_is(open_tab, path, lang):
     """Tab through the whole page, on a phone-sized screen: each stop matches :focus-visible, has an outline and is on screen."""
     tab = open_tab(width=390, height=844)

@@ -10,13 +10,16 @@ from __future__ import annotations
 import pytest
 
 from .helpers import no_horizontal_overflow, page_language
-from .site_data import TESTIMONY
+from .site_data import PLACE, TESTIMONY, THEME
 
 
 PAGES = {
     "home": "/",
-    "search": "/search?q=bakery",
+    "search": "/search?q=bakery",  # with its timeline
     "testimony": f"/t/{TESTIMONY}",
+    "places": "/places",  # the map
+    "place": f"/places/{PLACE}",  # the map around one place
+    "theme": f"/themes/{THEME}",  # a timeline by year
 }
 WIDTHS = [390, 1280]
 

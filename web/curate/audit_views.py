@@ -25,7 +25,8 @@ __all__ = ["audit_log", "audit_jsonl", "audit_csv", "ACTION_LABELS", "PER_PAGE"]
 PER_PAGE = 50
 ACTION_LABELS = {"sign-in": N_("Signed in"), "sign-in-failed": N_("Failed sign-in"), "sign-out": N_("Signed out"),
                  "create": N_("Added a testimony"), "edit": N_("Edited a testimony"),
-                 "consent": N_("Changed consent"), "curator-add": N_("Curator account added"),
+                 "consent": N_("Changed consent"), "commit": N_("Recorded in git"),
+                 "curator-add": N_("Curator account added"),
                  "curator-passwd": N_("Curator password changed"),
                  "curator-remove": N_("Curator account removed"), "import": N_("Imported testimonies"),
                  "revert": N_("Reverted a testimony"), "vocabulary": N_("Changed places or themes")}

@@ -1,7 +1,8 @@
 """Sign-in and sign-out for curators (`curate.sign_in`, `curate.sign_out`).
 
-Failed sign-ins are throttled per account and per address (shared by every worker);
-an unknown name and a wrong password meet the same message and the same scrypt work.
+Sign-ins are throttled (web/curate/throttle.py: per account from one address, per address,
+and per account from addresses it never used), shared by every worker; an unknown name and
+a wrong password meet the same message and the same scrypt work.
 """
 
 from __future__ import annotations
@@ -58,15 +59,15 @@ def sign_in() -> Response | tuple[str, int]:
     name, password = curators.normalise_name(typed)[:4 * curators.MAX_NAME], request.form.get("password", "")
     address = request.remote_addr or "unknown"
     known = curators.get(instance(), name) is not None if name else False
-    wait = _throttle().retry_after(name, address)
-    if wait:
+    wait, attempt = _throttle().begin(name, address)  # checked and counted in one step
+    if attempt is None:
         log("sign-in-failed", curator=None, detail=name if known else "unknown", reason="rate limited")
         return _locked(wait, typed)
     account = curators.verify(instance(), name, password)  # the same scrypt work for an unknown name
     if account is None:
-        _throttle().failed(name, address)
         log("sign-in-failed", curator=None, detail=name if known else "unknown")
         return _form(401, _("The name or the password is not right. Please try again."), typed)
+    _throttle().succeeded(attempt, name, address)
     session.clear()
     session.permanent = True
     session.update(curator=account.name, epoch=account.epoch, since=time.time())

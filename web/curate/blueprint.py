@@ -10,7 +10,6 @@ sign-in throttle.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ from flask import (Blueprint, Flask, Response, current_app, g, redirect, render_
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from archive import audit, curators
+from archive import audit, curators, files
 
 from ..i18n import gettext as _
 from .throttle import FILE as THROTTLE_FILE, Throttle
@@ -47,27 +46,18 @@ class CuratorSessionInterface(SecureCookieSessionInterface):
 def load_secret_key(instance: Path) -> bytes:
     """`<instance>/secret_key`, created (random, mode 0600) on first run.
 
-    The key is written to a temporary file and hard-linked into place, which fails if
-    the file exists: concurrent workers all end up reading the same complete key.
+    The key is created atomically and never over an existing one (archive.files.create):
+    concurrent workers all end up reading the same complete key.
     """
     path = Path(instance) / SECRET_FILE
     try:
         return _read_key(path)
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{SECRET_FILE}-{os.getpid()}-{secrets.token_hex(4)}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.write(fd, secrets.token_hex(32).encode("ascii"))
-        os.fsync(fd)
-        os.close(fd)
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            pass
-    finally:
-        temp.unlink(missing_ok=True)
+        files.create(path, secrets.token_hex(32), mode=0o600)
+    except FileExistsError:
+        pass  # another worker was first: use its key
     return _read_key(path)
 
 
@@ -93,6 +83,7 @@ def init_app(app: Flask) -> None:
         "WTF_CSRF_TIME_LIMIT": None,  # a token lives as long as the session that holds it
         "ARCHIVE_SIGNIN_ACCOUNT_LIMIT": 5,
         "ARCHIVE_SIGNIN_ADDRESS_LIMIT": 20,
+        "ARCHIVE_SIGNIN_TOTAL_LIMIT": 50,
         "ARCHIVE_SIGNIN_WINDOW_SECONDS": 15 * 60,
     }
     for key, value in ours.items():  # unless the instance's config.py or the caller chose otherwise
@@ -103,7 +94,12 @@ def init_app(app: Flask) -> None:
     app.extensions["archive_signin_throttle"] = Throttle(
         instance_dir / THROTTLE_FILE, account_limit=int(app.config["ARCHIVE_SIGNIN_ACCOUNT_LIMIT"]),
         address_limit=int(app.config["ARCHIVE_SIGNIN_ADDRESS_LIMIT"]),
-        window=float(app.config["ARCHIVE_SIGNIN_WINDOW_SECONDS"]))
+        total_limit=int(app.config["ARCHIVE_SIGNIN_TOTAL_LIMIT"]),
+        window=float(app.config["ARCHIVE_SIGNIN_WINDOW_SECONDS"]), secret=_bytes(app.config["SECRET_KEY"]))
+
+
+def _bytes(key: str | bytes) -> bytes:
+    return key.encode("utf-8") if isinstance(key, str) else key
 
 
 def instance() -> Path:

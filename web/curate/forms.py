@@ -1,4 +1,4 @@
-"""The curator forms (WTForms): a testimony's every FORMAT.md field, and a consent action.
+"""The curator forms (WTForms): a testimony's every field (docs/format.md), and a consent action.
 
 The forms only carry text: `archive.editing` turns it into front matter and validates it
 with the same checks as `archive check`, whose problems are shown next to these fields.

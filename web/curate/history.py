@@ -21,7 +21,7 @@ from archive.saving import Conflict, replace_file
 
 from ..gate import site, today
 from ..i18n import gettext as _
-from .blueprint import bp, instance, log
+from .blueprint import bp, instance
 from .preview import _clean, _marker, curator_text, curator_view, names
 from .testimonies import _conflict, _display, _finish, _locate, _root, _save
 
@@ -147,11 +147,9 @@ def revert(testimony_id: str, commit: str) -> Response | tuple[str, int]:
     except ArchiveError as error:  # the old front matter cannot be read by the form
         return _version_page(testimony_id, commit, status=409, reason=reason, refused=str(error))
     try:
-        after, new_commit, warnings = _save(path, testimony_id, "revert",
-                                            lambda: replace_file(path, prepared.text, opened))
+        warnings = _save(path, testimony_id, "revert", lambda: replace_file(path, prepared.text, opened), "revert",
+                         detail=f"revert to {chosen.short}", before=opened, reason=reason)
     except Conflict as conflict:
         return _conflict(testimony_id, conflict)
-    detail = f"revert to {chosen.short}" + (f"; commit {new_commit[:12]}" if new_commit else "")
-    log("revert", testimony=testimony_id, before=opened, after=after, reason=reason, detail=detail)
     return _finish(testimony_id, warnings, _("%(id)s is back to the version of %(time)s, under today's consent.",
                                              id=testimony_id, time=chosen.time))

@@ -2,7 +2,7 @@
 
 1. The curator uploads a CSV or XLSX file; it is kept in `<instance>/imports/` (mode 0600) under a
    random name that only this curator's session knows, and the columns are shown with the field
-   each maps to (a FORMAT.md field name maps without asking; any column can be mapped or ignored).
+   each maps to (a field name of the format maps without asking; any column can be mapped or ignored).
 2. "Check" runs every row through the checks of `archive check` and lists every problem by row
    and column, writing nothing. "Import" does the same and, only when every row is valid, writes
    every file as a draft, makes them take effect at once, then makes one git commit and one audit

@@ -2,8 +2,9 @@
 
 `curate.new`, `curate.edit`, `curate.consent`, `curate.testimony`. Every save is checked
 by `archive.editing` (the same checks as `archive check`), written by `archive.saving`
-(atomic, locked, refused over a newer version), committed by `archive.history` when the
-content is in git, made public at once by `publish_change`, and written to the audit log.
+(atomic, locked, refused over a newer version), written to the audit log at once (before
+anything else runs), made public by `publish_change`, and committed by `archive.history`
+when the content is in git (git's outcome goes to the audit log too).
 """
 
 from __future__ import annotations
@@ -84,13 +85,17 @@ def _form_page(values: Mapping[str, str], *, version: str = "", testimony_id: st
         collection=site().collection, names=names, curator_text=curator_text, notice=notice), status
 
 
-def _commit(path: Path, action: str, testimony_id: str) -> tuple[str | None, str | None]:
-    """(commit id, warning): git failing never undoes a save, but the curator is told and it is logged."""
+def _commit(path: Path, action: str, testimony_id: str, after: str) -> str | None:
+    """Commit to git, and say so in the audit log; a warning when git fails (which never undoes a save)."""
     try:
-        return history.commit_file(path, curator=current_curator(), action=action, testimony_id=testimony_id), None
+        commit = history.commit_file(path, curator=current_curator(), action=action, testimony_id=testimony_id)
     except history.HistoryError as error:
         logger.warning("a curator's save could not be committed to git (its id is in the audit log): %s", error)
-        return None, _("The file was saved, but git could not record it: %(error)s", error=str(error))
+        log("commit", testimony=testimony_id, after=after, detail=f"{action}; git failed")
+        return _("The file was saved, but git could not record it: %(error)s", error=str(error))
+    if commit:
+        log("commit", testimony=testimony_id, after=after, detail=f"{action}; commit {commit[:12]}")
+    return None
 
 
 def _publish(path: Path) -> str | None:
@@ -102,18 +107,27 @@ def _publish(path: Path) -> str | None:
     return None
 
 
-def _save(path: Path, testimony_id: str, action: str, write: Callable[[], str]) -> tuple[str, str | None, list[str]]:
-    """Write under the content lock, publish at once, then commit to git: (version after, commit, warnings).
+def _save(path: Path, testimony_id: str, action: str, write: Callable[[], str], entry: str,
+          detail: str | None = None, **fields: Any) -> list[str]:
+    """Write and audit under the content lock, publish at once, then commit to git; the warnings for the curator.
 
+    The audit entry (`entry`, with `fields`) is on disk, fsync'd, right after the file is written
+    and before anything else runs, so a worker killed during publishing or git (or git failing)
+    never leaves a save without its entry; git's outcome follows as a `commit` entry.
     Publishing comes before git, so a withdrawal leaves public search (totals and facet counts
     included) without waiting for git or its hooks. `write` may raise Conflict or ArchiveError.
     """
     with locked(_root()):
         after = write()
+        try:
+            log(entry, testimony=testimony_id, after=after, detail=detail or action, **fields)
+        except BaseException:  # the audit log cannot be written: the file is, so publish it even so
+            _publish(path)
+            raise
     warnings = [_publish(path)]
     with locked(_root()):  # one git commit at a time, as one write at a time
-        commit, warning = _commit(path, action, testimony_id)
-    return after, commit, [w for w in (*warnings, warning) if w]
+        warnings.append(_commit(path, action, testimony_id, after))
+    return [w for w in warnings if w]
 
 
 def _create(path: Path, text: str, testimony_id: str) -> str:
@@ -131,10 +145,6 @@ def _finish(testimony_id: str, warnings: list[str], done: str) -> Response:
     return redirect(url_for("curate.testimony", testimony_id=testimony_id), 303)
 
 
-def _detail(action: str, commit: str | None) -> str:
-    return f"{action}; commit {commit[:12]}" if commit else action
-
-
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> Response | tuple[str, int]:
     """A form for a new testimony; Preview shows it, Save writes `<language>/<id>.md` if it is valid."""
@@ -149,12 +159,10 @@ def new() -> Response | tuple[str, int]:
     if not _SLUG.fullmatch(testimony_id) or not path.resolve().is_relative_to(_root().resolve()):
         abort(400)  # the validator has already refused such an id; never write outside the collection
     try:
-        after, commit, warnings = _save(path, testimony_id, "create",
-                                        lambda: _create(path, prepared.text, testimony_id))
+        warnings = _save(path, testimony_id, "create", lambda: _create(path, prepared.text, testimony_id), "create")
     except ArchiveError as error:
         prepared = editing.Prepared(prepared.values, prepared.text, prepared.problems, {"id": [str(error)]})
         return _form_page(values, prepared=prepared, status=409)
-    log("create", testimony=testimony_id, after=after, detail=_detail("create", commit))
     return _finish(testimony_id, warnings, _("Testimony %(id)s was added.", id=testimony_id))
 
 
@@ -181,10 +189,10 @@ def edit(testimony_id: str) -> Response | tuple[str, int]:
         flash(_("Nothing was changed, so nothing was saved."))
         return redirect(url_for("curate.testimony", testimony_id=testimony_id), 303)
     try:
-        after, commit, warnings = _save(path, testimony_id, "edit", lambda: replace_file(path, prepared.text, opened))
+        warnings = _save(path, testimony_id, "edit", lambda: replace_file(path, prepared.text, opened), "edit",
+                         before=opened)
     except Conflict as conflict:
         return _conflict(testimony_id, conflict)
-    log("edit", testimony=testimony_id, before=opened, after=after, detail=_detail("edit", commit))
     return _finish(testimony_id, warnings, _("Your changes to %(id)s were saved.", id=testimony_id))
 
 
@@ -231,11 +239,10 @@ def consent_action(testimony_id: str) -> Response | tuple[str, int]:
         return _consent_page(testimony_id, values, form, problems, status=400)
     opened = form.version.data or ""
     try:
-        after, commit, warnings = _save(path, testimony_id, action, lambda: replace_file(path, prepared.text, opened))
+        warnings = _save(path, testimony_id, action, lambda: replace_file(path, prepared.text, opened), "consent",
+                         before=form.version.data, reason=reason)
     except Conflict as conflict:
         return _conflict(testimony_id, conflict)
-    log("consent", testimony=testimony_id, before=form.version.data, after=after, reason=reason,
-        detail=_detail(action, commit))
     return _finish(testimony_id, warnings, _done(action, testimony_id))
 
 

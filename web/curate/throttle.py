@@ -1,13 +1,28 @@
-"""Failed sign-ins, counted per account and per address in a small SQLite table.
+"""Sign-in attempts, counted in a small SQLite table shared by every worker process.
 
-The table lives in the instance directory, so every gunicorn worker shares the count.
-Keys are hashes: a name typed into the sign-in form (perhaps a password typed in the
-wrong field) is never stored as it was typed.
+Checking the limits and recording the attempt are one step: `begin` runs both in one
+`BEGIN IMMEDIATE` transaction, so parallel attempts (in any worker) are counted one after
+another and none slips past a limit while another is still checking its password. An
+attempt counts as a failure from the moment it begins; `succeeded` takes it back.
+
+The limits, within a sliding window (15 minutes by default):
+
+- `account_limit` failures of one account from one address lock that account *from that
+  address* only;
+- `address_limit` failures from one address (any accounts) lock that address;
+- `total_limit` failures of one account from every address together (guessing spread over
+  many addresses) lock that account from every address it has never signed in from; the
+  addresses it signed in from in the last `known_days` days can still sign in.
+
+So one address can lock out itself, never the other curators. Keys are HMACs under the
+instance's secret key: a name typed into the form (perhaps a password typed into the wrong
+field) or an address is never stored, nor can it be found again by hashing guesses.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 import os
 import sqlite3
@@ -19,48 +34,80 @@ from pathlib import Path
 __all__ = ["FILE", "Throttle"]
 
 FILE = "signin-failures.sqlite"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS attempts (id INTEGER PRIMARY KEY, account TEXT NOT NULL, address TEXT NOT NULL,"
+    " pair TEXT NOT NULL, at REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS attempts_account ON attempts (account, at)",
+    "CREATE INDEX IF NOT EXISTS attempts_address ON attempts (address, at)",
+    "CREATE INDEX IF NOT EXISTS attempts_pair ON attempts (pair, at)",
+    "CREATE TABLE IF NOT EXISTS known (pair TEXT PRIMARY KEY, at REAL NOT NULL)",
+)
 
 
-def _key(kind: str, value: str) -> str:
-    return hashlib.sha256(f"{kind}:{value}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)
 class Throttle:
-    """`limit` failures within `window` seconds lock an account, `address_limit` an address."""
+    """Failed sign-ins per account from one address, per address, and per account from everywhere."""
 
     path: Path
     account_limit: int = 5
     address_limit: int = 20
+    total_limit: int = 50
     window: float = 15 * 60
+    known_days: float = 90
+    secret: bytes = b""  # the instance's secret key: the stored hashes cannot be matched against guesses
+
+    def _key(self, kind: str, *values: str) -> str:
+        message = "\0".join((kind, *values)).encode("utf-8", "surrogatepass")
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))  # private from the start
-        connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        connection.execute("CREATE TABLE IF NOT EXISTS failures (key TEXT NOT NULL, at REAL NOT NULL)")
-        connection.execute("CREATE INDEX IF NOT EXISTS failures_key ON failures (key, at)")
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        for statement in _SCHEMA:
+            connection.execute(statement)
         return connection
 
-    def retry_after(self, account: str, address: str, now: float | None = None) -> int:
-        """Seconds until this account may try again from this address; 0 when it may now."""
-        now = time.time() if now is None else now
-        wait = 0.0
-        with closing(self._connect()) as db:
-            for key, limit in ((_key("account", account), self.account_limit),
-                               (_key("address", address), self.address_limit)):
-                rows = db.execute("SELECT at FROM failures WHERE key = ? AND at > ? ORDER BY at DESC LIMIT ?",
-                                  (key, now - self.window, limit)).fetchall()
-                if len(rows) >= limit:  # allowed again when the limit-th latest failure leaves the window
-                    wait = max(wait, rows[-1][0] + self.window - now)
-        return max(1, math.ceil(wait)) if wait > 0 else 0
+    def _wait(self, db: sqlite3.Connection, column: str, key: str, limit: int, now: float) -> float:
+        """Seconds until fewer than `limit` failures under `key` are left in the window."""
+        rows = db.execute(f"SELECT at FROM attempts WHERE {column} = ? AND at > ? ORDER BY at DESC LIMIT ?",
+                          (key, now - self.window, limit)).fetchall()
+        return rows[-1][0] + self.window - now if len(rows) >= limit else 0.0
 
-    def failed(self, account: str, address: str, now: float | None = None) -> None:
-        """Count one failed sign-in against both the account and the address."""
+    def begin(self, account: str, address: str, now: float | None = None) -> tuple[int, int | None]:
+        """(seconds to wait, None) when a limit holds; else (0, attempt id), the attempt counted as failed."""
+        now = time.time() if now is None else now
+        keys = {"account": self._key("account", account), "address": self._key("address", address),
+                "pair": self._key("pair", account, address)}
+        with closing(self._connect()) as db:
+            db.execute("BEGIN IMMEDIATE")  # the write lock, before counting: one attempt at a time
+            try:
+                db.execute("DELETE FROM attempts WHERE at <= ?", (now - self.window,))
+                wait = max(self._wait(db, "pair", keys["pair"], self.account_limit, now),
+                           self._wait(db, "address", keys["address"], self.address_limit, now))
+                known = db.execute("SELECT 1 FROM known WHERE pair = ? AND at > ?",
+                                   (keys["pair"], now - self.known_days * 86400)).fetchone()
+                if known is None:
+                    wait = max(wait, self._wait(db, "account", keys["account"], self.total_limit, now))
+                attempt = None
+                if wait <= 0:
+                    attempt = db.execute("INSERT INTO attempts (account, address, pair, at) VALUES (?, ?, ?, ?)",
+                                         (keys["account"], keys["address"], keys["pair"], now)).lastrowid
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return (max(1, math.ceil(wait)), None) if wait > 0 else (0, attempt)
+
+    def succeeded(self, attempt: int, account: str, address: str, now: float | None = None) -> None:
+        """The attempt was right: it is no failure, and this address is now known for this account."""
         now = time.time() if now is None else now
         with closing(self._connect()) as db:
             db.execute("BEGIN IMMEDIATE")
-            db.execute("DELETE FROM failures WHERE at <= ?", (now - self.window,))
-            db.executemany("INSERT INTO failures (key, at) VALUES (?, ?)",
-                           ((_key("account", account), now), (_key("address", address), now)))
+            db.execute("DELETE FROM attempts WHERE id = ?", (attempt,))
+            db.execute("INSERT OR REPLACE INTO known (pair, at) VALUES (?, ?)",
+                       (self._key("pair", account, address), now))
+            db.execute("DELETE FROM known WHERE at <= ?", (now - self.known_days * 86400,))
             db.execute("COMMIT")
