@@ -34,6 +34,7 @@ __all__ = [
     "state", "visibility", "narrator_shown", "places_shown", "redact", "view", "map_texts", "public_texts",
     "public_form", "public_version", "embargoed", "next_change", "duplicate_answer", "unclosed_redaction",
     "hidden_name_leaks",
+    "redacted_spans", "redacted_passages",
 ]
 
 REDACTED = "[redacted]"
@@ -61,7 +62,7 @@ class Shown(str, Enum):
 
 @dataclass(frozen=True)
 class Field:
-    """One FORMAT.md field (dotted names are attribute paths of `Testimony`) and what the public sees."""
+    """One field of docs/format.md (dotted names are attribute paths of `Testimony`) and what the public sees."""
 
     name: str
     shown: Shown
@@ -268,6 +269,16 @@ def public_texts(t: Testimony) -> dict[str, str]:
     return {name: " | ".join(texts) for name, texts in found.items()}
 
 
+def redacted_spans(text: str) -> list[tuple[int, int]]:
+    """Where each `[[redact: ...]]` passage is in the text (an unclosed one runs to the end)."""
+    return [match.span() for match in _REDACTION.finditer(text)]
+
+
+def redacted_passages(text: str) -> list[str]:
+    """The words of each redacted passage, as the curator wrote them."""
+    return [match.group(1).strip() for match in _REDACTION.finditer(text) if match.group(1).strip()]
+
+
 def hidden_name_leaks(t: Testimony) -> list[str]:
     """Public fields in which a narrator name the public may not see still appears (the check's rule)."""
     from .exposure import hidden_names, mentions  # the check's matching rules
@@ -320,7 +331,7 @@ def _form(t: Testimony, shown_places: tuple[str, ...]) -> dict[str, Any]:
 
 
 def public_version(t: Testimony, places: Gazetteer) -> str:
-    """FORMAT.md's version: the first 12 hex digits of the SHA-256 of the canonical public form."""
+    """The version (docs/format.md): the first 12 hex digits of the SHA-256 of the canonical public form."""
     return _version(t, places_shown(t, Audience.PUBLIC, places))
 
 

@@ -12,11 +12,9 @@ stays in `archive.consent`.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -30,7 +28,7 @@ from .dates import DateError, as_text
 from .datewords import typed_date
 from .errors import ArchiveError, Problem, from_message, problem
 from .messages import Message
-from .loader import read_testimony, split_front_matter
+from .loader import split_front_matter, testimony_from_text
 from .model import Testimony
 from .text import fold, id_from_title, script_language
 from .vocabulary import Vocabulary
@@ -413,16 +411,11 @@ def validate(text: str, path: Path, display: str, places: Any, themes: Any,
              ids: Iterable[str]) -> tuple[Testimony | None, list[Problem]]:
     """What `archive check` would report for this text at this path (the loader's checks, then the
     references), and the testimony as the collection would hold it when there is no error."""
-    with tempfile.TemporaryDirectory() as scratch:
-        trial = Path(scratch) / path.name
-        trial.write_text(text, encoding="utf-8")
-        testimony, problems, lines, fields = read_testimony(trial, display, places)
-        flagged = {p.field for p in problems}
-        testimony, found = cross_check(testimony, fields, flagged, places, themes, set(ids) | {path.stem}, lines,
-                                       display)
-        problems += found
-    if testimony is not None:
-        testimony = dataclasses.replace(testimony, path=path)
+    testimony, problems, lines, fields = testimony_from_text(text, path, display, places=places)
+    flagged = {p.field for p in problems}
+    testimony, found = cross_check(testimony, fields, flagged, places, themes, set(ids) | {path.stem}, lines,
+                                   display)
+    problems += found
     return testimony, problems
 
 

@@ -9,6 +9,8 @@ withdrawn or narrowed testimony do not linger in any file.
 
 from __future__ import annotations
 
+import contextlib
+
 import datetime as dt
 import shutil
 import threading
@@ -29,6 +31,7 @@ from archive.consent import Audience
 from .changes import Judged, judge
 from .codec import ArchiveCodec
 from .documents import index_document
+from .manifest import Keys
 from .schema import schema_for
 from .sources import VOCABULARY_FILES, FileStat, load_vocabularies, read_testimony
 
@@ -58,30 +61,47 @@ def _segment_size(count: int, procs: int) -> int:
 
 
 def _build_chunk(directory: str, root: str, stats: Sequence[FileStat], ids: frozenset[str],
-                 today: dt.date, audience: Audience = Audience.PUBLIC) -> tuple[Segment | None, list[Judged]]:
+                 today: dt.date, key: Keys, audience: Audience = Audience.PUBLIC) -> tuple[Segment | None, list[Judged]]:
     """Read, judge and index some files into one new segment (in a worker process, or inline)."""
     places, themes = load_vocabularies(Path(directory))
     ix = whoosh_index.open_dir(directory)
     writer = SegmentWriter(ix, _lk=False, limitmb=LIMITMB, codec=ArchiveCodec())
     judged = []
-    for stat in stats:
-        result = judge(read_testimony(Path(root), stat, places, themes, set(ids)), today, places, audience)
-        if result.view is not None:
-            writer.add_document(**index_document(result.view, places, themes, audience, stat.mtime_ns))
-        judged.append(Judged(result.id, result.entry, None, result.problems))
-    if writer._added:
-        return writer._finalize_segment(), judged
-    writer._close_segment()
+    try:
+        for stat in stats:
+            result = judge(read_testimony(Path(root), stat, places, themes, set(ids)), today, places, key, audience)
+            if result.view is not None:
+                writer.add_document(**index_document(result.view, places, themes, audience, stat.mtime_ns))
+            judged.append(Judged(result.id, result.entry, None, result.problems))
+        if writer._added:
+            return writer._finalize_segment(), judged
+        writer._close_segment()
+    except BaseException:
+        # The generation's folder may have gone (a deleted or swapped index): close the segment's
+        # files, or they stay open until the collector finds them.
+        _abandon(writer)
+        raise
     return None, judged
 
 
+def _abandon(writer: SegmentWriter) -> None:
+    """Close a failed writer's files one by one: when its folder has gone, closing the stored
+    fields raises before Whoosh's own cancel would close the postings, which then stay open."""
+    for part in (writer.perdocwriter, writer.fieldwriter):
+        with contextlib.suppress(Exception):
+            if not part.is_closed:
+                part.close()
+    with contextlib.suppress(Exception):
+        writer.cancel()
+
+
 def build_generation(directory: Path, root: Path, stats: Sequence[FileStat], ids: frozenset[str],
-                     today: dt.date, procs: int = 2, progress: Progress | None = None,
+                     today: dt.date, key: Keys, procs: int = 2, progress: Progress | None = None,
                      audience: Audience = Audience.PUBLIC) -> list[Judged]:
     """Index every file into the (new, empty) generation; one segment per chunk, chunks in parallel."""
     size = _segment_size(len(stats), procs)
     chunks = [stats[i:i + size] for i in range(0, len(stats), size)]
-    args: list[tuple[Any, ...]] = [(str(directory), str(root), chunk, ids, today, audience) for chunk in chunks]
+    args: list[tuple[Any, ...]] = [(str(directory), str(root), chunk, ids, today, key, audience) for chunk in chunks]
     segments: dict[int, Segment] = {}
     judged: list[Judged] = []
 
@@ -189,7 +209,7 @@ def update_generation(directory: Path, documents: Iterable[dict[str, Any]], dele
             writer.update_document(**document)
         writer.commit(mergetype=partial(purge_and_merge, purge=purge))
     except BaseException:
-        writer.cancel()
+        _abandon(writer)
         raise
 
 

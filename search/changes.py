@@ -18,7 +18,7 @@ from archive.errors import Gone, NotFound
 from archive.model import Testimony
 from archive.vocabulary import Gazetteer
 
-from .manifest import Entry, Manifest, key
+from .manifest import Entry, Keys, Manifest
 from .sources import FileStat, Loaded, Scan
 
 __all__ = ["Plan", "Judged", "plan_changes", "judge", "valid_until", "invalid_warning", "consent_fingerprint"]
@@ -51,7 +51,8 @@ def _clock_moved(embargo_until: str | None, day: dt.date, today: dt.date) -> boo
     return consent.embargoed(end, day) != consent.embargoed(end, today)
 
 
-def plan_changes(manifest: Manifest, scan: Scan, today: dt.date, force: frozenset[str] = frozenset()) -> Plan:
+def plan_changes(manifest: Manifest, scan: Scan, today: dt.date, key: Keys,
+                 force: frozenset[str] = frozenset()) -> Plan:
     """Compare the files with the manifest: new, edited, moved, removed, and embargoes ended since.
 
     Files whose relative path is in `force` are read again even if their stat looks unchanged
@@ -93,7 +94,8 @@ def consent_fingerprint(t: Testimony) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
 
 
-def judge(loaded: Loaded, today: dt.date, places: Gazetteer, audience: Audience = Audience.PUBLIC) -> Judged:
+def judge(loaded: Loaded, today: dt.date, places: Gazetteer, key: Keys,
+          audience: Audience = Audience.PUBLIC) -> Judged:
     """The view of a file read for this audience's index, if consent allows one on this day.
 
     An invalid file is never indexed; curators see every valid one, whatever its state.
@@ -101,7 +103,7 @@ def judge(loaded: Loaded, today: dt.date, places: Gazetteer, audience: Audience 
     stat, testimony = loaded.stat, loaded.testimony
     translation = key(loaded.translation_of) if loaded.translation_of else None
     base: dict[str, object] = dict(path=key(stat.path), mtime_ns=stat.mtime_ns, size=stat.size,
-                                   version=loaded.file_hash, translation_of=translation)
+                                   version=key(f"version:{loaded.file_hash}"), translation_of=translation)
     if testimony is None:
         errors = tuple(str(p) for p in loaded.problems if not p.warning)
         return Judged(stat.id, Entry(state="invalid", indexed=False, **base), None, errors)  # type: ignore[arg-type]
@@ -111,8 +113,8 @@ def judge(loaded: Loaded, today: dt.date, places: Gazetteer, audience: Audience 
         view = consent.view(testimony, audience, today=today, places=places)
     except (NotFound, Gone):
         return Judged(stat.id, Entry(state=state.value, indexed=False, **base), None)  # type: ignore[arg-type]
-    entry = Entry(state=state.value, indexed=True, id=testimony.id, consent=consent_fingerprint(testimony),
-                  **base)  # type: ignore[arg-type]
+    entry = Entry(state=state.value, indexed=True, id=testimony.id,
+                  consent=key(f"consent:{consent_fingerprint(testimony)}"), **base)  # type: ignore[arg-type]
     return Judged(stat.id, entry, view)
 
 

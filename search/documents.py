@@ -16,7 +16,7 @@ from archive.text import DROPPED_ELEMENTS
 from archive.vocabulary import Gazetteer, Themes
 
 __all__ = ["plain_text", "document_for", "curator_document_for", "index_document", "day_number", "facet_keys",
-           "split_facet_keys"]
+           "split_facet_keys", "public_form_key", "split_public_form_key"]
 
 _CODE = re.compile(r"^[ ]{0,3}(?P<fence>```|~~~)[^\n]*\n(?P<block>.*?)(?:^[ ]{0,3}(?P=fence)[ \t]*$|\Z)"
                    r"|(?P<ticks>`+)(?P<span>.+?)(?P=ticks)", re.MULTILINE | re.DOTALL)
@@ -170,4 +170,16 @@ def _document(view: TestimonyView, places: Gazetteer, themes: Themes) -> dict[st
         "event_end": day_number(view.event_date.end),
         "facets": facet_keys(place_ids, theme_ids, language, years),
         "meta": (view.narrator, view.event_date.text, view.places, view.themes, language),
+        "pubform": public_form_key(view.id, view.version),
     }
+
+
+def public_form_key(testimony_id: str, version: str) -> bytes:
+    """What the `pubform` column holds for one document: its id and the version of the public form it shows."""
+    return f"{testimony_id}\0{version}".encode("utf-8")
+
+
+def split_public_form_key(packed: bytes) -> tuple[str, str]:
+    """The (id, version) that `public_form_key` packed."""
+    testimony_id, _, version = packed.decode("utf-8").partition("\0")
+    return testimony_id, version

@@ -24,7 +24,7 @@ from . import build
 from .changes import Judged, Plan, invalid_warning, judge, plan_changes, valid_until
 from .documents import index_document
 from .locking import writer_lock
-from .manifest import Entry, IndexPaths, Manifest, key, read_manifest, write_manifest
+from .manifest import Entry, IndexPaths, Keys, Manifest, read_manifest, write_manifest
 from .schema import SCHEMA_VERSION
 from .sources import Scan, load_vocabularies, read_testimony, scan_content
 
@@ -110,7 +110,7 @@ def index_status(config: Config, today: dt.date, audience: Audience = Audience.P
     if reason is None and manifest.is_expired(today):
         reason = "an embargo has ended since it was built"
     if reason is None:
-        plan = plan_changes(manifest, scan, today)
+        plan = plan_changes(manifest, scan, today, paths.keys())
         if plan.read or plan.removed:
             reason = f"{len(plan.read) + len(plan.removed)} testimony files changed"
     if reason is not None:
@@ -140,17 +140,18 @@ def update_index(config: Config, today: dt.date, *, rebuild: bool = False, wait:
         for leftover in paths.root.glob(f".{paths.manifest.name}.*.tmp"):  # a manifest half-written by a crash
             leftover.unlink(missing_ok=True)
         scan = scan_content(config.content)
+        key = paths.keys()
         reason = "--rebuild was asked for" if rebuild else _rebuild_reason(paths, manifest, scan)
         if reason is None and manifest is not None:
-            plan = plan_changes(manifest, scan, today, _relative(config.content, changed))
+            plan = plan_changes(manifest, scan, today, key, _relative(config.content, changed))
             if len(plan.read) <= max(50, REBUILD_SHARE * len(scan.files)):
                 try:
-                    return _update(paths, manifest, scan, plan, today, progress)
+                    return _update(paths, manifest, scan, plan, today, key, progress)
                 except (OSError, ValueError, LookupError, whoosh_index.IndexError) as exc:
                     reason = f"the index could not be updated ({type(exc).__name__})"
             else:
                 reason = f"{len(plan.read)} files changed"
-        return _rebuild(paths, manifest, scan, today, reason or "", procs, progress)
+        return _rebuild(paths, manifest, scan, today, key, reason or "", procs, progress)
 
 
 def _relative(root: Path, paths: Iterable[Path]) -> frozenset[str]:
@@ -172,7 +173,7 @@ def _next_generation(paths: IndexPaths, manifest: Manifest | None) -> str:
     return f"{max(numbers, default=0) + 1:06d}"
 
 
-def _warnings(scan: Scan, entries: dict[str, Entry]) -> tuple[str, ...]:
+def _warnings(scan: Scan, entries: dict[str, Entry], key: Keys) -> tuple[str, ...]:
     lines = [invalid_warning(scan, stat) for i, stat in scan.files.items()
              if entries.get(key(i), None) is not None and entries[key(i)].state == "invalid"]
     lines += [f"warning: {display_path(scan.root / path)}: not indexed: another file already has this id; "
@@ -180,7 +181,7 @@ def _warnings(scan: Scan, entries: dict[str, Entry]) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _rebuild(paths: IndexPaths, old: Manifest | None, scan: Scan, today: dt.date, reason: str,
+def _rebuild(paths: IndexPaths, old: Manifest | None, scan: Scan, today: dt.date, key: Keys, reason: str,
              procs: int, progress: Progress | None) -> IndexReport:
     generation = _next_generation(paths, old)
     directory = paths.generation(generation)
@@ -194,7 +195,7 @@ def _rebuild(paths: IndexPaths, old: Manifest | None, scan: Scan, today: dt.date
         if progress:
             progress(done[0], len(stats))
 
-    judged = build.build_generation(directory, scan.root, stats, scan.ids, today, procs, advance,
+    judged = build.build_generation(directory, scan.root, stats, scan.ids, today, key, procs, advance,
                                     paths.audience)
     entries = {key(j.id): j.entry for j in judged}
     manifest = Manifest((old.serial if old else 0) + 1, SCHEMA_VERSION, generation, vocabulary_hash,
@@ -205,10 +206,10 @@ def _rebuild(paths: IndexPaths, old: Manifest | None, scan: Scan, today: dt.date
     after = manifest.indexed_ids
     return IndexReport(generation, True, reason, added=tuple(sorted(after - before)),
                        removed=tuple(sorted(before - after)), public=len(after),
-                       warnings=_warnings(scan, entries), audience=paths.audience)
+                       warnings=_warnings(scan, entries, key), audience=paths.audience)
 
 
-def _update(paths: IndexPaths, manifest: Manifest, scan: Scan, plan: Plan, today: dt.date,
+def _update(paths: IndexPaths, manifest: Manifest, scan: Scan, plan: Plan, today: dt.date, key: Keys,
             progress: Progress | None) -> IndexReport:
     directory = paths.generation(manifest.generation)
     audience = paths.audience
@@ -221,7 +222,7 @@ def _update(paths: IndexPaths, manifest: Manifest, scan: Scan, plan: Plan, today
     for number, stat in enumerate(plan.read, 1):
         if progress:
             progress(number, len(plan.read))
-        result: Judged = judge(read_testimony(scan.root, stat, places, themes, ids), today, places, audience)
+        result: Judged = judge(read_testimony(scan.root, stat, places, themes, ids), today, places, key, audience)
         before = manifest.entries.get(key(stat.id))
         entries[key(stat.id)] = result.entry
         if before is None or not before.indexed:
@@ -243,4 +244,4 @@ def _update(paths: IndexPaths, manifest: Manifest, scan: Scan, plan: Plan, today
                    today.isoformat(), valid_until(entries, today), entries)
     write_manifest(paths, new)
     return IndexReport(manifest.generation, False, "", tuple(sorted(added)), tuple(sorted(updated)),
-                       tuple(sorted(removed)), len(new.indexed_ids), _warnings(scan, entries), audience)
+                       tuple(sorted(removed)), len(new.indexed_ids), _warnings(scan, entries, key), audience)

@@ -7,7 +7,10 @@ There are two indexes, one per `archive.consent.Audience`, laid out alike:
       public.json               the manifest: the serving generation, the day consent was judged
                                 for and until when that holds, and per testimony file its stat,
                                 version (hash) and the consent state that was indexed, all keyed
-                                by a hash of the id (a hidden testimony's slug is not kept in clear)
+                                by a hash of the id (a hidden testimony's slug is not kept in clear);
+                                every hash in it is an HMAC under the instance secret (archive.secret,
+                                <instance>/secret_key, outside this folder), so no guess at a hidden
+                                id, file or name can be tested against it offline
       public/<generation>/      a Whoosh index, plus places.yaml and themes.yaml as indexed
       curator.lock              the curator index's writers' lock
       curator.json              its manifest (every valid testimony is indexed, so ids are kept)
@@ -24,7 +27,6 @@ never runs ahead of it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field, fields
@@ -33,13 +35,20 @@ from typing import Any, Mapping
 
 from archive import files
 from archive.consent import Audience
+from archive.secret import keyed_hash, load_secret
 
-__all__ = ["IndexPaths", "Entry", "Manifest", "read_manifest", "read_serial", "write_manifest", "key"]
+__all__ = ["IndexPaths", "Entry", "Manifest", "Keys", "read_manifest", "read_serial", "write_manifest"]
 
 
-def key(text: str) -> str:
-    """How the manifest names an id or a path: a hash, so no slug of a hidden testimony is kept in clear."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+@dataclass(frozen=True)
+class Keys:
+    """How the manifest names an id or a path, and keeps a file's or a consent's hash: an HMAC under the
+    instance secret, so no slug of a hidden testimony is kept in clear and no guess can be checked offline."""
+
+    secret: bytes = field(repr=False)
+
+    def __call__(self, text: str) -> str:
+        return keyed_hash(self.secret, "archive index manifest", text)
 
 
 @dataclass(frozen=True)
@@ -68,14 +77,19 @@ class IndexPaths:
     def generation(self, name: str) -> Path:
         return self.generations / name
 
+    def keys(self) -> Keys:
+        """The manifest's keyed hash, under this instance's secret (made on first use)."""
+        return Keys(load_secret(self.instance))
+
 
 @dataclass(frozen=True)
 class Entry:
     """One testimony file as the last run saw it, and what that run did with it.
 
-    Entries are keyed by `key(id)`; the id itself is kept only while the testimony is
+    Entries are keyed by `keys(id)`; the id itself is kept only while the testimony is
     indexed (the index needs it to delete the document): in the public manifest only while it
-    is public; the path only as `key(path)`.
+    is public; the path only as `keys(path)`; the version and the consent fingerprint only
+    keyed too (`Keys`).
     """
 
     path: str
@@ -86,7 +100,7 @@ class Entry:
     indexed: bool
     id: str | None = None
     embargo_until: str | None = None
-    translation_of: str | None = None  # key() of the original's id
+    translation_of: str | None = None  # keys() of the original's id
     consent: str | None = None  # changes.consent_fingerprint of an indexed testimony
 
 

@@ -64,6 +64,9 @@ def public_schema() -> fields.Schema:
         facets=fields.COLUMN(columns.VarBytesColumn()),
         # What a result shows that is not stored above: narrator, date as written, shown places, themes, language.
         meta=fields.STORED(),
+        # "<id>\\0<version>": the public form each document was made from (consent.view(...).version), read as a
+        # column so that a reader can compare the whole index with the files' current public views cheaply.
+        pubform=fields.COLUMN(columns.VarBytesColumn()),
     )
 
 

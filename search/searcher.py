@@ -4,10 +4,10 @@
 index, which also filters by consent state (`Query.states`), sorts by change time (sort
 "-changed") and counts states (facet "state"). The public one never opens curator paths.
 
-One `SearchIndex` per process: it opens the serving generation once, and on each
+One `SearchIndex` per process: each thread opens the serving generation once, and on each
 call reads the head of the manifest (a serial number that every index run
 increments) to see whether the index changed, opening a new searcher and dropping
-its caches only then. Result orders and facet counts are cached per searcher.
+its caches only then. Result orders and facet counts are cached per searcher (per thread).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -27,7 +27,7 @@ from archive.errors import ArchiveError
 from archive.vocabulary import Gazetteer, Themes
 
 from . import snippets
-from .documents import day_number
+from .documents import day_number, split_public_form_key
 from .facets import FacetTable, facet_items
 from .manifest import IndexPaths, read_manifest, read_serial
 from .query import Query, QueryError
@@ -36,7 +36,7 @@ from .sources import load_vocabularies
 from .suggestions import best_suggestion
 from .textquery import QueryCompiler, check_expansion
 
-__all__ = ["SearchIndex", "IndexMissing", "CURATOR_SORTS"]
+__all__ = ["SearchIndex", "IndexMissing", "CURATOR_SORTS", "Guard", "CurrentText"]
 
 CACHE_SIZE = 256
 CURATOR_SORTS = ("-changed",)  # sorts only the curator index can do, besides the public ones
@@ -44,6 +44,13 @@ CURATOR_SORTS = ("-changed",)  # sorts only the curator index can do, besides th
 
 class IndexMissing(ArchiveError):
     """There is no usable index (of the audience asked for) in the instance directory."""
+
+
+# Called with the opened generation's key and what it holds (id -> version of the public form each document
+# was made from) before anything is read from it; raises to refuse that generation.
+Guard = Callable[[str, Mapping[str, str]], None]
+# The current public (body, summary) plain text of a testimony, for its snippet; None if it is not public.
+CurrentText = Callable[[str], "tuple[str, str] | None"]
 
 
 @dataclass
@@ -59,21 +66,51 @@ class _Opened:
     compiler: QueryCompiler
     table: FacetTable
     cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
+    _published: dict[str, str] | None = None
+
+    @property
+    def key(self) -> str:
+        """The generation and its Whoosh commit, e.g. '000003/7'."""
+        return f"{self.generation}/{self.searcher.reader().generation()}"
+
+    @property
+    def published(self) -> Mapping[str, str]:
+        """Every live document's id and the version of the public form it was made from (read once)."""
+        if self._published is None:
+            reader = self.searcher.reader()
+            found: dict[str, str] = {}
+            if reader.doc_count_all():
+                column = reader.column_reader("pubform")
+                for docnum in reader.all_doc_ids():
+                    testimony_id, version = split_public_form_key(column[docnum])
+                    found[testimony_id] = version
+            self._published = found
+        return self._published
 
 
 class SearchIndex:
-    """One audience's index (the public one unless told) as this process reads it; thread-safe
-    (calls are serialised)."""
+    """One audience's index (the public one unless told) as this process reads it; thread-safe.
+
+    Each thread has a searcher of its own (Whoosh searchers are not to be shared), so a slow
+    query in one thread never holds up another: nothing is serialised between them."""
 
     def __init__(self, config: Config, audience: Audience = Audience.PUBLIC):
         self.audience = audience
         self.paths = IndexPaths(config.instance, audience)
-        self._lock = threading.RLock()
-        self._opened: _Opened | None = None
+        self._local = threading.local()
         self._missing = ("There is no curator index yet; run 'archive index'." if audience is Audience.CURATOR
                          else "There is no search index yet; run 'archive index'.")
 
     # --- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def _opened(self) -> _Opened | None:
+        """This thread's opened generation."""
+        return getattr(self._local, "opened", None)
+
+    @_opened.setter
+    def _opened(self, value: _Opened | None) -> None:
+        self._local.opened = value
 
     def _stamp(self) -> tuple[int, str]:
         """The manifest's serial and generation: every index run that changes anything writes a new one."""
@@ -122,48 +159,52 @@ class SearchIndex:
     @property
     def generation(self) -> str:
         """The serving generation and its Whoosh commit, e.g. '000003/7': a cache key for callers."""
-        with self._lock:
-            opened = self._current()
-            return f"{opened.generation}/{opened.searcher.reader().generation()}"
+        return self._current().key
+
+    def _guarded(self, guard: Guard | None) -> _Opened:
+        """The serving generation, once `guard` (if any) accepted what it holds."""
+        s = self._current()
+        if guard is not None:
+            guard(s.key, s.published)
+        return s
 
     def clear_cache(self) -> None:
         """Forget cached result orders and facet counts (for benchmarks of uncached queries)."""
-        with self._lock:
-            if self._opened is not None:
-                self._opened.cache.clear()
+        if self._opened is not None:
+            self._opened.cache.clear()
 
     def close(self) -> None:
-        with self._lock:
-            if self._opened is not None:
-                self._opened.searcher.close()
-                self._opened = None
+        if self._opened is not None:
+            self._opened.searcher.close()
+            self._opened = None
 
     # --- searching ----------------------------------------------------------------------------
 
-    def search(self, query: Query) -> Results:
-        """Run a validated query: the page of hits, the total and facets over all results, a suggestion."""
-        with self._lock:
-            s = self._current()
-            query = self._checked(_resolved(query, s))
-            text = s.compiler.compile(query.q) if query.q else None
-            order, counts = self._ranked(s, query, text)
-            facets = facet_items(counts, query, s.places, s.themes)
-            if self.audience is Audience.CURATOR:  # counted as if no state were chosen, so each can be
-                unfiltered = self._ranked(s, query.replace(states=()), text)[1] if query.states else counts
-                facets["state"] = _state_items(unfiltered, query)
-            start = (query.page - 1) * query.per_page
-            hits = _hits(s, order[start:start + query.per_page], text)
-            suggestion = best_suggestion(s.searcher, s.compiler, query, len(order), self._filters(query))
-            return Results(query, len(order), hits, facets, suggestion)
+    def search(self, query: Query, guard: Guard | None = None, current: CurrentText | None = None) -> Results:
+        """Run a validated query: the page of hits, the total and facets over all results, a suggestion.
 
-    def ids(self, query: Query) -> list[str]:
+        `guard` may refuse the generation before anything is read from it; `current` gives each hit's
+        text as it is now, for its snippet (the stored text is used only where it is the same)."""
+        s = self._guarded(guard)
+        query = self._checked(_resolved(query, s))
+        text = s.compiler.compile(query.q) if query.q else None
+        order, counts = self._ranked(s, query, text)
+        facets = facet_items(counts, query, s.places, s.themes)
+        if self.audience is Audience.CURATOR:  # counted as if no state were chosen, so each can be
+            unfiltered = self._ranked(s, query.replace(states=()), text)[1] if query.states else counts
+            facets["state"] = _state_items(unfiltered, query)
+        start = (query.page - 1) * query.per_page
+        hits = _hits(s, order[start:start + query.per_page], text, current)
+        suggestion = best_suggestion(s.searcher, s.compiler, query, len(order), self._filters(query))
+        return Results(query, len(order), hits, facets, suggestion)
+
+    def ids(self, query: Query, guard: Guard | None = None) -> list[str]:
         """The ids of every result, in order, without building hits (for exports)."""
-        with self._lock:
-            s = self._current()
-            query = self._checked(_resolved(query, s))
-            text = s.compiler.compile(query.q) if query.q else None
-            order, _ = self._ranked(s, query, text)
-            return [s.searcher.stored_fields(docnum)["id"] for docnum in order]
+        s = self._guarded(guard)
+        query = self._checked(_resolved(query, s))
+        text = s.compiler.compile(query.q) if query.q else None
+        order, _ = self._ranked(s, query, text)
+        return [s.searcher.stored_fields(docnum)["id"] for docnum in order]
 
     def _checked(self, query: Query) -> Query:
         """The query, if this index can answer it: states and change times are the curator index's alone."""
@@ -221,25 +262,24 @@ class SearchIndex:
             filters.append(wq.Or([wq.Term("state", state) for state in query.states]))
         return filters
 
-    def related(self, testimony_id: str, limit: int = 5) -> tuple[Hit, ...]:
+    def related(self, testimony_id: str, limit: int = 5, guard: Guard | None = None) -> tuple[Hit, ...]:
         """Public testimonies sharing places, themes and characteristic words with this one (never itself)."""
-        with self._lock:
-            s = self._current()
-            docnum = s.searcher.document_number(id=testimony_id)
-            if docnum is None:
-                return ()
-            _, _, shown_places, own_themes, _ = s.searcher.stored_fields(docnum)["meta"]
-            keys = s.table.keys[docnum]  # places and themes with their ancestors
-            clauses: list[wq.Query] = [wq.Term("places", p, boost=2.0) for p in shown_places]
-            clauses += [wq.Term("places", k[2:], boost=0.5) for k in keys
-                        if k.startswith("p:") and k[2:] not in shown_places and s.places.parent(k[2:])]
-            clauses += [wq.Term("themes", t, boost=1.5) for t in own_themes]
-            clauses += [wq.Term("themes", k[2:], boost=0.5) for k in keys
-                        if k.startswith("t:") and k[2:] not in own_themes]
-            clauses += [wq.Term("body", word, boost=weight)
-                        for word, weight in s.searcher.key_terms([docnum], "body", numterms=12)]
-            results = s.searcher.search(wq.Or(clauses), limit=limit, mask=wq.Term("id", testimony_id))
-            return _hits(s, tuple(docnum for _, docnum in results.top_n), None)
+        s = self._guarded(guard)
+        docnum = s.searcher.document_number(id=testimony_id)
+        if docnum is None:
+            return ()
+        _, _, shown_places, own_themes, _ = s.searcher.stored_fields(docnum)["meta"]
+        keys = s.table.keys[docnum]  # places and themes with their ancestors
+        clauses: list[wq.Query] = [wq.Term("places", p, boost=2.0) for p in shown_places]
+        clauses += [wq.Term("places", k[2:], boost=0.5) for k in keys
+                    if k.startswith("p:") and k[2:] not in shown_places and s.places.parent(k[2:])]
+        clauses += [wq.Term("themes", t, boost=1.5) for t in own_themes]
+        clauses += [wq.Term("themes", k[2:], boost=0.5) for k in keys
+                    if k.startswith("t:") and k[2:] not in own_themes]
+        clauses += [wq.Term("body", word, boost=weight)
+                    for word, weight in s.searcher.key_terms([docnum], "body", numterms=12)]
+        results = s.searcher.search(wq.Or(clauses), limit=limit, mask=wq.Term("id", testimony_id))
+        return _hits(s, tuple(docnum for _, docnum in results.top_n), None, None)
 
 
 def _state_items(counts: Any, query: Query) -> tuple[FacetItem, ...]:
@@ -266,14 +306,24 @@ def _resolved(query: Query, s: _Opened) -> Query:
                          states=tuple(dict.fromkeys(query.states)), page=query.page)
 
 
-def _hits(s: _Opened, docnums: tuple[int, ...], text: wq.Query | None) -> tuple[Hit, ...]:
-    """The hits of a page: stored fields, snippets around the query's matches, labelled places and themes."""
+def _hits(s: _Opened, docnums: tuple[int, ...], text: wq.Query | None,
+          current: CurrentText | None) -> tuple[Hit, ...]:
+    """The hits of a page: stored fields, snippets around the query's matches, labelled places and themes.
+
+    With `current`, snippets are cut from each testimony's text as it is now, and a hit whose
+    testimony is no longer public is left out."""
     stored = {d: s.searcher.stored_fields(d) for d in docnums}
+    if current is not None:
+        texts_now = {d: current(stored[d]["id"]) for d in docnums}
+        docnums = tuple(d for d in docnums if texts_now[d] is not None)
+        for d in docnums:
+            body, summary = texts_now[d]  # type: ignore[misc]
+            stored[d] = {**stored[d], "body_now": body, "summary": summary}
     reader = s.searcher.reader()
     body_terms = snippets.positive_terms(text, reader, "body") if text is not None else set()
     summary_terms = snippets.positive_terms(text, reader, "summary") if text is not None else set()
     texts = snippets.page_snippets(s.searcher, docnums, stored, body_terms, summary_terms,
-                                   s.searcher.schema["summary"].analyzer)
+                                   s.searcher.schema["summary"].analyzer, s.searcher.schema["body"].analyzer)
     hits = []
     for docnum in docnums:
         fields = stored[docnum]

@@ -118,14 +118,24 @@ def plain_snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
 
 
 def page_snippets(searcher: Any, docnums: Sequence[int], stored: Mapping[int, dict[str, Any]],
-                  body_terms: set[str], summary_terms: set[str], summary_analyzer: Any) -> dict[int, str]:
-    """The snippet of each document of a page: body matches, else summary matches, else its start."""
+                  body_terms: set[str], summary_terms: set[str], summary_analyzer: Any,
+                  body_analyzer: Any = None) -> dict[int, str]:
+    """The snippet of each document of a page: body matches, else summary matches, else its start.
+
+    A document whose fields carry "body_now" (its public text as it is now) is cut from that text:
+    with the index's character offsets when the indexed text is the same, else by analysing it again.
+    """
     matches = body_matches(searcher, docnums, body_terms) if body_terms else {}
     snippets = {}
     for docnum in docnums:
         fields = stored[docnum]
         summary = fields.get("summary") or ""
-        snippet = body_snippet(fields.get("body", ""), matches.get(docnum, []))
+        body = fields.get("body", "")
+        now = fields.get("body_now", body)
+        if now == body:
+            snippet = body_snippet(body, matches.get(docnum, []))
+        else:  # the index holds another text: never show a word of it
+            snippet = summary_snippet(now, body_terms, body_analyzer or summary_analyzer)
         snippet = snippet or summary_snippet(summary, summary_terms, summary_analyzer)
-        snippets[docnum] = snippet or plain_snippet(summary or fields.get("body", ""))
+        snippets[docnum] = snippet or plain_snippet(summary or now)
     return snippets

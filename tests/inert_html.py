@@ -1,7 +1,7 @@
 """Is this HTML inert? Read with two parsers (Python's and libxml2's), as a browser would read it.
 
 `dangers(html, fragment=...)` lists everything that could run script or load a frame: script
-elements (except the site's own static file on whole pages), `on*` handlers, `javascript:`,
+elements (except the site's own static file and JSON-LD data blocks on whole pages), `on*` handlers, `javascript:`,
 `vbscript:` and `data:` URLs in any URL attribute (after the unescaping and the tab, newline and
 control-character stripping browsers do), frames, objects, embeds, `<base>`, `<meta http-equiv>`,
 SVG and MathML. A body fragment must also keep to the renderer's allowlist.
@@ -70,7 +70,11 @@ def _elements_lxml(html: str, fragment: bool) -> list[tuple[str, list[tuple[str,
 def _own_asset(tag: str, attrs: dict[str, str]) -> bool:
     """The site's own markup around a page: its script file, stylesheet, icon and meta tags."""
     if tag == "script":
+        if attrs == {"type": "application/ld+json"}:
+            return True  # a JSON-LD data block, never run; anything breaking out of it is a new element
         return set(attrs) <= {"src", "defer", "type"} and attrs.get("src", "").startswith("/static/")
+    if tag == "link" and attrs == {"rel": "schema.DC", "href": "http://purl.org/dc/elements/1.1/"}:
+        return True  # names the Dublin Core namespace of the DC.* meta tags; nothing is loaded
     if tag == "link":
         return attrs.get("href", "").startswith(("/static/", "/", "https://archive.example.org")) and \
             url_scheme(attrs.get("href", "")) in (None, "https")

@@ -33,7 +33,7 @@ import web_support
 from archive.text import fold
 
 __all__ = ["Marker", "Leak", "Crawl", "Fetched", "LeakCollection", "build", "scan", "crawl", "plan", "find_leaks",
-           "marker_word", "GAZETTEER_ROUTE", "BASE_URL"]
+           "marker_word", "GAZETTEER_ROUTE", "BASE_URL", "oai_seeds", "oai_links"]
 
 BASE_URL = "https://archive.example.org"
 _LATIN = "bcfhjkmnpqrtvwxz"  # consonants only: no stemmer takes a suffix off these words
@@ -343,6 +343,7 @@ def links_in(fetched: Fetched) -> list[str]:
             root = ET.fromstring(fetched.body.encode())
         except ET.ParseError:
             return []
+        found += oai_links(root)
         for element in root.iter():
             if element.get("href"):
                 found.append(element.get("href") or "")
@@ -443,6 +444,7 @@ def plan(app: Any) -> tuple[list[str], dict[str, list[str]], list[tuple[str, str
              # small pages and every order, so that pagination links appear and are followed
              "/search?q=account&per_page=2", "/search?per_page=3&sort=date", "/search?per_page=3&sort=-date",
              "/api/search?per_page=2&page=2&sort=-date", "/api/search?q=bakery&per_page=1&page=3&sort=date"]
+    seeds += oai_seeds(collection, ids)
     for word in COMMON_WORDS:
         seeds += [f"/api/search?{urlencode({'q': word})}", f"/search?{urlencode({'q': word})}"]
     # Words from every testimony, hidden ones too: a search for them must find only public ones.
@@ -454,6 +456,43 @@ def plan(app: Any) -> tuple[list[str], dict[str, list[str]], list[tuple[str, str
     return seeds, values, extra
 
 
+OAI_ID = "oai:archive.example.org:"
+
+
+def oai_url(**args: str) -> str:
+    return "/oai?" + urlencode(args)
+
+
+def oai_seeds(collection: Any, ids: list[str]) -> list[str]:
+    """/oai: every verb, every id (hidden ones too) and every vocabulary entry as a set (hidden-only ones too)."""
+    seeds = [oai_url(verb=verb) for verb in ("Identify", "ListSets", "ListMetadataFormats")]
+    seeds += [oai_url(verb=verb, metadataPrefix="oai_dc") for verb in ("ListRecords", "ListIdentifiers")]
+    for testimony_id in ids:
+        seeds.append(oai_url(verb="GetRecord", metadataPrefix="oai_dc", identifier=OAI_ID + testimony_id))
+        seeds.append(oai_url(verb="ListMetadataFormats", identifier=OAI_ID + testimony_id))
+    for kind, vocabulary in (("place", collection.places), ("theme", collection.themes)):
+        for entry in vocabulary:
+            spec = ":".join([kind, *reversed(vocabulary.ancestors(entry.id)), entry.id])
+            seeds.append(oai_url(verb="ListRecords", metadataPrefix="oai_dc", set=spec))
+    return seeds
+
+
+def oai_links(root: ET.Element) -> list[str]:
+    """What an OAI-PMH response leads a harvester to: the next page, each set, each record."""
+    namespace = "{http://www.openarchives.org/OAI/2.0/}"
+    found = []
+    request = root.find(f"{namespace}request")
+    verb = request.get("verb") if request is not None else None
+    for token in root.iter(f"{namespace}resumptionToken"):
+        if token.text and verb:
+            found.append(oai_url(verb=verb, resumptionToken=token.text))
+    for spec in root.iter(f"{namespace}setSpec"):
+        found.append(oai_url(verb="ListIdentifiers", metadataPrefix="oai_dc", set=spec.text or ""))
+    for identifier in root.iter(f"{namespace}identifier"):
+        found.append(oai_url(verb="GetRecord", metadataPrefix="oai_dc", identifier=identifier.text or ""))
+    return found
+
+
 # How many distinct query strings of one path to fetch: enough for every facet, suggestion,
 # sort and page link of a small collection, bounded so the crawl ends.
 def _per_path_limit(path: str) -> int:
@@ -463,6 +502,8 @@ def _per_path_limit(path: str) -> int:
         return 12
     if path.startswith("/curate"):
         return 3
+    if path == "/oai":
+        return 200
     return 40
 
 

@@ -133,7 +133,7 @@ CASES: list[tuple[str, dict[str, Any], tuple[str, ...], str | None, Any, str, st
     ("hidden name in summary", {"consent.identity": "pseudonymous", "narrator.name": "Ahmad Khalil",
                                 "narrator.pseudonym": "Abu Sami", "summary": "Ahmad Khalil tells."}, (), None,
      ("  name: Ahmad Khalil",), "narrator.name", "but it appears in summary"),
-    # FORMAT.md revision 2: what consent cannot hide, in any public field
+    # docs/format.md (revision 2): what consent cannot hide, in any public field
     ("hidden name in recorded.by", {"narrator.name": "Ahmad Khalil", "recorded.by": "Ahmad Khalil (self-written)"},
      (), None, ("  name: Ahmad Khalil",), "narrator.name", "but it appears in recorded.by; remove it or mark it"),
     ("hidden name in contributors", {"narrator.name": "Ahmad Khalil",
@@ -226,7 +226,7 @@ def test_duplicate_ids_in_two_folders(write_collection: Callable[..., Path], mak
     write_collection({"ar/dup.md": make_testimony("dup"), "en/2019/dup.md": make_testimony("dup")})
     code, out, _ = archive_cli("check", "--content", "content")
     assert code == 1
-    # FORMAT.md: neither copy is published, so check names both files, each pointing at the other
+    # docs/format.md: neither copy is published, so check names both files, each pointing at the other
     assert errors_in(out) == [
         "content/ar/dup.md:2: id: 'dup' is also the id of content/en/2019/dup.md; ids must be unique, "
         "and neither copy is published until one is removed or renamed",

@@ -11,7 +11,10 @@ import json
 import os
 from pathlib import Path
 
+import subprocess
+
 import bibtexparser
+import pypandoc
 import pytest
 import rispy
 from bibtexparser import middlewares
@@ -19,7 +22,8 @@ from citeproc import (Citation as CslCitation, CitationItem, CitationStylesBibli
                       CitationStylesStyle, formatter)
 from citeproc.source.json import CiteProcJSON
 
-from archive.citation import FORMATS, Citation, cite, human_date, latex_escape, ris_date
+from archive.citation import FORMATS, Citation, cite, citation_key, human_date, latex_escape, ris_date
+from archive.citation_text import text_segments
 from archive.collection import Collection, load_collection
 from archive import consent
 from archive.consent import Audience, public_version, view
@@ -300,3 +304,135 @@ def test_cite_refuses_a_curator_view(collection: Collection) -> None:
     assert collection.info is not None
     with pytest.raises(ValueError, match="public"):
         cite(curator, collection.info, ACCESSED)
+
+
+# --- one stable key, and pandoc 3 ----------------------------------------------
+
+def keys_in(citation: Citation) -> set[str]:
+    """The citation key as each format writes it."""
+    (bib,) = bibtexparser.parse_string(citation.bibtex).entries
+    (ris,) = rispy.loads(citation.ris)
+    return {bib.key, ris["id"], citation.csl["id"]}
+
+
+def test_the_key_is_the_id_in_every_format_and_survives_an_edit(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    root.mkdir()
+    for name, text in (("collection.yaml", COLLECTION_YAML), ("places.yaml", PLACES_YAML),
+                       ("themes.yaml", THEMES_YAML)):
+        (root / name).write_text(text, encoding="utf-8")
+    tid = "urem-al-kubra-airstrike-2018"
+    path = root / f"{tid}.md"
+    path.write_text(TESTIMONIES[tid], encoding="utf-8")
+    before = citation_of(load_collection(root), tid)
+    path.write_text(TESTIMONIES[tid] + "A sentence the curator added.\n", encoding="utf-8")
+    after = citation_of(load_collection(root), tid)
+    assert before.csl["version"] != after.csl["version"]  # the edit made a new version...
+    assert keys_in(before) == keys_in(after) == {tid}  # ...and the key did not move
+    assert after.csl["version"] in after.bibtex and after.csl["version"] in after.ris  # it travels in a field
+
+
+def test_bibtex_gives_the_address_once(collection: Collection) -> None:
+    bib = citation_of(collection, "urem-al-kubra-airstrike-2018").bibtex
+    assert bib.count("https://archive.example.org/t/urem-al-kubra-airstrike-2018") == 1
+    assert "howpublished" not in bib
+
+
+def test_the_event_date_travels_in_a_note(collection: Collection) -> None:
+    citation = citation_of(collection, "market-day-2019")
+    assert citation.csl["issued"] == {"date-parts": [[2019]]}  # the recording date is the one cited
+    assert citation.csl["note"].startswith("Events: August 2018.")
+    assert rispy.loads(citation.ris)[0]["notes"] == [citation.csl["note"]]
+    assert "note = {Events: August 2018." in citation.bibtex
+
+
+def test_ris_carries_month_translators_access_date_and_genre(collection: Collection) -> None:
+    (entry,) = rispy.loads(citation_of(collection, "saraqib-night-crossing-2019").ris)
+    assert entry["date"] == "2019/12/03/"
+    assert entry["subsidiary_authors"] == ["Layla Haddad"]  # A4
+    assert entry["access_date"] == "2026/11/21/"  # Y2
+    assert entry["type_of_work"] == "Interview"  # M3
+
+
+def pandoc(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the pandoc 3 binary that the pinned pypandoc-binary wheel ships."""
+    return subprocess.run([pypandoc.get_pandoc_path(), *args], input=stdin, capture_output=True,
+                          text=True, timeout=60, check=False)
+
+
+def test_pandoc_is_version_3() -> None:
+    assert pypandoc.get_pandoc_version().split(".")[0] == "3"
+
+
+@pytest.mark.parametrize("fmt, ext, reader", [("bibtex", "bib", "biblatex"), ("ris", "ris", "ris"),
+                                              ("csl-json", "json", "csljson")])
+@pytest.mark.parametrize("tid", PUBLIC)
+def test_pandoc_reads_every_format(collection: Collection, tid: str, fmt: str, ext: str,
+                                   reader: str, tmp_path: Path) -> None:
+    source = tmp_path / f"{tid}.{ext}"
+    source.write_text(citation_of(collection, tid).as_format(fmt), encoding="utf-8")
+    done = pandoc("-f", reader, "-t", "csljson", str(source))
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    (item,) = json.loads(done.stdout)
+    assert item["id"] == tid
+    assert item["title"] == TITLES[tid]
+    assert item["URL"] == f"https://archive.example.org/t/{tid}"
+    assert item["issued"]["date-parts"][0][0] == int(YEARS[tid])
+    family, given = AUTHORS[tid]  # pandoc splits a one-piece RIS name (a pseudonym) at spaces
+    names = json.dumps(item["author"], ensure_ascii=False)
+    assert all(word in names for word in (family + " " + (given or "")).split())
+    version = public_view(collection, tid).version
+    assert version in (item.get("version"), item.get("edition"))
+
+
+@pytest.mark.parametrize("ext, fmt", [("bib", "bibtex"), ("ris", "ris"), ("json", "csl-json")])
+def test_pandoc_citeproc_resolves_the_key_without_a_warning(collection: Collection, ext: str, fmt: str,
+                                                            tmp_path: Path) -> None:
+    bibliography = tmp_path / f"refs.{ext}"
+    bibliography.write_text("\n".join(citation_of(collection, tid).as_format(fmt) for tid in PUBLIC)
+                            if fmt != "csl-json" else
+                            json.dumps([citation_of(collection, tid).csl for tid in PUBLIC], ensure_ascii=False),
+                            encoding="utf-8")
+    text = "As one narrator recalls [@urem-al-kubra-airstrike-2018], and another [@saraqib-night-crossing-2019]."
+    done = pandoc("--citeproc", "--fail-if-warnings", f"--bibliography={bibliography}",
+                  "-f", "markdown", "-t", "plain", "--wrap=none", stdin=text)
+    assert done.returncode == 0, done.stderr
+    assert "WARNING" not in done.stderr and "not found" not in done.stdout + done.stderr
+    assert "(Barakat 2018)" in done.stdout and "(Anonymous 2019)" in done.stdout
+    assert "the day urem al-kubra was bombed" in done.stdout.lower()  # styles may title-case it
+
+
+# --- the plain text in Arabic --------------------------------------------------
+
+def test_arabic_text_uses_arabic_words_and_dates(collection: Collection) -> None:
+    assert collection.info is not None
+    tid = "saraqib-night-crossing-2019"
+    text = cite(public_view(collection, tid), collection.info, ACCESSED, "ar").text
+    version = public_view(collection, tid).version
+    assert text == (
+        "مجهول الهوية. «Crossing at Night.» ترجمة Layla Haddad. سُجّلت في 3 كانون الأول 2019. "
+        "Idlib Testimony Archive. Idlib Testimony Archive project. "
+        f"الإصدار {version}. https://archive.example.org/t/{tid} (تاريخ الاطلاع 21 تشرين الثاني 2026)."
+    )
+    english = citation_of(collection, tid)
+    arabic = cite(public_view(collection, tid), collection.info, ACCESSED, "ar")
+    assert (arabic.bibtex, arabic.ris, arabic.csl) == (english.bibtex, english.ris, english.csl)
+
+
+def test_text_segments_isolate_names_titles_and_the_address(collection: Collection) -> None:
+    assert collection.info is not None
+    tid = "urem-al-kubra-ar"
+    segments = text_segments(public_view(collection, tid), collection.info, ACCESSED, "ar")
+    isolated = [text for text, isolate in segments if isolate]
+    assert isolated == ["بركات، محمد", TITLES[tid], "Idlib Testimony Archive translation team",
+                        "Idlib Testimony Archive", "Idlib Testimony Archive project",
+                        f"https://archive.example.org/t/{tid}"]
+    assert "".join(text for text, _ in segments) == cite(
+        public_view(collection, tid), collection.info, ACCESSED, "ar").text
+
+
+@pytest.mark.parametrize("tid", sorted(HIDDEN_NAMES))
+def test_hidden_names_stay_out_of_the_arabic_text(collection: Collection, tid: str) -> None:
+    assert collection.info is not None
+    text = cite(public_view(collection, tid), collection.info, ACCESSED, "ar").text
+    assert HIDDEN_NAMES[tid].lower() not in text.lower()

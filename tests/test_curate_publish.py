@@ -119,7 +119,7 @@ def test_each_request_costs_one_stat_of_the_stamp_and_no_scan(workers, monkeypat
 
 
 def test_a_published_change_changes_the_public_etags_and_a_bare_stamp_does_not(workers):
-    """The ETag derives from the public form alone (FORMAT.md): a save that changes what the page shows
+    """The ETag derives from the public form alone (docs/format.md): a save that changes what the page shows
     changes it in every worker at once; a stamp with no visible change leaves it as it was."""
     first, second, content, instance = workers
     client = second.test_client()

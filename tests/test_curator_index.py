@@ -98,6 +98,8 @@ def _contents(directory: Path) -> tuple[list, dict]:
 
 def test_the_public_index_is_the_same_with_or_without_the_curator_index(tmp_path, both):
     alone = Config(both.content, tmp_path / "alone")
+    alone.instance.mkdir()  # the same instance secret: the manifest's keys are HMACs under it
+    (alone.instance / "secret_key").write_bytes((both.instance / "secret_key").read_bytes())
     update_index(alone, TODAY, procs=1)
     paths, other = IndexPaths(both.instance), IndexPaths(alone.instance)
     assert _contents(paths.generation(read_manifest(paths).generation)) == \

@@ -1,4 +1,4 @@
-"""FORMAT.md revision 2: one declaration of the public form, and the version as the hash of it.
+"""docs/format.md (revision 2): one declaration of the public form, and the version as the hash of it.
 
 The version, the page's ETag and the citation keys must change when, and only when, what a
 reader sees changes: a hidden name, a note, the words of a redacted passage or a restricted

@@ -76,7 +76,8 @@ def test_one_error_shape(web_client, path, status):
 def test_openapi_document_describes_every_route(web_client):
     document = web_client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == {"/api/search", "/api/t/{id}", "/api/places", "/api/themes", "/api/openapi.json"}
+    assert set(document["paths"]) == {"/api/search", "/api/t/{id}", "/api/places", "/api/themes", "/api/openapi.json",
+                                      "/oai"}
     names = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
     assert names == {"q", "place", "theme", "language", "from", "to", "sort", "page", "per_page", "lang"}
 

@@ -62,7 +62,7 @@ def test_testimony_page_offers_every_citation_format(web_client):
         assert f'href="/t/open-account/cite.{ext}"' in page
     for key in ("text", "bibtex", "ris", "csl-json"):
         assert f'<pre id="cite-{key}" class="citation"' in page
-    assert "@misc{open_account_" in page and "TY  - GEN" in page
+    assert "@misc{open-account," in page and "TY  - GEN" in page
 
 
 def test_arabic_text_carries_its_language_and_direction(web_client):

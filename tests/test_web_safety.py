@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from html.parser import HTMLParser
 
@@ -63,15 +64,19 @@ def assert_inert(html: str) -> None:
     """No script but our own file, no handlers, styles, frames or scriptable links."""
     for tag, attrs in elements(html):
         assert tag not in ("iframe", "object", "embed", "style", "form", "base", "meta", "svg", "img") or (
-            tag == "meta" and set(attrs) <= {"charset", "name", "content"} and attrs.get("name") != "refresh"
+            tag == "meta" and set(attrs) <= {"charset", "name", "property", "content"}
+            and attrs.get("name") != "refresh"
         ) or (tag == "form" and attrs.get("action", "").startswith("/")) or own_chart(tag, attrs), (tag, attrs)
-        if tag == "script":
-            assert set(attrs) == {"src", "defer"} and attrs["src"].startswith("/static/"), attrs
+        if tag == "script":  # our own file, or the JSON-LD data block (never run; checked below)
+            assert (set(attrs) == {"src", "defer"} and attrs["src"].startswith("/static/")) or (
+                attrs == {"type": "application/ld+json"}), attrs
         for name, value in attrs.items():
             assert not name.startswith("on"), (tag, name)
             assert name != "style", (tag, name)
             if name in ("href", "src", "action"):
                 assert not re.match(r"\s*(javascript|data|vbscript):", value or "", re.I), (tag, name, value)
+    for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
+        assert isinstance(json.loads(block), dict)  # one JSON object: nothing in it closed the element early
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +101,13 @@ def test_pages_with_a_hostile_testimony_are_inert(hostile_client, path):
     response = hostile_client.get(path)
     assert response.status_code == 200
     assert_inert(response.get_data(as_text=True))
+
+
+def test_json_ld_keeps_a_hostile_title_as_data(hostile_client):
+    html = hostile_client.get("/t/hostile").get_data(as_text=True)
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert "<" not in block  # escaped as \\u003c, so no tag can start inside the script element
+    assert json.loads(block)["name"].startswith('<script>alert("t")</script>')
 
 
 def test_body_html_in_the_api_is_inert(hostile_client):
@@ -138,15 +150,17 @@ def test_security_headers_on_every_route(web_client, path):
                                                         "/robots"))])
 def test_pages_load_nothing_from_other_hosts_and_nothing_inline(web_client, path):
     html = web_client.get(path).get_data(as_text=True)
+    # A JSON-LD block is data, not a script: browsers never run it (and CSP would not let them).
+    data_block = {"type": "application/ld+json"}
     for tag, attrs in elements(html):
-        loaded = tag in ("script", "img") or (tag == "link" and attrs.get("rel") in (
+        loaded = (tag == "script" and attrs != data_block) or tag == "img" or (tag == "link" and attrs.get("rel") in (
             "stylesheet", "icon", "preload", "modulepreload", "manifest"))
         if loaded:
             url = attrs.get("src") or attrs.get("href") or ""
             assert url.startswith("/") and not url.startswith("//"), (tag, attrs)
-        assert not (tag == "script" and "src" not in attrs), "inline script"
+        assert not (tag == "script" and "src" not in attrs and attrs != data_block), "inline script"
         assert tag != "style" and "style" not in attrs
-    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+    assert not re.search(r'<script(?![^>]*\bsrc=)(?! type="application/ld\+json">)', html)
 
 
 def test_405_under_api_is_json(web_client):

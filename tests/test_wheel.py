@@ -104,7 +104,7 @@ def test_the_installed_wheel_checks_indexes_and_serves(installed, tmp_path):
                 pass
             assert server.poll() is None and time.monotonic() < deadline, log_path.read_text(errors="replace")
             time.sleep(0.3)
-        for path in ("/", "/search?q=bakery", "/t/open-account", "/curate/sign-in", "/static/site.css"):
+        for path in ("/", "/search?q=bakery", "/t/open-account", "/places", "/curate/sign-in", "/static/site.css"):
             assert _status(base + path) == 200, (path, log_path.read_text(errors="replace"))
         assert _status(f"{base}/t/closed-zqrestrictedid") == 404
     finally:

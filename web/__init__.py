@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from archive.config import resolve_config
 
-from . import api, curate, errors, headers, i18n, templating, views
+from . import api, curate, errors, headers, i18n, oai, templating, views
 from .site import Site, stamp_path
 
 __all__ = ["create_app"]
@@ -33,6 +33,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ARCHIVE_CONTENT=str(paths.content),
         ARCHIVE_INSTANCE=str(paths.instance),
         ARCHIVE_RELOAD_SECONDS=2.0,  # how often a worker looks for changed content files
+        ARCHIVE_SEARCH_SLOTS=3,  # searches one worker runs at once
+        ARCHIVE_SEARCH_QUEUE=4,  # searches that may wait for a slot; beyond that a 503 (slots + queue < threads)
+        ARCHIVE_SEARCH_WAIT=10.0,  # seconds a search waits for a slot before a 503
         ARCHIVE_TODAY=None,  # a datetime.date to judge embargoes on, for tests; None is today
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIMETYPES=["text/html", "text/css", "text/plain", "text/xml", "application/json",
@@ -65,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(oai.bp)
     curate.init_app(app)  # secret key, session cookie, CSRF, sign-in throttle
     app.register_blueprint(curate.bp)
     return app

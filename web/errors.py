@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .gate import Withdrawn
 from .i18n import gettext as _
-from .searching import SearchUnavailable
+from .searching import SearchBusy, SearchUnavailable
 
 __all__ = ["init_app", "json_error", "message_for"]
 
@@ -56,17 +56,31 @@ def _handle_http(error: HTTPException) -> tuple[Response | str, int] | Response:
     message = message_for(status, description)
     if _wants_json():
         response, code = json_error(status, message)
-        if status == 405 and getattr(error, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(error.valid_methods or ())
-        return response, code
-    return render_template("error.html", status=status, message=message, error_page=True), status
+    else:
+        response = Response(render_template("error.html", status=status, message=message, error_page=True),
+                            mimetype="text/html")
+        code = status
+    if status == 405 and getattr(error, "valid_methods", None):  # RFC 9110: a 405 names what is allowed
+        response.headers["Allow"] = ", ".join(error.valid_methods or ())
+    return response, code
 
 
-def _handle_unavailable(error: Exception) -> tuple[Response | str, int]:
-    message = _("Search is not available yet: the search index is being built. Please try again shortly.")
+RETRY_AFTER = 5  # seconds: about how long an index update or catching up takes
+
+
+def unavailable_message(busy: bool = False) -> str:
+    """The sentence of a 503 from search: the index is missing or lags the files, or search is busy."""
+    if busy:
+        return _("Search is busy with other requests; please try again in a moment.")
+    return _("Search is not available yet: the search index is being built. Please try again shortly.")
+
+
+def _handle_unavailable(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
+    headers = {"Retry-After": str(1 if isinstance(error, SearchBusy) else RETRY_AFTER)}
+    message = unavailable_message(isinstance(error, SearchBusy))
     if _wants_json():
-        return json_error(503, message)
-    return render_template("error.html", status=503, message=message, error_page=True), 503
+        return (*json_error(503, message), headers)
+    return render_template("error.html", status=503, message=message, error_page=True), 503, headers
 
 
 def _handle_unexpected(error: Exception) -> tuple[Response | str, int]:

@@ -16,7 +16,7 @@ from flask import Response
 from archive.consent import TestimonyView
 
 from . import searching
-from .errors import json_error
+from .errors import RETRY_AFTER, json_error, unavailable_message
 from .gate import public_view, site
 from .present import citation_for, place_ref, theme_ref
 
@@ -64,16 +64,26 @@ def _csv(records: list[dict[str, Any]]) -> str:
     return "\ufeff" + out.getvalue()  # the BOM makes spreadsheets read UTF-8 (Arabic) correctly
 
 
+def _error(fmt: str, status: int, message: str) -> Response:
+    """An export's error in the export's own kind: JSON for the JSON export, else a line of text."""
+    if fmt == "json":
+        response, _ = json_error(status, message)
+        response.status_code = status
+        return response
+    return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
 def respond(args: Mapping[str, Any], fmt: str) -> Response:
     """The export of every result of the search in `args`, in `fmt` (csv, json or bib)."""
     try:
         ids = searching.all_ids(args)
     except searching.BadSearch as error:
-        if fmt == "json":
-            response, _ = json_error(400, error.message)
-            response.status_code = 400
-            return response
-        return Response(error.message + "\n", status=400, content_type="text/plain; charset=utf-8")
+        return _error(fmt, 400, error.message)
+    except searching.SearchUnavailable as error:  # the index lags the files: nothing is exported from it meanwhile
+        busy = isinstance(error, searching.SearchBusy)
+        response = _error(fmt, 503, unavailable_message(busy))
+        response.headers["Retry-After"] = str(1 if busy else RETRY_AFTER)
+        return response
     views = [v for v in (public_view(i) for i in ids) if v is not None]
     if fmt == "csv":
         body, content_type = _csv(rows(views)), "text/csv; charset=utf-8"

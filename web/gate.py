@@ -17,7 +17,8 @@ from archive.errors import Gone, NotFound
 
 from .site import PublicSet, Site
 
-__all__ = ["Withdrawn", "today", "site", "get_public_testimony_or_404", "public_views", "public_view"]
+__all__ = ["Withdrawn", "today", "site", "get_public_testimony_or_404", "public_views", "public_view",
+           "withdrawn_ids"]
 
 
 class Withdrawn(HTTPException):
@@ -41,12 +42,17 @@ def site() -> Site:
     return current_app.extensions["archive_site"]
 
 
+def _public_answer(testimony_id: str) -> TestimonyView:
+    """The public view of an id; raises NotFound (404) or Gone (410) as archive.consent decides
+    (an id that several files share answers as its most restrictive copy)."""
+    return site().collection.view(testimony_id, Audience.PUBLIC, today())
+
+
 def get_public_testimony_or_404(testimony_id: str) -> TestimonyView:
     """The public view of a testimony; 404 when it is hidden or unknown, 410 when withdrawn (or any copy of a
     duplicated id is)."""
-    collection = site().collection
     try:
-        return collection.view(testimony_id, Audience.PUBLIC, today())
+        return _public_answer(testimony_id)
     except NotFound:
         abort(404)
     except Gone:
@@ -63,3 +69,20 @@ def public_view(testimony_id: str | None) -> TestimonyView | None:
     if testimony_id is None:
         return None
     return public_views().views.get(testimony_id)
+
+
+def withdrawn_ids() -> list[str]:
+    """Every id the public is told was withdrawn (the 410 answer), for OAI-PMH's deleted records."""
+    def build() -> list[str]:
+        found = []
+        collection = site().collection
+        for testimony_id in sorted({*collection.testimonies, *collection.duplicates}):
+            try:
+                _public_answer(testimony_id)
+            except Gone:
+                found.append(testimony_id)
+            except NotFound:
+                continue
+        return found
+
+    return public_views().memo("withdrawn", build)

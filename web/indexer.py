@@ -78,8 +78,8 @@ def advice(config: Config, exc: Exception) -> str:
     message = f"the index could not be updated: {exc}"
     if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         message += (f"; make the instance directory {config.instance} writable for the user the server runs as "
-                    f"(uid {os.geteuid()}); it is retried every few seconds, and until then search answers from "
-                    f"the index as it was, every result still passing the consent check")
+                    f"(uid {os.geteuid()}); it is retried every few seconds, and until then public search answers "
+                    f"503 (try again shortly) whenever the index shows a testimony otherwise than its file now allows")
     return message
 
 

@@ -77,7 +77,7 @@ SCHEMAS: dict[str, Any] = {
             "url": {"type": "string", "description": "The permalink: base_url/t/<id>"},
             "version": {"type": "string", "pattern": "^[0-9a-f]{12}$",
                         "description": "The first 12 hex digits of the SHA-256 of the testimony's public form "
-                                       "(FORMAT.md): it changes when, and only when, what a reader sees changes"},
+                                       "(docs/format.md): it changes when, and only when, what a reader sees changes"},
             "narrator": {"type": "string", "description": "The name, pseudonym or 'Anonymous', as consent allows"},
             "narrator_description": NULLABLE_STRING,
             "identity": {"enum": ["named", "pseudonymous", "anonymous"]},
@@ -165,6 +165,42 @@ def language_parameter() -> dict[str, Any]:
                   "cookie, then Accept-Language, decides; any other value is ignored, never an error.")
 
 
+OAI_ARGUMENTS: dict[str, tuple[dict[str, Any], str]] = {
+    "verb": ({"type": "string", "examples": ["Identify", "ListMetadataFormats", "ListSets", "GetRecord",
+                                             "ListIdentifiers", "ListRecords"]},
+             "One of the six OAI-PMH verbs; any other is the OAI-PMH error badVerb (in a 200)"),
+    "metadataPrefix": ({"type": "string", "examples": ["oai_dc"]}, "oai_dc"),
+    "identifier": ({"type": "string"}, "oai:<host of base_url>:<testimony id>"),
+    "from": ({"type": "string"}, "YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC)"),
+    "until": ({"type": "string"}, "YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC)"),
+    "set": ({"type": "string"}, "A setSpec from ListSets"),
+    "resumptionToken": ({"type": "string"}, "From the previous response of a list"),
+}
+
+
+def oai_path() -> dict[str, Any]:
+    """/oai: OAI-PMH 2.0 by GET (query) or POST (form), as the protocol allows both."""
+    xml = {"200": {"description": "An OAI-PMH response (or an OAI-PMH error)",
+                   "content": {"text/xml": {"schema": {"type": "string"}}}}}
+    description = ("The six verbs of OAI-PMH 2.0 with oai_dc records, sets place:... and theme:... (parents "
+                   "before children, joined by ':'), from/until by the date a record's public form last "
+                   "changed, resumption tokens. A withdrawn testimony is a deleted record; nothing else hidden "
+                   "ever appears. Errors are OAI-PMH error codes inside a 200 response, as the protocol says.")
+    form = {"type": "object", "properties": {name: {**schema, "description": text}
+                                             for name, (schema, text) in OAI_ARGUMENTS.items()}}
+    return {
+        "get": {"operationId": "oai", "summary": "OAI-PMH 2.0: the public testimonies as oai_dc",
+                "description": description,
+                "parameters": [_query(name, schema, text) for name, (schema, text) in OAI_ARGUMENTS.items()],
+                "responses": xml},
+        "post": {"operationId": "oaiPost", "summary": "OAI-PMH 2.0, the arguments in a form",
+                 "description": description,
+                 "requestBody": {"required": False,
+                                 "content": {"application/x-www-form-urlencoded": {"schema": form}}},
+                 "responses": xml},
+    }
+
+
 def document() -> dict[str, Any]:
     """The OpenAPI document; the collection's title names the API."""
     info = site().info
@@ -208,6 +244,7 @@ def document() -> dict[str, Any]:
                                             "properties": {"ok": {"const": True},
                                                            "themes": {"type": "array", "items": _ref("Theme")}}},
                                            "Every theme")}}},
+            "/oai": oai_path(),
             "/api/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document",
                 "responses": {"200": _json({"type": "object", "required": ["openapi", "paths"]},

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping
 
 from flask import url_for
 
-from archive.citation import Citation, cite
+from archive.citation import Citation, cite, text_segments
 from archive.consent import TestimonyView
 from archive.dates import DateRange
 from archive.model import CollectionInfo
@@ -26,7 +26,7 @@ from .site import PublicSet
 
 __all__ = [
     "RTL_LANGUAGES", "direction", "place_ref", "theme_ref", "date_json", "testimony_json",
-    "citation_for", "public_counts", "expanded", "added_on", "recently_added", "testimonies_in",
+    "citation_for", "citation_segments", "public_counts", "expanded", "added_on", "recently_added", "testimonies_in",
     "translations_of", "summary_ref", "tree", "text_language", "local_name", "vocabulary_name",
 ]
 
@@ -82,7 +82,13 @@ def date_json(date: DateRange | None) -> dict[str, str] | None:
 
 
 def citation_for(view: TestimonyView, accessed: dt.date | None = None) -> Citation:
-    return cite(view, site().info, accessed or today())
+    """The citation; its plain text in the interface language (BibTeX, RIS, CSL-JSON never change)."""
+    return cite(view, site().info, accessed or today(), current_language())
+
+
+def citation_segments(view: TestimonyView, accessed: dt.date | None = None) -> list[tuple[str, bool]]:
+    """The plain-text citation as (text, isolate) segments, so a page can put each name and title in <bdi>."""
+    return text_segments(view, site().info, accessed or today(), current_language())
 
 
 def translations_of(view: TestimonyView, public: PublicSet | None = None) -> list[TestimonyView]:

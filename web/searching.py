@@ -8,6 +8,7 @@ withdrawn a moment ago never shows even before the indexer has caught up.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
@@ -17,8 +18,9 @@ from flask import current_app
 from archive.config import Config
 from archive.consent import TestimonyView
 from archive.messages import Message, english
+from search.documents import plain_text
 from search.query import Query, QueryError, parse_query
-from search.searcher import IndexMissing, SearchIndex
+from search.searcher import Guard, IndexMissing, SearchIndex
 
 from .gate import public_view, public_views, site
 from .site import PublicSet
@@ -26,7 +28,8 @@ from .i18n import DEFAULT_LANGUAGE, current_language, gettext as _, language_nam
 from .messages import message_text
 from .present import local_name
 
-__all__ = ["BadSearch", "SearchUnavailable", "Outcome", "run", "all_ids", "related", "index", "SINGLE_PARAMS"]
+__all__ = ["BadSearch", "SearchUnavailable", "SearchBusy", "Outcome", "run", "all_ids", "related", "index",
+           "SINGLE_PARAMS"]
 
 T = TypeVar("T")
 # Parameters that may be given once; a repeated one is a 400, not a guess at which was meant.
@@ -67,7 +70,28 @@ def translated_error(param: str, message: str, reason: Message | None) -> str:
 
 
 class SearchUnavailable(Exception):
-    """There is no search index to ask: a 503."""
+    """There is no search index to ask, or it lags the files: a 503."""
+
+
+class SearchBusy(SearchUnavailable):
+    """Every search slot of this worker is taken: a 503, so pages and /curate keep a thread."""
+
+
+def _slots() -> tuple[threading.BoundedSemaphore, threading.BoundedSemaphore]:
+    """This process's search slots: (admitted, running). At most ARCHIVE_SEARCH_SLOTS searches run at once;
+    ARCHIVE_SEARCH_QUEUE more may wait for one (up to ARCHIVE_SEARCH_WAIT seconds); beyond that, a 503."""
+    found = current_app.extensions.get("archive_search_slots")
+    if found is None:
+        with _SLOTS_LOCK:
+            config = current_app.config
+            running = int(config["ARCHIVE_SEARCH_SLOTS"])
+            found = current_app.extensions.setdefault("archive_search_slots", (
+                threading.BoundedSemaphore(running + int(config["ARCHIVE_SEARCH_QUEUE"])),
+                threading.BoundedSemaphore(running)))
+    return found  # type: ignore[no-any-return]
+
+
+_SLOTS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -113,37 +137,106 @@ def _ask(ask: Callable[[Query], T], query: Query) -> T:
 
 
 def run(args: Mapping[str, Any]) -> Outcome:
-    """Parse and run a search; the result as `/api/search` returns it, hits re-checked by the gate."""
+    """Parse and run a search; the result as `/api/search` returns it, every hit shown as the gate shows it now."""
     query = parse(args)
-    public = _public_set_matching_index()
-    data = _ask(index().search, query).to_json()
+    public, results = _guarded(lambda guard, public: index().search(query, guard, _current_text(public)), query)
+    data = results.to_json()
     data.pop("ok", None)
-    data["results"] = [hit for hit in data["results"] if hit["id"] in public]
+    data["results"] = [_as_shown(hit, public.views[hit["id"]]) for hit in data["results"] if hit["id"] in public]
     return Outcome(query, localised(data))
 
 
-def _public_set_matching_index() -> PublicSet:
-    """The public set to check hits against; a 503 while the index still holds a testimony the public
-    may no longer see.
+class IndexNarrower(Exception):
+    """The index shows some testimony otherwise than the files allow now (or shows one they hide)."""
 
-    Hits are re-checked by the gate, but totals, facet counts and "did you mean" come from
-    the index: between a withdrawal in the files and the indexer catching up they would
-    betray its words. An index ahead of this process (a file it has not re-read yet) only
-    makes it re-read the files. Worked out once per (public set, index generation).
+
+def _guarded(ask: Callable[[Guard, PublicSet], T], query: Query) -> tuple[PublicSet, T]:
+    """Ask the public index, refusing (503) a generation that shows anything differently from the files now.
+
+    The index records, per document, the version of the public form it was made from. A document
+    that is not public now, or whose public form has changed (a name hidden, a passage redacted, a
+    place coarsened), makes every answer from that generation a 503 -- results, totals, facet
+    counts, suggestions, exports -- until the indexer catches up. A public testimony the index does
+    not hold yet only makes the answer smaller. The comparison is made once per (public set,
+    generation); each request then looks up its verdict. If the index is ahead of this process (a
+    file it has not re-read yet), the files are read again once before refusing.
     """
+    admitted, running = _slots()
+    if not admitted.acquire(blocking=False):
+        raise SearchBusy("every search slot and place in line is taken")
+    try:
+        if not running.acquire(timeout=float(current_app.config["ARCHIVE_SEARCH_WAIT"])):
+            raise SearchBusy("no search slot came free in time")
+        try:
+            return _compared(ask, query)
+        finally:
+            running.release()
+    finally:
+        admitted.release()
+
+
+def _compared(ask: Callable[[Guard, PublicSet], T], query: Query) -> tuple[PublicSet, T]:
     for attempt in range(2):
         public = public_views()
+
+        def guard(generation: str, indexed: Mapping[str, str]) -> None:
+            if not public.memo(f"index-agrees:{generation}", lambda: _agrees(public, indexed)):
+                raise IndexNarrower(generation)
+
         try:
-            generation = index().generation
-        except IndexMissing as error:
-            raise SearchUnavailable(str(error)) from None
-        behind = public.memo(f"index-behind:{generation}",
-                             lambda: any(tid not in public for tid in _ask(index().ids, parse_query({}))))
-        if not behind:
-            return public
-        if attempt == 0:
-            site().reload()
+            return public, _ask(lambda _: ask(guard, public), query)
+        except IndexNarrower as refused:
+            if attempt == 0 and _rescanned(refused.args[0]):
+                continue
+            break
     raise SearchUnavailable("the search index is catching up with a change")
+
+
+def _rescanned(generation: str) -> bool:
+    """Once per index generation, look for file changes this process has not read yet (the index may be
+    ahead of it); True if there were some. While the index lags, requests cost no scan."""
+    seen: set[str] = current_app.extensions.setdefault("archive_rescanned", set())
+    if generation in seen:
+        return False
+    if len(seen) > 1000:
+        seen.clear()
+    seen.add(generation)
+    before = public_views()
+    site().rescan()
+    return public_views() is not before
+
+
+def _agrees(public: PublicSet, indexed: Mapping[str, str]) -> bool:
+    """True when every indexed testimony is public now in exactly the form it was indexed in."""
+    views = public.views
+    for testimony_id, version in indexed.items():
+        view = views.get(testimony_id)
+        if view is None or view.version != version:
+            return False
+    return True
+
+
+def _current_text(public: PublicSet) -> Callable[[str], tuple[str, str] | None]:
+    """Each public testimony's body and summary as plain text, as the files say now (for snippets)."""
+    def text(testimony_id: str) -> tuple[str, str] | None:
+        view = public.views.get(testimony_id)
+        if view is None:
+            return None
+        return public.memo(f"plain:{testimony_id}:{view.version}", lambda: (
+            plain_text(view.body), plain_text(view.summary) if view.summary else ""))
+    return text
+
+
+def _as_shown(hit: dict[str, Any], view: TestimonyView) -> dict[str, Any]:
+    """A result as the gate shows the testimony now: nothing but the snippet and order comes from the index."""
+    collection = site().collection
+    return {**hit, "title": view.title, "narrator": view.narrator,
+            "summary": plain_text(view.summary) if view.summary else None,
+            "places": [{"id": p, "name": collection.places[p].name if p in collection.places else p}
+                       for p in view.places],
+            "themes": [{"id": t, "label": collection.themes[t].label if t in collection.themes else t}
+                       for t in view.themes],
+            "event_date": view.event_date.text, "language": view.language.lower()}
 
 
 def localised(data: dict[str, Any]) -> dict[str, Any]:
@@ -171,14 +264,16 @@ def localised(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def all_ids(args: Mapping[str, Any]) -> list[str]:
-    """The ids of every result of the search in `args`, in its order (for exports)."""
-    return _ask(index().ids, parse(args))
+    """The ids of every result of the search in `args`, in its order (for exports); the same 503 as search."""
+    query = parse(args)
+    return _guarded(lambda guard, _: index().ids(query, guard), query)[1]
 
 
 def related(view: TestimonyView, limit: int = 5) -> list[TestimonyView]:
-    """Public testimonies like this one, from the public index, each passed through the gate."""
+    """Public testimonies like this one, from the public index, each passed through the gate; none while
+    the index shows anything differently from the files."""
     try:
-        hits = index().related(view.id, limit)
-    except IndexMissing:
+        hits = _guarded(lambda guard, _: index().related(view.id, limit, guard), parse_query({}))[1]
+    except (IndexMissing, SearchUnavailable):
         return []
     return [v for v in (public_view(hit.id) for hit in hits) if v is not None]

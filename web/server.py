@@ -1,5 +1,10 @@
 """`archive serve`: gunicorn with one worker process per core, and one background indexer process.
 
+Each worker answers with `THREADS` threads. At most `ARCHIVE_SEARCH_SLOTS` of them search at once
+and `ARCHIVE_SEARCH_QUEUE` more wait for a slot, fewer than the threads in all, so pages, records and
+/curate always find a free thread however many slow searches arrive; a search beyond that is a 503
+with Retry-After.
+
 Gunicorn's master also looks after the indexer: if it dies (killed, out of memory), the
 master starts it again, as it does a worker, and says so in its log.
 """
@@ -69,12 +74,17 @@ def stop_indexer(process: subprocess.Popen[bytes], timeout: float = 10.0) -> Non
         process.wait()
 
 
-def run(config: Config, host: str, port: int, workers: int, poll: float = POLL_SECONDS) -> None:
+THREADS = 8  # per worker: searches take at most 7 (3 running, 4 waiting, web.searching), one is always free
+
+
+def run(config: Config, host: str, port: int, workers: int, poll: float = POLL_SECONDS,
+        threads: int = THREADS) -> None:
     """Serve until SIGINT or SIGTERM, then stop the workers and the indexer."""
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
+        "worker_class": "gthread",
+        "threads": threads,
         "timeout": 60,
         "graceful_timeout": 10,
         "keepalive": 5,

@@ -153,13 +153,20 @@ class Site:
             self._checked = time.monotonic()
         return self._collection  # type: ignore[return-value]
 
+    def rescan(self) -> Collection:
+        """Read the collection again now if the change stamp or any of its files changed (one stat per file)."""
+        with self._lock:
+            self._refresh(_stamp_of(self.stamp), force=False)
+            self._checked = time.monotonic()
+        return self._collection  # type: ignore[return-value]
+
     def _refresh(self, stamp: tuple[int, int, int] | None, force: bool) -> None:
         """Load the collection if forced, never loaded, or its files changed (the caller holds the lock).
 
         The stamp is read before the files, so a change made during the load is seen next time.
         """
         files = content_signature(self.content)
-        if self._collection is not None and not force and files == self._files:
+        if self._collection is not None and not force and files == self._files and stamp == self._stamp:
             return
         self._collection = load_collection(self.content, self._read_cache)
         self._files, self._stamp = files, stamp

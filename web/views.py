@@ -10,8 +10,9 @@ from archive.consent import TestimonyView
 from . import exports, feeds, glance, searching
 from .caching import not_modified, testimony_etag
 from .gate import get_public_testimony_or_404, public_views, site
-from .present import (citation_for, public_counts, recently_added, summary_ref, testimonies_in,
+from .present import (citation_for, citation_segments, public_counts, recently_added, summary_ref, testimonies_in,
                       testimony_json, translations_of, tree)
+from .metadata import testimony_metadata
 from .render import render_body
 from .urls import SearchLinks
 
@@ -64,7 +65,8 @@ def testimony(testimony_id: str) -> Response | str:
     body, citation, linked = render_body(view.body), citation_for(view), translations_of(view)
     html = render_template(
         "testimony.html", t=testimony_json(view, body, citation), body=body,
-        cite_texts={fmt: citation.as_format(fmt) for fmt in FORMATS},
+        cite_texts={fmt: citation.as_format(fmt) for fmt in FORMATS}, cite_segments=citation_segments(view),
+        meta=testimony_metadata(view),
         linked=[summary_ref(v) for v in linked], related=[summary_ref(v) for v in _related(view, linked)])
     response = Response(html, mimetype="text/html")
     response.set_etag(etag)

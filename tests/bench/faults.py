@@ -15,7 +15,14 @@ at the moment of the fault:
   c. delete the index directory (and change nothing else, so only the indexer can notice);
   d. make the instance directory read-only for a while (`chattr +i` when running as root,
      where chmod stops nobody; `chmod a-w` otherwise), withdrawing a testimony meanwhile;
-  e. restart the workers: SIGHUP to gunicorn's master, then SIGKILL of one worker.
+  e. restart the workers: SIGHUP to gunicorn's master, then SIGKILL of one worker;
+  f. a narrowing edit (the narrator becomes anonymous, the drill word is wrapped in
+     [[redact: ...]], places coarsened to the governorate) while the indexer is stopped (SIGSTOP);
+  g. the same edit while the index directory is read-only;
+  h. the same edit while a rebuild runs (started by an edit of places.yaml).
+
+A narrowed testimony stays public: for it, a leak is its drill word in any answer, its
+narrator's name on its own page or record, or a search for the drill word finding it.
 
 After each fault the drill waits until the index is fresh again (`index_status`), search
 answers and every withdrawn drill testimony is gone from pages and search; that moment
@@ -53,7 +60,7 @@ from .synth import OUT, DocInfo, SynthSpec, generate
 
 __all__ = ["main"]
 
-NATO = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel")
+NATO = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo")
 LOG_WORDS = ("[archive indexer]", "background indexer", "ERROR", "error", "warning", "Traceback", "Worker", "Booting", "Handling signal",
              "zz-drill")
 
@@ -68,6 +75,7 @@ class Watched:
     withdrawn_at: float | None = None  # None: still public
     gone_at: float | None = None
     leaks: list[tuple[float, str]] = field(default_factory=list)
+    narrowed: str | None = None  # the narrator's name, once a narrowing edit hid it (the testimony stays public)
 
 
 @dataclass
@@ -139,7 +147,8 @@ class Drill:
         """Drill words into some public and some withdrawn testimonies (before the server starts)."""
         public = [d for d in self.docs if d.state == "public" and d.language == "en" and not d.redacted]
         gone = [d for d in self.docs if d.state == "withdrawn" and d.language == "en"]
-        for number, doc in enumerate(public[:6]):
+        public = [d for d in public if d.identity == "named" and d.place_detail == "exact"]
+        for number, doc in enumerate(public[:9]):
             self.spare.append(self._mark(doc, f"zqdrill{NATO[number]}"))
         for number, doc in enumerate(gone[:3]):
             watched = self._mark(doc, f"zqgone{NATO[number]}")
@@ -163,6 +172,30 @@ class Drill:
         temporary.write_text(text, "utf-8")
         os.replace(temporary, path)
         self.expected[watched.path] = hashlib.sha256(text.encode()).hexdigest()
+        watched.withdrawn_at = time.monotonic()
+        with self.lock:
+            self.watched.append(watched)
+        return watched
+
+    def narrow(self) -> Watched:
+        """Narrow the next drill testimony in place: anonymous, its drill word redacted, places coarsened."""
+        watched = self.spare.pop(0)
+        path = self.content / watched.path
+        text = path.read_text("utf-8")
+        name = text.split("\n  name: ", 1)[1].split("\n", 1)[0].strip('"')
+        head, tail = text.split("\n  name: ", 1)
+        line, rest = tail.split("\n", 1)  # the name stays in narrator.name, for curators; redacted elsewhere
+        text = (head.replace(name, f"[[redact: {name}]]") + "\n  name: " + line + "\n"
+                + rest.replace(name, f"[[redact: {name}]]"))
+        text = text.replace("\n  identity: named\n", "\n  identity: anonymous\n", 1)
+        text = text.replace("\n  access: public\n", "\n  access: public\n  place_detail: governorate\n", 1)
+        text = text.replace(f"The drill word {watched.marker} ", f"The drill word [[redact: {watched.marker}]] ")
+        assert "identity: anonymous" in text and f"[[redact: {watched.marker}]]" in text, watched.path
+        temporary = path.with_name(f".{path.name}.drill-tmp")
+        temporary.write_text(text, "utf-8")
+        os.replace(temporary, path)
+        self.expected[watched.path] = hashlib.sha256(text.encode()).hexdigest()
+        watched.narrowed = name
         watched.withdrawn_at = time.monotonic()
         with self.lock:
             self.watched.append(watched)
@@ -200,6 +233,8 @@ class Drill:
                     status, body = get(self.server.base, path, timeout=30)
                     self.sentinel_samples.append(Sample(kind, path, started, time.monotonic() - started, status))
                     visible = status == 200 and (kind != "sentinel-search" or w.id.encode() in body)
+                    if w.narrowed and kind != "sentinel-search":  # still public: only what it hid may not show
+                        visible = status == 200 and (w.marker.encode() in body or w.narrowed.encode() in body)
                     if visible:
                         seen.append(f"{path} ({status})")
                 if seen and w.gone_at is not None:
@@ -353,6 +388,50 @@ class Drill:
             return (len(now) == self.opts.workers and victim not in now), "the killed worker was not replaced"
         return replaced
 
+    def narrow_indexer_stopped(self, fault: Fault) -> None:
+        pid = self.server.indexer()
+        if pid is None:
+            fault.ok = False
+            fault.notes.append("no indexer to stop")
+            return
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            watched = self.narrow()
+            time.sleep(self.opts.hold)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        fault.undone = time.monotonic()
+        fault.notes.append(f"SIGSTOP to the indexer (pid {pid}) for {self.opts.hold:g} s; narrowed {watched.id}")
+
+    def narrow_read_only_index(self, fault: Fault) -> None:
+        how = _read_only(self.instance / "index", True)
+        self.frozen = True
+        try:
+            time.sleep(1.0)
+            watched = self.narrow()
+            time.sleep(self.opts.hold)
+        finally:
+            _read_only(self.instance / "index", False)
+            self.frozen = False
+        fault.undone = time.monotonic()
+        fault.notes.append(f"index directory read-only for {self.opts.hold + 1:g} s by {how}; narrowed {watched.id} 1 s in")
+
+    def narrow_during_rebuild(self, fault: Fault) -> None:
+        generations = self.instance / "index" / "public"
+        before = set(os.listdir(generations))
+        places = self.content / "places.yaml"
+        text = places.read_text("utf-8") + "\n# the drill's edit: the indexer rebuilds\n"
+        places.write_text(text, "utf-8")
+        self.expected["places.yaml"] = hashlib.sha256(text.encode()).hexdigest()
+        watched = self.narrow()
+        deadline = time.monotonic() + 60
+        while not set(os.listdir(generations)) - before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        started = bool(set(os.listdir(generations)) - before)
+        fault.ok = started
+        fault.notes.append(f"edited places.yaml and narrowed {watched.id} at once; "
+                           + ("a rebuild started" if started else "no rebuild started within 60 s"))
+
     # --- the run ------------------------------------------------------------------------------------
 
     def run(self) -> int:
@@ -384,7 +463,10 @@ class Drill:
                 ("b", "malformed testimony files", self.malformed_files),
                 ("c", "index directory deleted", self.delete_index),
                 ("d", "instance directory read-only", self.read_only_instance),
-                ("e", "workers restarted (HUP, KILL)", self.restart_workers)]
+                ("e", "workers restarted (HUP, KILL)", self.restart_workers),
+                ("f", "narrowing edit, indexer stopped", self.narrow_indexer_stopped),
+                ("g", "narrowing edit, index read-only", self.narrow_read_only_index),
+                ("h", "narrowing edit during a rebuild", self.narrow_during_rebuild)]
             for key, name, apply in steps:
                 if self.opts.only and key not in self.opts.only:
                     continue
@@ -407,6 +489,9 @@ class Drill:
             sentinel.join(35)
             if self.frozen:
                 _read_only(self.instance, False)
+            for pid in [self.server.indexer()]:
+                if pid is not None:
+                    os.kill(pid, signal.SIGCONT)
         code = self.server.stop()
         return self.report(samples, code)
 

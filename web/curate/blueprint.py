@@ -10,7 +10,6 @@ sign-in throttle.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import time
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,8 @@ from flask import (Blueprint, Flask, Response, current_app, g, redirect, render_
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from archive import audit, curators, files
+from archive import audit, curators
+from archive.secret import SECRET_FILE, load_secret
 
 from ..i18n import gettext as _
 from .throttle import FILE as THROTTLE_FILE, Throttle
@@ -31,7 +31,6 @@ __all__ = ["bp", "init_app", "csrf", "current_curator", "log", "instance", "sign
 bp = Blueprint("curate", __name__, url_prefix="/curate")
 csrf = CSRFProtect()
 
-SECRET_FILE = "secret_key"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 OPEN_ENDPOINTS = frozenset({"curate.sign_in"})
 
@@ -44,28 +43,8 @@ class CuratorSessionInterface(SecureCookieSessionInterface):
 
 
 def load_secret_key(instance: Path) -> bytes:
-    """`<instance>/secret_key`, created (random, mode 0600) on first run.
-
-    The key is created atomically and never over an existing one (archive.files.create):
-    concurrent workers all end up reading the same complete key.
-    """
-    path = Path(instance) / SECRET_FILE
-    try:
-        return _read_key(path)
-    except FileNotFoundError:
-        pass
-    try:
-        files.create(path, secrets.token_hex(32), mode=0o600)
-    except FileExistsError:
-        pass  # another worker was first: use its key
-    return _read_key(path)
-
-
-def _read_key(path: Path) -> bytes:
-    key = path.read_bytes().strip()
-    if len(key) < 32:
-        raise RuntimeError(f"{path} holds too short a secret key; delete it and a new one is made.")
-    return key
+    """`<instance>/secret_key`, created on first run (archive.secret)."""
+    return load_secret(instance)
 
 
 def init_app(app: Flask) -> None:
@@ -162,6 +141,7 @@ def _guard() -> Any:
 def _navigation() -> dict[str, Any]:
     links = []
     for endpoint, label in (("curate.dashboard", _("Dashboard")), ("curate.new", _("Add testimony")),
+                            ("curate.import_sheet", _("Import")), ("curate.vocabulary", _("Places and themes")),
                             ("curate.audit", _("Audit log"))):
         if endpoint in current_app.view_functions:
             links.append({"url": url_for(endpoint), "label": label, "current": request.endpoint == endpoint})

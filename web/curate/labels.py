@@ -31,7 +31,8 @@ ACTION_LABELS = {"sign-in": N_("Signed in"), "sign-in-failed": N_("Failed sign-i
                  "consent": N_("Changed consent"), "commit": N_("Recorded in git"),
                  "curator-add": N_("Curator account added"),
                  "curator-passwd": N_("Curator password changed"),
-                 "curator-remove": N_("Curator account removed")}
+                 "curator-remove": N_("Curator account removed"), "import": N_("Imported testimonies"),
+                 "revert": N_("Reverted a testimony"), "vocabulary": N_("Changed places or themes")}
 CONSENT_ACTION_LABELS = {"withdraw": N_("withdrawn"), "restrict": N_("restricted"), "embargo": N_("embargoed"),
                          "publish": N_("published"), "identity": N_("identity changed"),
                          "place-detail": N_("place detail changed"), "undo": N_("last change undone"),

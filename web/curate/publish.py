@@ -14,9 +14,11 @@ consent). Before it returns:
 Between 1 and 3 another worker may search the old index, but every hit it shows passes the
 gate, which already answers from the new files.
 
-If an index cannot be updated (another run holds it too long, a disk error), `PublishIncomplete`
-says so: the file is saved and the pages already obey it, and the background indexer will
-finish the index within seconds; the curator is told rather than left to believe it done.
+If an index cannot be updated (another run holds it too long, a disk error, a read-only
+directory), `PublishIncomplete` says so: the file is saved and the pages already obey it. The
+public set of every worker changed with step 1, so public search compares the index's
+fingerprints with it and answers 503 until the background indexer has caught up
+(web.searching); the curator is told so plainly rather than left to believe it done.
 """
 
 from __future__ import annotations
@@ -61,6 +63,15 @@ def publish_change(paths: list[Path] | None = None) -> None:
                         type(exc).__name__)
             failed.append(audience)
     if failed:
-        names = " and ".join("public" if a is Audience.PUBLIC else "curator" for a in failed)
-        raise PublishIncomplete(f"The change is saved and the pages show it, but the {names} search index "
-                                f"could not be updated yet; it will catch up within a minute.")
+        raise PublishIncomplete(" ".join(_incomplete(audience) for audience in failed))
+
+
+def _incomplete(audience: Audience) -> str:
+    """What a failed index update means for readers, in plain words."""
+    if audience is Audience.PUBLIC:
+        return ("The change is saved and the pages show it, but the public search index could not be updated: "
+                "until it is, public search, its exports and related lists are switched off (they answer "
+                "\"try again shortly\"), so nothing from before the change is shown. The server retries every "
+                "few seconds; if this lasts, make the instance directory writable.")
+    return ("The change is saved, but the curators' search list could not be updated yet and may show the "
+            "testimony as it was until it catches up.")
