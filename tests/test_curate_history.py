@@ -79,7 +79,7 @@ def test_each_version_has_who_when_why_and_a_diff_with_hidden_values_marked(site
 
 
 def test_hidden_names_redactions_and_coarsened_places_are_marked(site):
-    edit(site, "anon-account", narrator_name="Zqother Person",
+    edit(site, "anon-account", narrator_name="Zqother Person", consent_reason="The narrator corrected the name.",
          body="The bakery [[redact: zqsecretword]] queue.\n\nSecond.\n")
     html = site.client.get("/curate/t/anon-account/history").get_data(as_text=True)
     assert "Hidden from the public: the narrator is not named" in html

@@ -468,7 +468,7 @@ def test_after_an_import_a_revert_and_a_vocabulary_rename_nothing_leaks(tmp_path
     reason = leak_support.marker_word("reason withdraw before revert")
     assert curator.post("/curate/t/control-account/consent", data={
         "version": version, "csrf_token": csrf_token(curator, "/curate/t/control-account/consent"),
-        "action": "withdraw", "reason": reason}).status_code == 303
+        "action": "withdraw", "confirmed": "1", "reason": reason}).status_code == 303
     if shutil.which("git"):
         first = subprocess.run(["git", "-C", str(c.root), "rev-list", "--max-parents=0", "HEAD"], check=True,
                                capture_output=True, text=True).stdout.strip()
