@@ -18,7 +18,8 @@ from .model import CollectionInfo, Testimony
 from .vocabulary import Gazetteer, Themes, Vocabulary
 from .yamlfile import Lines
 
-__all__ = ["Collection", "load_collection", "check", "display_path", "testimony_files", "resolve_testimony"]
+__all__ = ["Collection", "load_collection", "check", "display_path", "testimony_files", "resolve_testimony",
+           "vocabulary_from_text"]
 
 
 @dataclass(frozen=True)
@@ -103,24 +104,30 @@ def load_collection(root: Path, cache: ReadCache | None = None) -> Collection:
     return Collection(root, info, places, themes, testimonies, tuple(problems), duplicates)
 
 
+def vocabulary_from_text(kind: str, path: Path, text: str) -> tuple[Gazetteer | Themes, list[Problem]]:
+    """`places.yaml` (kind "place") or `themes.yaml` ("theme") as if it held `text`, with every problem
+    `archive check` would report in it; nothing is read or written."""
+    return _load_places(path, text) if kind == "place" else _load_themes(path, text)
+
+
 def _missing(path: Path) -> Problem:
     return Problem(display_path(path), None, "-", f"is missing: every collection needs a {path.name} (see docs/format.md)")
 
 
-def _load_places(path: Path) -> tuple[Gazetteer, list[Problem]]:
-    if not path.is_file():
+def _load_places(path: Path, text: str | None = None) -> tuple[Gazetteer, list[Problem]]:
+    if text is None and not path.is_file():
         return Gazetteer([]), [_missing(path)]
     display = display_path(path)
-    entries, lines, problems = load_places(path, display)
+    entries, lines, problems = load_places(path, display, text)
     gazetteer = Gazetteer(place for _, place in entries)
     return gazetteer, problems + _hierarchy_problems(gazetteer, entries, lines, display, "parent", "place")
 
 
-def _load_themes(path: Path) -> tuple[Themes, list[Problem]]:
-    if not path.is_file():
+def _load_themes(path: Path, text: str | None = None) -> tuple[Themes, list[Problem]]:
+    if text is None and not path.is_file():
         return Themes([]), [_missing(path)]
     display = display_path(path)
-    entries, lines, problems = load_themes(path, display)
+    entries, lines, problems = load_themes(path, display, text)
     themes = Themes(theme for _, theme in entries)
     return themes, problems + _hierarchy_problems(themes, entries, lines, display, "broader", "theme")
 

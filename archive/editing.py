@@ -12,11 +12,9 @@ stays in `archive.consent`.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -28,7 +26,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 from .collection import resolve_testimony, testimony_files
 from .dates import DateError, as_text
 from .errors import ArchiveError, Problem
-from .loader import read_testimony, split_front_matter
+from .loader import split_front_matter, testimony_from_text
 from .model import Testimony
 from .text import fold
 from .vocabulary import Vocabulary
@@ -375,15 +373,10 @@ def validate(text: str, path: Path, display: str, places: Any, themes: Any,
              ids: Iterable[str]) -> tuple[Testimony | None, list[Problem]]:
     """What `archive check` would report for this text at this path (the loader's checks, then the
     references), and the testimony as the collection would hold it when there is no error."""
-    with tempfile.TemporaryDirectory() as scratch:
-        trial = Path(scratch) / path.name
-        trial.write_text(text, encoding="utf-8")
-        testimony, problems, lines, _ = read_testimony(trial, display)
-        if testimony is not None:
-            testimony, found = resolve_testimony(testimony, places, themes, set(ids) | {path.stem}, lines, display)
-            problems += found
+    testimony, problems, lines, _ = testimony_from_text(text, path, display)
     if testimony is not None:
-        testimony = dataclasses.replace(testimony, path=path)
+        testimony, found = resolve_testimony(testimony, places, themes, set(ids) | {path.stem}, lines, display)
+        problems += found
     return testimony, problems
 
 

@@ -21,7 +21,7 @@ from .schemas import field_name, schema_problems
 from .yamlfile import Lines, parse_yaml, read_text
 
 __all__ = [
-    "load_testimony", "parse_testimony", "read_testimony", "file_hash",
+    "load_testimony", "parse_testimony", "read_testimony", "testimony_from_text", "file_hash",
     "load_places", "load_themes", "load_collection_info",
 ]
 
@@ -82,10 +82,19 @@ def read_testimony(path: Path, display: str | None = None
                    ) -> tuple[m.Testimony | None, list[Problem], Lines, dict[str, Any] | None]:
     """As `parse_testimony`, plus the raw front matter (when it is a mapping) for cross-checks."""
     display = display or str(path)
-    no_lines = Lines({}, 1)
     text, data, problems = read_text(path, display)
     if text is None:
-        return None, problems, no_lines, None
+        return None, problems, Lines({}, 1), None
+    return testimony_from_text(text, path, display, data)
+
+
+def testimony_from_text(text: str, path: Path, display: str, data: bytes | None = None
+                        ) -> tuple[m.Testimony | None, list[Problem], Lines, dict[str, Any] | None]:
+    """As `read_testimony`, for text that would be the file at `path` (nothing is read or written)."""
+    no_lines = Lines({}, 1)
+    problems: list[Problem] = []
+    if data is None:
+        data = text.encode("utf-8")
     text = text.replace("\r\n", "\n")  # a file saved with Windows line endings reads the same
     parts = split_front_matter(text)
     if parts is None and _OPEN.match(text):
@@ -229,6 +238,10 @@ def _yaml_file(path: Path, display: str, schema: str) -> tuple[Any, Lines, list[
     text, _, problems = read_text(path, display)
     if text is None:
         return None, Lines({}, 1), problems
+    return _yaml_text(text, display, schema)
+
+
+def _yaml_text(text: str, display: str, schema: str) -> tuple[Any, Lines, list[Problem]]:
     value, lines, problems = parse_yaml(text, display)
     if value is None and problems:
         return None, lines, problems
@@ -245,9 +258,11 @@ def _entries(value: Any, problems: list[Problem]) -> list[tuple[int, dict[str, A
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict) and i not in bad]
 
 
-def load_places(path: Path, display: str) -> tuple[list[tuple[int, m.Place]], Lines, list[Problem]]:
-    """The gazetteer's places with their index in the file; an entry with problems is left out."""
-    value, lines, problems = _yaml_file(path, display, "places")
+def load_places(path: Path, display: str, text: str | None = None
+                ) -> tuple[list[tuple[int, m.Place]], Lines, list[Problem]]:
+    """The gazetteer's places with their index in the file (or in `text`, what the file would hold);
+    an entry with problems is left out."""
+    value, lines, problems = _yaml_file(path, display, "places") if text is None else _yaml_text(text, display, "places")
     places = [
         (index, m.Place(
             id=item["id"], name=item["name"], type=item["type"],
@@ -260,9 +275,10 @@ def load_places(path: Path, display: str) -> tuple[list[tuple[int, m.Place]], Li
     return places, lines, problems
 
 
-def load_themes(path: Path, display: str) -> tuple[list[tuple[int, m.Theme]], Lines, list[Problem]]:
-    """The theme vocabulary with each theme's index in the file; an entry with problems is left out."""
-    value, lines, problems = _yaml_file(path, display, "themes")
+def load_themes(path: Path, display: str, text: str | None = None
+                ) -> tuple[list[tuple[int, m.Theme]], Lines, list[Problem]]:
+    """The theme vocabulary with each theme's index in the file (or in `text`); an entry with problems is left out."""
+    value, lines, problems = _yaml_file(path, display, "themes") if text is None else _yaml_text(text, display, "themes")
     themes = [
         (index, m.Theme(
             id=item["id"], label=item["label"], labels=dict(item.get("labels") or {}),

@@ -28,7 +28,8 @@ ACTION_LABELS = {"sign-in": N_("Signed in"), "sign-in-failed": N_("Failed sign-i
                  "consent": N_("Changed consent"), "commit": N_("Recorded in git"),
                  "curator-add": N_("Curator account added"),
                  "curator-passwd": N_("Curator password changed"),
-                 "curator-remove": N_("Curator account removed")}
+                 "curator-remove": N_("Curator account removed"), "import": N_("Imported testimonies"),
+                 "revert": N_("Reverted a testimony"), "vocabulary": N_("Changed places or themes")}
 
 
 @dataclass

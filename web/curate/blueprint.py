@@ -138,6 +138,7 @@ def _guard() -> Any:
 def _navigation() -> dict[str, Any]:
     links = []
     for endpoint, label in (("curate.dashboard", _("Dashboard")), ("curate.new", _("Add testimony")),
+                            ("curate.import_sheet", _("Import")), ("curate.vocabulary", _("Places and themes")),
                             ("curate.audit", _("Audit log"))):
         if endpoint in current_app.view_functions:
             links.append({"url": url_for(endpoint), "label": label, "current": request.endpoint == endpoint})

@@ -108,7 +108,7 @@ def _publish(path: Path) -> str | None:
 
 
 def _save(path: Path, testimony_id: str, action: str, write: Callable[[], str], entry: str,
-          **fields: Any) -> list[str]:
+          detail: str | None = None, **fields: Any) -> list[str]:
     """Write and audit under the content lock, publish at once, then commit to git; the warnings for the curator.
 
     The audit entry (`entry`, with `fields`) is on disk, fsync'd, right after the file is written
@@ -120,7 +120,7 @@ def _save(path: Path, testimony_id: str, action: str, write: Callable[[], str], 
     with locked(_root()):
         after = write()
         try:
-            log(entry, testimony=testimony_id, after=after, detail=action, **fields)
+            log(entry, testimony=testimony_id, after=after, detail=detail or action, **fields)
         except BaseException:  # the audit log cannot be written: the file is, so publish it even so
             _publish(path)
             raise
@@ -277,7 +277,7 @@ def testimony(testimony_id: str) -> tuple[str, int]:
     if found is not None:
         view, body = curator_view(found, today=today(), places=collection.places)
     entries = [e for e in audit.read(instance(), testimony=testimony_id) if e.get("action") in ("create", "edit",
-                                                                                                 "consent")]
+                                                                                                 "consent", "revert")]
     return render_template("curate/testimony.html", testimony_id=testimony_id, view=view, body=body,
                            problems=[p for p in problems if not p.warning], version=version, file=_display(path),
                            history=list(reversed(entries)), collection=collection, names=names,
