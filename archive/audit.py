@@ -20,7 +20,7 @@ FILE = "audit.jsonl"
 FIELDS = ("time", "curator", "action", "testimony", "version_before", "version_after", "reason", "address",
           "detail")
 ACTIONS = ("sign-in", "sign-in-failed", "sign-out", "create", "edit", "consent", "commit", "curator-add",
-           "curator-passwd", "curator-remove")
+           "curator-passwd", "curator-remove", "import", "revert", "vocabulary")
 
 
 def _now() -> str:

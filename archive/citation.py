@@ -67,7 +67,7 @@ def cite(view: TestimonyView, info: CollectionInfo, accessed: dt.date, language:
 # --- shared pieces -----------------------------------------------------------
 
 def citation_key(view: TestimonyView) -> str:
-    """The testimony's citation key in every format: its id, which never changes (FORMAT.md).
+    """The testimony's citation key in every format: its id, which never changes (docs/format.md).
 
     An id is a slug (a-z, 0-9 and single hyphens), which BibTeX, biber, RIS, CSL and pandoc's
     `[@key]` all accept as it is; the version travels in its own field instead.

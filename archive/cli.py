@@ -17,6 +17,7 @@ import click
 
 from . import consent
 from .cli_curator import curator
+from .cli_import import import_
 from .cli_new import new
 from .cli_support import collection_or_fail, config_options, fail
 from .config import Config
@@ -105,6 +106,7 @@ def cite(testimony_id: str, fmt: str, accessed: dt.datetime | None, config: Conf
 
 cli.add_command(new)
 cli.add_command(curator)
+cli.add_command(import_)
 
 
 @cli.command()

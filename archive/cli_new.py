@@ -11,7 +11,7 @@ from .cli_support import collection_or_fail, config_options
 from .collection import display_path
 from .config import Config
 from .scaffold import PLACEHOLDER_BODY, Draft, create
-from .text import slugify
+from .text import id_from_title
 
 _ACCESS = click.Choice(["public", "restricted", "withdrawn"])
 _IDENTITY = click.Choice(["named", "pseudonymous", "anonymous"])
@@ -89,7 +89,7 @@ def _build(options: dict, interactive: bool) -> tuple[Draft, str]:  # type: igno
     if identity == "pseudonymous":
         pseudonym = _ask(pseudonym, "Narrator's pseudonym", interactive, missing, "--pseudonym")
     draft = Draft(
-        id=str(o["testimony_id"] or (slugify(str(title))[:80].rstrip("-") if title else "")),
+        id=str(o["testimony_id"] or (id_from_title(str(title)) if title else "")),
         title=str(title or ""), language=str(language or ""),
         event_date=str(_ask(o["event_date"], "When did the events happen (YYYY, YYYY-MM, YYYY-MM-DD or START/END)",
                             interactive, missing, "--event-date") or ""),

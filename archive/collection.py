@@ -11,14 +11,14 @@ from typing import Any, Iterator, Mapping
 
 from . import consent
 from .consent import Audience, TestimonyView
-from .errors import ArchiveError, Problem
-from .exposure import Exposure, exposures
-from .loader import load_collection_info, load_places, load_themes, read_testimony
+from .errors import ArchiveError, Problem, problem
+from .loader import exposure_problems, load_collection_info, load_places, load_themes, read_testimony
 from .model import CollectionInfo, Testimony
 from .vocabulary import Gazetteer, Themes, Vocabulary
 from .yamlfile import Lines
 
-__all__ = ["Collection", "load_collection", "check", "display_path", "testimony_files", "resolve_testimony"]
+__all__ = ["Collection", "load_collection", "check", "display_path", "testimony_files", "resolve_testimony",
+           "cross_check", "vocabulary_from_text"]
 
 
 @dataclass(frozen=True)
@@ -103,24 +103,30 @@ def load_collection(root: Path, cache: ReadCache | None = None) -> Collection:
     return Collection(root, info, places, themes, testimonies, tuple(problems), duplicates)
 
 
+def vocabulary_from_text(kind: str, path: Path, text: str) -> tuple[Gazetteer | Themes, list[Problem]]:
+    """`places.yaml` (kind "place") or `themes.yaml` ("theme") as if it held `text`, with every problem
+    `archive check` would report in it; nothing is read or written."""
+    return _load_places(path, text) if kind == "place" else _load_themes(path, text)
+
+
 def _missing(path: Path) -> Problem:
-    return Problem(display_path(path), None, "-", f"is missing: every collection needs a {path.name} (see docs/format.md)")
+    return problem(display_path(path), None, "-", "file.missing", name=path.name)
 
 
-def _load_places(path: Path) -> tuple[Gazetteer, list[Problem]]:
-    if not path.is_file():
+def _load_places(path: Path, text: str | None = None) -> tuple[Gazetteer, list[Problem]]:
+    if text is None and not path.is_file():
         return Gazetteer([]), [_missing(path)]
     display = display_path(path)
-    entries, lines, problems = load_places(path, display)
+    entries, lines, problems = load_places(path, display, text)
     gazetteer = Gazetteer(place for _, place in entries)
     return gazetteer, problems + _hierarchy_problems(gazetteer, entries, lines, display, "parent", "place")
 
 
-def _load_themes(path: Path) -> tuple[Themes, list[Problem]]:
-    if not path.is_file():
+def _load_themes(path: Path, text: str | None = None) -> tuple[Themes, list[Problem]]:
+    if text is None and not path.is_file():
         return Themes([]), [_missing(path)]
     display = display_path(path)
-    entries, lines, problems = load_themes(path, display)
+    entries, lines, problems = load_themes(path, display, text)
     themes = Themes(theme for _, theme in entries)
     return themes, problems + _hierarchy_problems(themes, entries, lines, display, "broader", "theme")
 
@@ -132,28 +138,30 @@ def _hierarchy_problems(vocab: Vocabulary, entries: list[tuple[int, Any]], lines
     index_of: dict[str, int] = {}
     for index, entry in entries:
         if entry.id in index_of:
-            problems.append(Problem(display, lines.of(index, "id"), f"[{index}].id",
-                                    f"'{entry.id}' is already the id of the {what} on line {lines.of(index_of[entry.id])}"))
+            problems.append(problem(display, lines.of(index, "id"), f"[{index}].id", f"{what}.duplicate-id",
+                                    id=entry.id, line=str(lines.of(index_of[entry.id]))))
             continue
         index_of[entry.id] = index
         target = getattr(entry, link)
         if target is not None and target not in vocab:
-            problems.append(Problem(display, lines.of(index, link), f"[{index}].{link}",
-                                    f"unknown {what} '{target}'" + _did_you_mean(vocab, target)))
+            problems.append(_unknown(vocab, display, lines.of(index, link), f"[{index}].{link}", what, target))
     for cycle in vocab.cycles():
         index = index_of.get(cycle[0], 0)
         chain = " -> ".join((*cycle, cycle[0]))
-        problems.append(Problem(display, lines.of(index, link), f"[{index}].{link}", f"forms a cycle: {chain}"))
+        problems.append(problem(display, lines.of(index, link), f"[{index}].{link}", "vocabulary.cycle", chain=chain))
     for name, first, second in vocab.clashes:
         index = index_of.get(second, 0)
-        problems.append(Problem(display, lines.of(index), f"[{index}]",
-                                f"the name '{name}' of '{second}' already names '{first}'; a name must find one {what}"))
+        problems.append(problem(display, lines.of(index), f"[{index}]", f"{what}.name-clash",
+                                name=name, second=second, first=first))
     return problems
 
 
-def _did_you_mean(vocab: Vocabulary, name: str) -> str:
+def _unknown(vocab: Vocabulary, display: str, line: int | None, field: str, what: str, name: str) -> Problem:
+    """An unknown place or theme, with the nearest known name when there is one."""
     hint = vocab.suggest(name)
-    return f"; did you mean '{hint}'?" if hint else ""
+    if hint:
+        return problem(display, line, field, f"{what}.unknown-hint", name=name, hint=hint)
+    return problem(display, line, field, f"{what}.unknown", name=name)
 
 
 def _read(path: Path, cache: ReadCache | None) -> Any:
@@ -187,9 +195,7 @@ def _duplicate_problems(copies: list[tuple[str, Lines]], stem: str) -> list[Prob
     problems = []
     for display, lines in copies:
         others = ", ".join(d for d, _ in copies if d != display)
-        problems.append(Problem(display, lines.of("id"), "id",
-                                f"'{stem}' is also the id of {others}; ids must be unique, "
-                                f"and neither copy is published until one is removed or renamed"))
+        problems.append(problem(display, lines.of("id"), "id", "id.duplicate", id=stem, others=others))
     return problems
 
 
@@ -215,12 +221,7 @@ def _load_testimonies(root: Path, places: Gazetteer, themes: Themes, cache: Read
     testimonies: dict[str, Testimony] = {}
     ids = set(copies)
     for stem, testimony, fields, lines, display, flagged in parsed:
-        if testimony is None:  # still report its broken references, so one run shows everything
-            if fields is not None:
-                found = _reference_problems(fields, places, themes, ids, lines, display)[1]
-                problems += [p for p in found if p.field not in flagged]
-            continue
-        resolved, found = resolve_testimony(testimony, places, themes, ids, lines, display)
+        resolved, found = cross_check(testimony, fields, flagged, places, themes, ids, lines, display)
         problems += found
         if resolved is not None and stem not in duplicates:
             testimonies[resolved.id] = resolved
@@ -228,6 +229,19 @@ def _load_testimonies(root: Path, places: Gazetteer, themes: Themes, cache: Read
         for gone in set(cache) - seen:
             del cache[gone]
     return testimonies, duplicates, problems
+
+
+def cross_check(testimony: Testimony | None, fields: dict[str, Any] | None, flagged: set[str], places: Gazetteer,
+                themes: Themes, ids: set[str], lines: Lines, display: str) -> tuple[Testimony | None, list[Problem]]:
+    """The checks against the rest of the collection, for a file as the loader read it: a valid testimony's
+    references resolved; an invalid one's broken references still reported (not again for a field the
+    loader already faulted), so one run shows everything."""
+    if testimony is not None:
+        return resolve_testimony(testimony, places, themes, ids, lines, display)
+    if fields is None:
+        return None, []
+    found = _reference_problems(fields, places, themes, ids, lines, display)[1]
+    return None, [p for p in found if p.field not in flagged]
 
 
 def resolve_testimony(testimony: Testimony, places: Gazetteer, themes: Themes, ids: set[str],
@@ -238,17 +252,8 @@ def resolve_testimony(testimony: Testimony, places: Gazetteer, themes: Themes, i
               "consent": {"place_detail": testimony.consent.place_detail.value}}
     place_ids, problems = _reference_problems(fields, places, themes, ids, lines, display)
     resolved = dataclasses.replace(testimony, places=tuple(place_ids))
-    problems += [_exposure_problem(found, resolved, lines, display) for found in exposures(resolved, places)]
+    problems += exposure_problems(resolved, places, lines, display)
     return (None, problems) if problems else (resolved, problems)
-
-
-def _exposure_problem(found: Exposure, t: Testimony, lines: Lines, display: str) -> Problem:
-    """A hidden name is reported at the name (the message says where it appears); a place where it is named."""
-    if found.kind == "name":
-        field = "narrator.name" if t.narrator.name else "narrator.pseudonym"
-        return Problem(display, lines.of(*field.split(".")), field, found.message)
-    line = lines.of(*found.field.split(".")) + (found.line if found.field == "body" else 0)
-    return Problem(display, line, found.field, found.message)
 
 
 def _strings(value: Any) -> list[tuple[int, str]]:
@@ -265,21 +270,18 @@ def _reference_problems(fields: dict[str, Any], places: Gazetteer, themes: Theme
     for index, name in _strings(fields.get("places")):
         place_id = places.resolve(name)
         if place_id is None:
-            problems.append(Problem(display, lines.of("places", index), f"places[{index}]",
-                                    f"unknown place '{name}'" + _did_you_mean(places, name)))
+            problems.append(_unknown(places, display, lines.of("places", index), f"places[{index}]", "place", name))
             continue
         if detail in ("district", "governorate", "country") and places.coarsen(place_id, detail) is None:
-            problems.append(Problem(display, lines.of("places", index), f"places[{index}]",
-                                    f"'{place_id}' has no enclosing {detail} in the gazetteer, "
-                                    f"so consent.place_detail: {detail} cannot hide it"))
+            problems.append(problem(display, lines.of("places", index), f"places[{index}]", "place.no-enclosing",
+                                    place=place_id, detail=detail))
         if place_id not in place_ids:
             place_ids.append(place_id)
     for index, theme in _strings(fields.get("themes")):
         if theme not in themes:
-            problems.append(Problem(display, lines.of("themes", index), f"themes[{index}]",
-                                    f"unknown theme '{theme}'" + _did_you_mean(themes, theme)))
+            problems.append(_unknown(themes, display, lines.of("themes", index), f"themes[{index}]", "theme", theme))
     original = fields.get("translation_of")
     if isinstance(original, str) and (original not in ids or original == fields.get("id")):
-        reason = "a testimony cannot translate itself" if original == fields.get("id") else "no testimony has that id"
-        problems.append(Problem(display, lines.of("translation_of"), "translation_of", f"'{original}': {reason}"))
+        code = "translation.self" if original == fields.get("id") else "translation.unknown"
+        problems.append(problem(display, lines.of("translation_of"), "translation_of", code, id=original))
     return place_ids, problems

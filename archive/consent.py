@@ -34,6 +34,7 @@ __all__ = [
     "state", "visibility", "narrator_shown", "places_shown", "redact", "view", "map_texts", "public_texts",
     "public_form", "public_version", "embargoed", "next_change", "duplicate_answer", "unclosed_redaction",
     "hidden_name_leaks",
+    "redacted_spans", "redacted_passages",
 ]
 
 REDACTED = "[redacted]"
@@ -266,6 +267,16 @@ def public_texts(t: Testimony) -> dict[str, str]:
 
     map_texts(t, collect)
     return {name: " | ".join(texts) for name, texts in found.items()}
+
+
+def redacted_spans(text: str) -> list[tuple[int, int]]:
+    """Where each `[[redact: ...]]` passage is in the text (an unclosed one runs to the end)."""
+    return [match.span() for match in _REDACTION.finditer(text)]
+
+
+def redacted_passages(text: str) -> list[str]:
+    """The words of each redacted passage, as the curator wrote them."""
+    return [match.group(1).strip() for match in _REDACTION.finditer(text) if match.group(1).strip()]
 
 
 def hidden_name_leaks(t: Testimony) -> list[str]:

@@ -6,6 +6,9 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
+
+from .messages import Message, english
 
 __all__ = ["DateRange", "parse_date", "DateError"]
 
@@ -13,7 +16,21 @@ _PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 class DateError(ValueError):
-    """A date that is not one of the forms of docs/format.md; the message says why."""
+    """A date that is not one of the forms of docs/format.md; the message says why, `reason` says it as a code."""
+
+    def __init__(self, message: str, code: str = "", params: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.params = params or {}
+
+    @classmethod
+    def coded(cls, code: str, **params: Any) -> "DateError":
+        """The error for a code of archive/messages.py, its sentence made from the code's template."""
+        return cls(english(Message(code, params)), code, params)
+
+    @property
+    def reason(self) -> Message:
+        return Message(self.code, self.params) if self.code else Message("field.invalid", {"detail": str(self)})
 
 
 @dataclass(frozen=True)
@@ -46,20 +63,20 @@ class DateRange:
 def _parse_part(text: str) -> tuple[dt.date, dt.date]:
     match = _PART.match(text)
     if not match:
-        raise DateError(f"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        raise DateError.coded("date.form", text=text)
     year, month, day = (int(g) if g else None for g in match.groups())
     assert year is not None
     if year < 1:
-        raise DateError(f"'{text}' has no year 0")
+        raise DateError.coded("date.year-zero", text=text)
     if month is None:
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     if not 1 <= month <= 12:
-        raise DateError(f"'{text}' has no month {month:02d}")
+        raise DateError.coded("date.month", text=text, month=f"{month:02d}")
     last = calendar.monthrange(year, month)[1]
     if day is None:
         return dt.date(year, month, 1), dt.date(year, month, last)
     if not 1 <= day <= last:
-        raise DateError(f"'{text}' is not a real calendar date")
+        raise DateError.coded("date.calendar", text=text)
     day_date = dt.date(year, month, day)
     return day_date, day_date
 
@@ -67,16 +84,16 @@ def _parse_part(text: str) -> tuple[dt.date, dt.date]:
 def as_text(value: object) -> str:
     """The date as written, whether YAML read it as a number, a date or a string."""
     if isinstance(value, bool):
-        raise DateError(f"'{value}' is not a date")
+        raise DateError.coded("date.not-date", text=str(value))
     if isinstance(value, dt.datetime):
-        raise DateError(f"'{value.isoformat()}' has a time; write only the date")
+        raise DateError.coded("date.time", text=value.isoformat())
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, int):
         return f"{value:04d}"
     if isinstance(value, str):
         return value.strip()
-    raise DateError(f"{type(value).__name__} is not a date")
+    raise DateError.coded("date.kind", kind=type(value).__name__)
 
 
 def parse_date(value: object) -> DateRange:
@@ -90,12 +107,12 @@ def parse_date(value: object) -> DateRange:
     text = as_text(value)
     parts = text.split("/")
     if len(parts) > 2:
-        raise DateError(f"'{text}' has more than one '/'; an interval is START/END")
+        raise DateError.coded("date.slashes", text=text)
     if len(parts) == 1:
         start, end = _parse_part(text)
         return DateRange(text, start, end)
     first, _ = _parse_part(parts[0])
     _, last = _parse_part(parts[1])
     if first > last:
-        raise DateError(f"the interval '{text}' ends before it starts")
+        raise DateError.coded("date.order", text=text)
     return DateRange(text, first, last)

@@ -12,11 +12,9 @@ stays in `archive.consent`.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -25,22 +23,26 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from .collection import resolve_testimony, testimony_files
+from .collection import cross_check, testimony_files
 from .dates import DateError, as_text
-from .errors import ArchiveError, Problem
-from .loader import read_testimony, split_front_matter
+from .datewords import typed_date
+from .errors import ArchiveError, Problem, from_message, problem
+from .messages import Message
+from .loader import split_front_matter, testimony_from_text
 from .model import Testimony
-from .text import fold
+from .text import fold, id_from_title, script_language
 from .vocabulary import Vocabulary
 from .yamlfile import parse_yaml
 
 __all__ = [
-    "Field", "FIELDS", "FIELD_NAMES", "Values", "Prepared", "CONSENT_ACTIONS", "GENERAL",
-    "values_from_text", "blank_values", "normalise", "build_text", "prepare", "consent_values",
+    "Field", "FIELDS", "FIELD_NAMES", "DEFAULTS", "Values", "Prepared", "CONSENT_ACTIONS", "GENERAL",
+    "values_from_text", "blank_values", "complete", "normalise", "build_text", "prepare", "consent_values",
     "field_of", "new_path", "existing_ids", "validate", "resolve_names",
 ]
 
 Values = dict[str, str]
+# FORMAT.md's defaults for fields a file may leave out: choosing the default keeps the field left out.
+DEFAULTS = {"status": "published", "consent_place_detail": "exact"}
 GENERAL = "_form"  # problems that belong to no one field are shown at the top of the form
 
 
@@ -164,10 +166,30 @@ def values_from_text(text: str) -> Values:
 def blank_values(today: dt.date, curator: str) -> Values:
     """A new testimony's starting values: a draft, anonymous, consent recorded today by this curator."""
     values = {name: "" for name in FIELD_NAMES}
-    values.update(language="en", consent_access="public", consent_identity="anonymous",
+    values.update(consent_access="public", consent_identity="anonymous",
                   consent_date=today.isoformat(), consent_recorded_by=curator, recorded_method="interview",
                   status="draft")
     return values
+
+
+def complete(values: Mapping[str, str]) -> Values:
+    """A new testimony's values with what the curator left empty filled in: the id from the title (as
+    `archive new` makes it), the language from the script of the account."""
+    done = dict(values)
+    if not normalise("id", done.get("id")) and normalise("title", done.get("title")):
+        done["id"] = id_from_title(normalise("title", done.get("title")))
+    if not normalise("language", done.get("language")):
+        done["language"] = script_language(done.get("body") or "") or script_language(done.get("title") or "") or ""
+    return done
+
+
+def _script_warning(values: Mapping[str, str], display: str) -> list[Problem]:
+    """A warning when the account's script and its language disagree (an Arabic account marked en)."""
+    written, language = script_language(values.get("body", "")), values.get("language", "")
+    if not written or not language or (language.split("-")[0].lower() == "ar") == (written == "ar"):
+        return []
+    code = "language.arabic-script" if written == "ar" else "language.latin-script"
+    return [problem(display, None, "language", code, warning=True, language=language)]
 
 
 def normalise(name: str, text: str | None) -> str:
@@ -178,6 +200,8 @@ def normalise(name: str, text: str | None) -> str:
     kind = _FIELD[name].kind
     if kind in ("list", "lines", "contributors"):
         return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+    if kind in ("date", "day"):
+        return typed_date(text)  # "آذار ٢٠١٩" is written 2019-03
     return text.strip()
 
 
@@ -304,25 +328,36 @@ def build_text(values: Mapping[str, str], original: str | None = None) -> str:
     return f"---\n{dumped}---\n{new['body']}"
 
 
-def resolve_names(text: str, vocabulary: Vocabulary[Any], what: str) -> tuple[list[str], list[str]]:
+def resolve_names(text: str, vocabulary: Vocabulary[Any], what: str) -> tuple[list[str], list[Message]]:
     """Each line's entry id (a line may also list several, separated by commas); messages for the rest."""
     found: list[str] = []
-    messages: list[str] = []
+    messages: list[Message] = []
     clashes = {fold(name): (first, second) for name, first, second in vocabulary.clashes}
     for line in _items("list", text):
         names = [line] if vocabulary.resolve(line) or not re.search(r"[,،]", line) else re.split(r"\s*[,،]\s*", line)
         for name in filter(None, names):
             if fold(name) in clashes:
                 first, second = clashes[fold(name)]
-                messages.append(f"'{name}' names both '{first}' and '{second}'; type the id of the one you mean")
+                messages.append(Message("vocabulary.ambiguous", {"name": name, "first": first, "second": second}))
                 continue
             entry = vocabulary.resolve(name)
             if entry is None:
-                hint = vocabulary.suggest(name)
-                messages.append(f"unknown {what} '{name}'" + (f"; did you mean '{hint}'?" if hint else ""))
+                hints = [_display_name(vocabulary[c]) for c in vocabulary.candidates(name)]
+                if len(hints) == 1:
+                    messages.append(Message(f"{what}.unknown-hint", {"name": name, "hint": hints[0]}))
+                else:
+                    messages.append(Message(f"{what}.unknown-choices", {"name": name, "hints": "; ".join(hints)})
+                                    if hints else Message(f"{what}.unknown", {"name": name}))
             elif entry not in found:
                 found.append(entry)
     return found, messages
+
+
+def _display_name(entry: Any) -> str:
+    """An entry as curators know it: its name (or label), with its Arabic one — never its id."""
+    name = getattr(entry, "name", None) or getattr(entry, "label", "")
+    arabic = (getattr(entry, "names", None) or getattr(entry, "labels", None) or {}).get("ar")
+    return f"{name} — {arabic}" if arabic and arabic != name else name
 
 
 # --- validation: the same checks as `archive check` -------------------------------------------
@@ -335,8 +370,8 @@ class Prepared:
     values: Values
     text: str
     problems: tuple[Problem, ...]
-    errors: Mapping[str, list[str]] = field(default_factory=dict)
-    warnings: Mapping[str, list[str]] = field(default_factory=dict)
+    errors: Mapping[str, list[Message]] = field(default_factory=dict)  # str(message) is the English
+    warnings: Mapping[str, list[Message]] = field(default_factory=dict)
     testimony: Testimony | None = None  # as the collection would hold it, when there is no error
 
     @property
@@ -356,11 +391,12 @@ def field_of(problem_field: str) -> str:
     return GENERAL
 
 
-def _message(problem: Problem) -> str:
+def _message(problem: Problem) -> Message:
     """The problem as shown next to its field: the field's own name is left out, an entry's index kept."""
     name = field_of(problem.field)
     own = ".".join(_FIELD[name].path) if name in _FIELD else name
-    return problem.message if problem.field == own else f"{problem.field}: {problem.message}"
+    return problem.text if problem.field == own else Message("field.at", {"field": problem.field,
+                                                                         "message": problem.text})
 
 
 def existing_ids(root: Path) -> dict[str, Path]:
@@ -375,15 +411,11 @@ def validate(text: str, path: Path, display: str, places: Any, themes: Any,
              ids: Iterable[str]) -> tuple[Testimony | None, list[Problem]]:
     """What `archive check` would report for this text at this path (the loader's checks, then the
     references), and the testimony as the collection would hold it when there is no error."""
-    with tempfile.TemporaryDirectory() as scratch:
-        trial = Path(scratch) / path.name
-        trial.write_text(text, encoding="utf-8")
-        testimony, problems, lines, _ = read_testimony(trial, display)
-        if testimony is not None:
-            testimony, found = resolve_testimony(testimony, places, themes, set(ids) | {path.stem}, lines, display)
-            problems += found
-    if testimony is not None:
-        testimony = dataclasses.replace(testimony, path=path)
+    testimony, problems, lines, fields = testimony_from_text(text, path, display, places=places)
+    flagged = {p.field for p in problems}
+    testimony, found = cross_check(testimony, fields, flagged, places, themes, set(ids) | {path.stem}, lines,
+                                   display)
+    problems += found
     return testimony, problems
 
 
@@ -392,6 +424,7 @@ def new_path(root: Path, values: Mapping[str, str]) -> Path:
 
     Until the id and language are valid (the validator says so), a harmless stand-in inside the folder.
     """
+    values = complete(values)
     language = normalise("language", values.get("language"))
     testimony_id = normalise("id", values.get("id"))
     folder = language if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language) else "und"
@@ -407,29 +440,34 @@ def prepare(values: Mapping[str, str], *, places: Any, themes: Any, ids: Mapping
     Places and themes may be typed as any id, name, alias or Arabic name: they are written as ids.
     `ids` are the testimony ids that exist (for a new file, its id must not be one of them).
     """
+    values = complete(values) if original is None else values
     new = {name: normalise(name, values.get(name)) for name in FIELD_NAMES}
     old = values_from_text(original) if original is not None else {n: "" for n in FIELD_NAMES}
+    for name, default in DEFAULTS.items():
+        if original is not None and not old[name] and new[name] == default:
+            new[name] = ""
     own: list[Problem] = []
     for name, vocabulary, what in (("places", places, "place"), ("themes", themes, "theme")):
         if new[name] == old[name]:
             continue
         resolved, messages = resolve_names(new[name], vocabulary, what)
-        own += [Problem(display, None, name, message) for message in messages]
+        own += [from_message(display, None, name, message) for message in messages]
         if not messages:
             new[name] = "\n".join(resolved)
     if original is None and new["id"] in ids:
-        own.append(Problem(display, None, "id", f"'{new['id']}' is already the id of a testimony "
-                                                "(ids are never reused); choose another"))
+        own.append(problem(display, None, "id", "id.taken", id=new["id"]))
     text = build_text(new, original)
-    reported = {p.field for p in own}
+    own += _script_warning(new, display)
+    reported = {p.field for p in own if not p.warning}
     testimony, found = validate(text, path, display, places, themes, ids)
     problems = own + [p for p in found if field_of(p.field) not in reported]
-    errors: dict[str, list[str]] = {}
-    warnings: dict[str, list[str]] = {}
-    for problem in problems:
-        target = warnings if problem.warning else errors
-        target.setdefault(field_of(problem.field), []).append(_message(problem))
-    return Prepared(new, text, tuple(problems), errors, warnings, None if own else testimony)
+    errors: dict[str, list[Message]] = {}
+    warnings: dict[str, list[Message]] = {}
+    for found_problem in problems:
+        target = warnings if found_problem.warning else errors
+        target.setdefault(field_of(found_problem.field), []).append(_message(found_problem))
+    return Prepared(new, text, tuple(problems), errors, warnings,
+                    None if any(not p.warning for p in own) else testimony)
 
 
 # --- consent actions: changes to the same values -------------------------------------------
@@ -440,14 +478,14 @@ CONSENT_ACTIONS = ("withdraw", "restrict", "embargo", "publish", "identity", "pl
 
 def consent_values(values: Mapping[str, str], action: str, *, today: dt.date, curator: str,
                    embargo_until: str = "", identity: str = "", name: str | None = None,
-                   pseudonym: str | None = None, place_detail: str = "") -> tuple[Values, dict[str, str]]:
+                   pseudonym: str | None = None, place_detail: str = "") -> tuple[Values, dict[str, Message]]:
     """The values after a consent action, and problems by field (the action's own inputs).
 
     Every action records itself in the file as docs/format.md asks: `consent.date` becomes today and
     `consent.recorded_by` the curator who recorded the change.
     """
     new = dict(values)
-    problems: dict[str, str] = {}
+    problems: dict[str, Message] = {}
     if action == "withdraw":
         new["consent_access"] = "withdrawn"
     elif action == "restrict":
@@ -456,9 +494,9 @@ def consent_values(values: Mapping[str, str], action: str, *, today: dt.date, cu
         day = embargo_until.strip()
         try:
             if dt.date.fromisoformat(day) <= today or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-                problems["embargo_until"] = "must be a day after today, written YYYY-MM-DD"
+                problems["embargo_until"] = Message("consent.embargo-future")
         except ValueError:
-            problems["embargo_until"] = f"'{day}' is not a date written YYYY-MM-DD"
+            problems["embargo_until"] = Message("consent.embargo-form", {"value": day})
         new["consent_embargo_until"] = day
     elif action == "publish":
         new.update(consent_access="public", consent_embargo_until="")
@@ -474,9 +512,9 @@ def consent_values(values: Mapping[str, str], action: str, *, today: dt.date, cu
         detail = place_detail.strip()
         new["consent_place_detail"] = "" if detail == "exact" and not values.get("consent_place_detail") else detail
     else:
-        problems["action"] = f"'{action}' is not a consent action; choose one of: {', '.join(CONSENT_ACTIONS)}"
+        problems["action"] = Message("consent.action", {"action": action, "actions": ", ".join(CONSENT_ACTIONS)})
     unchanged = all(normalise(k, new.get(k)) == normalise(k, values.get(k)) for k in FIELD_NAMES)
     if unchanged and not problems:
-        problems["action"] = "this changes nothing: the testimony's consent is already so"
+        problems["action"] = Message("consent.unchanged")
     new.update(consent_date=today.isoformat(), consent_recorded_by=curator)
     return new, problems

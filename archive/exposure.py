@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .consent import PUBLIC_FORM, map_texts, public_texts
+from .messages import Message, english
 from .model import Identity, PlaceDetail, Testimony
 from .text import fold, is_arabic
 from .vocabulary import Gazetteer
@@ -31,7 +32,11 @@ class Exposure:
     kind: str  # "name" or "place"
     field: str
     line: int  # the line of a multi-line text (the body) it is on, from 0
-    message: str
+    reason: Message  # what is wrong, as a code of archive/messages.py
+
+    @property
+    def message(self) -> str:
+        return english(self.reason)
 
 
 def hidden_names(t: Testimony) -> list[str]:
@@ -114,7 +119,7 @@ def exposures(t: Testimony, places: Gazetteer) -> list[Exposure]:
     found: list[Exposure] = []
     names = hidden_names(t)
     identity = t.consent.identity.value
-    what = "name" if t.consent.identity is Identity.PSEUDONYMOUS or not t.narrator.pseudonym else "name or pseudonym"
+    what = "name" if t.consent.identity is Identity.PSEUDONYMOUS or not t.narrator.pseudonym else "name-or-pseudonym"
     hidden_places, shown_places = _coarsened(t, places)
     hidden_pattern, shown_pattern = _word_pattern(hidden_places), _word_pattern(shown_places)
     if not names and hidden_pattern is None:
@@ -122,17 +127,18 @@ def exposures(t: Testimony, places: Gazetteer) -> list[Exposure]:
     detail = t.consent.place_detail.value
     texts = [("id", t.id.replace("-", " ")), *public_texts(t).items()]
     for field, text in texts:
+        in_id = "-id" if field == "id" else ""
         if names and (_in_id(t.id, names) if field == "id" else mentions(text, names)):
-            where = "the id" if field == "id" else field
-            fix = "rename the file and its id" if field == "id" else "remove it or mark it [[redact: ...]]"
-            found.append(Exposure("name", field, 0, f"the narrator's {what} is hidden by consent.identity: {identity}, "
-                                                    f"but it appears in {where}; {fix}"))
+            found.append(Exposure("name", field, 0, Message(f"exposure.{what}{in_id}",
+                                                            {"identity": identity, "field": field})))
         place = _places_found(text, hidden_pattern, shown_pattern)
         if place is not None:
-            fix = "rename the file and its id" if field == "id" else "remove it or mark it [[redact: ...]]"
-            found.append(Exposure("place", field, place[1], f"names '{place[0]}', one of this testimony's places that "
-                                                            f"consent.place_detail: {detail} hides; {fix}"))
-    return list(dict.fromkeys(found))
+            found.append(Exposure("place", field, place[1], Message(f"exposure.place{in_id}",
+                                                                    {"place": place[0], "detail": detail})))
+    unique: dict[tuple[str, str, int, str], Exposure] = {}
+    for exposure in found:  # Message compares by identity: one per kind, field, line and message
+        unique.setdefault((exposure.kind, exposure.field, exposure.line, exposure.message), exposure)
+    return list(unique.values())
 
 
 def control_characters(t: Testimony) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import ArchiveError
 
-__all__ = ["HistoryError", "repository_of", "commit_file", "message_for", "author_for"]
+__all__ = ["HistoryError", "repository_of", "commit_file", "commit_files", "message_for", "author_for"]
 
 TIMEOUT = 30  # seconds; a save never waits longer than this on git
 SERVER = ("Testimony archive", "archive@curators.invalid")  # the committer when git knows no one
@@ -66,15 +66,25 @@ def commit_file(path: Path, *, curator: str, action: str, testimony_id: str) -> 
 
     Raises `HistoryError` (with git's own words) when git fails; the caller keeps the save.
     """
-    repo = repository_of(path.parent)
+    return commit_files([path], curator=curator, message=message_for(action, testimony_id))
+
+
+def commit_files(paths: list[Path], *, curator: str, message: str) -> str | None:
+    """Commit just these files (all in one repository) as one commit, authored by the curator.
+
+    The new commit's id, or None outside a repository; `HistoryError` when git fails.
+    """
+    if not paths:
+        return None
+    repo = repository_of(paths[0].parent)
     if repo is None:
         return None
     env = _environment(repo)
-    relative = os.path.relpath(path.resolve(), repo.resolve())
+    relative = [os.path.relpath(path.resolve(), repo.resolve()) for path in paths]
     try:
-        steps = (("add", "--", relative),
+        steps = (("add", "--", *relative),
                  ("-c", "commit.gpgsign=false", "commit", "--quiet", "--no-edit", f"--author={author_for(curator)}",
-                  "-m", message_for(action, testimony_id), "--only", "--", relative),
+                  "-m", message, "--only", "--", *relative),
                  ("rev-parse", "HEAD"))
         result = None
         for step in steps:

@@ -14,14 +14,15 @@ from typing import Any
 
 from . import model as m
 from .consent import unclosed_redaction
-from .exposure import control_characters
+from .exposure import control_characters, exposures
+from .vocabulary import Gazetteer
 from .dates import DateError, DateRange, parse_date
-from .errors import InvalidFile, Problem
-from .schemas import field_name, schema_problems
+from .errors import InvalidFile, Problem, from_message, problem
+from .schemas import field_name, schema_problems, unknown_field_problems
 from .yamlfile import Lines, parse_yaml, read_text
 
 __all__ = [
-    "load_testimony", "parse_testimony", "read_testimony", "file_hash",
+    "load_testimony", "parse_testimony", "read_testimony", "testimony_from_text", "file_hash",
     "load_places", "load_themes", "load_collection_info",
 ]
 
@@ -78,49 +79,100 @@ def parse_testimony(path: Path, display: str | None = None) -> Parsed:
     return testimony, problems, lines
 
 
-def read_testimony(path: Path, display: str | None = None
+def read_testimony(path: Path, display: str | None = None, places: Gazetteer | None = None
                    ) -> tuple[m.Testimony | None, list[Problem], Lines, dict[str, Any] | None]:
-    """As `parse_testimony`, plus the raw front matter (when it is a mapping) for cross-checks."""
+    """As `parse_testimony`, plus the raw front matter (when it is a mapping) for cross-checks.
+
+    A file with problems is still checked for what consent cannot hide (a neutral stand-in for its
+    faulty fields), so one pass finds everything; given the gazetteer, coarsened places too."""
     display = display or str(path)
-    no_lines = Lines({}, 1)
     text, data, problems = read_text(path, display)
     if text is None:
-        return None, problems, no_lines, None
+        return None, problems, Lines({}, 1), None
+    return testimony_from_text(text, path, display, data, places)
+
+
+def testimony_from_text(text: str, path: Path, display: str, data: bytes | None = None,
+                        places: Gazetteer | None = None
+                        ) -> tuple[m.Testimony | None, list[Problem], Lines, dict[str, Any] | None]:
+    """As `read_testimony`, for text that would be the file at `path` (nothing is read or written)."""
+    no_lines = Lines({}, 1)
+    problems: list[Problem] = []
+    if data is None:
+        data = text.encode("utf-8")
     text = text.replace("\r\n", "\n")  # a file saved with Windows line endings reads the same
     parts = split_front_matter(text)
     if parts is None and _OPEN.match(text):
-        return None, [Problem(display, 1, "-", "front matter is not closed: end the fields with a '---' line "
-                              "before the account")], no_lines, None
+        return None, [problem(display, 1, "-", "file.unclosed")], no_lines, None
     if parts is None:
-        return None, [Problem(display, 1, "-", "has no front matter: the file must begin with a '---' line, "
-                              "then the YAML fields, then another '---' line")], no_lines, None
+        return None, [problem(display, 1, "-", "file.no-front-matter")], no_lines, None
     front, body, body_line = parts
     fields, lines, problems = parse_yaml(front, display, first_line=2)
     lines.by_path[("body",)] = body_line  # where the account starts, for problems found in it later
     if problems and fields is None:
         return None, problems, lines, None
     if not isinstance(fields, dict):
-        kind = "empty" if fields is None else f"a {_kind(fields)}, not a mapping"
-        return None, [Problem(display, 2, "-", f"front matter is {kind}: write one 'field: value' per line")], lines, None
+        found = (problem(display, 2, "-", "file.front-matter-empty") if fields is None
+                 else problem(display, 2, "-", "file.front-matter-kind", kind=_kind(fields)))
+        return None, [found], lines, None
     schema = schema_problems("testimony", fields, display, lines)
     flagged = {p.field for p in schema}  # a field the schema already faulted is reported once
     problems += schema
     problems += [p for p in _field_problems(fields, path, display, lines) if p.field not in flagged]
-    problems += _unknown_fields(fields, display, lines)
+    problems += unknown_field_problems(fields, KNOWN_FIELDS, display, lines)
     unclosed = unclosed_redaction(body)
     if unclosed is not None:
-        problems.append(Problem(display, body_line + body[:unclosed].count("\n"), "body",
-                                "a '[[redact:' passage is not closed with ']]'"))
+        problems.append(problem(display, body_line + body[:unclosed].count("\n"), "body",
+                                "body.unclosed-redaction"))
     if any(not p.warning for p in problems):
-        return None, problems, lines, fields
+        stand_in = _stand_in(fields, body, path, {p.field for p in problems if not p.warning})
+        return None, problems + (exposure_problems(stand_in, places, lines, display) if stand_in else []), lines, fields
     testimony = _testimony(fields, body, path, file_hash(data))
     for field in control_characters(testimony):
-        problems.append(Problem(display, lines.of(*field.split(".")), field,
-                                "contains a control character (a line break, tab or similar); "
-                                "write it on one line of plain text"))
+        problems.append(problem(display, lines.of(*field.split(".")), field, "field.control-character"))
     if any(not p.warning for p in problems):
-        return None, problems, lines, fields
+        return None, problems + exposure_problems(testimony, places, lines, display), lines, fields
     return testimony, problems, lines, fields
+
+
+def exposure_problems(t: m.Testimony, places: Gazetteer | None, lines: Lines, display: str) -> list[Problem]:
+    """What consent cannot hide, written in public text or the id (archive.exposure decides), as problems:
+    a hidden name reported at the name (the message says where it appears), a place where it is named.
+    Without a gazetteer only the names are checked."""
+    problems = []
+    for found in exposures(t, places if places is not None else Gazetteer([])):
+        if found.kind == "name":
+            field = "narrator.name" if t.narrator.name else "narrator.pseudonym"
+            problems.append(from_message(display, lines.of(*field.split(".")), field, found.reason))
+            continue
+        line = lines.of(*found.field.split(".")) + (found.line if found.field == "body" else 0)
+        problems.append(from_message(display, line, found.field, found.reason))
+    return problems
+
+
+# What a broken field is replaced with in a stand-in: values that hide nothing and reveal nothing.
+_STAND_IN: dict[str, Any] = {
+    "id": "stand-in", "title": "", "language": "und", "event_date": "2000", "places": [], "themes": [],
+    "narrator": {}, "recorded": {"date": "2000", "by": "-", "method": "interview"},
+    "consent": {"access": "restricted", "identity": "anonymous", "date": "2000-01-01", "recorded_by": "-"},
+}
+
+
+def _stand_in(fields: dict[str, Any], body: str, path: Path, faulty: set[str]) -> m.Testimony | None:
+    """The testimony with each faulty field neutral, so the checks that need a whole testimony (the hidden
+    name) run on a file with other problems too: one pass finds all. None if the consent itself is faulty."""
+    if any(f in ("consent", "narrator") or f.startswith("consent.identity") for f in faulty):
+        return None
+    top, merged = {f.split(".")[0].split("[")[0] for f in faulty}, dict(_STAND_IN)
+    for key, value in fields.items():
+        if key in _STAND_IN and isinstance(_STAND_IN[key], dict) and isinstance(value, dict):
+            merged[key] = {**_STAND_IN[key], **{k: v for k, v in value.items() if f"{key}.{k}" not in faulty}}
+        elif key not in top and key in KNOWN_FIELDS:
+            merged[key] = value
+    try:
+        return _testimony(merged, body, path, "")
+    except Exception:  # a field still unusable: the check waits for the next pass rather than guess
+        return None
 
 
 def _kind(value: Any) -> str:
@@ -146,33 +198,16 @@ def _field_problems(fields: dict[str, Any], path: Path, display: str, lines: Lin
         try:
             parse_date(value)
         except DateError as exc:
-            problems.append(Problem(display, lines.of(*keys), field_name(keys), str(exc)))
+            problems.append(from_message(display, lines.of(*keys), field_name(keys), exc.reason))
     for keys in (("consent", "date"), ("consent", "embargo_until"), ("updated",)):
         value = _date(fields, *keys)
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             try:
                 dt.date.fromisoformat(value)
             except ValueError:
-                problems.append(Problem(display, lines.of(*keys), ".".join(keys), f"'{value}' is not a real calendar date"))
+                problems.append(problem(display, lines.of(*keys), ".".join(keys), "date.calendar", text=value))
     if isinstance(fields.get("id"), str) and fields["id"] != path.stem:
-        problems.append(Problem(display, lines.of("id"), "id",
-                                f"'{fields['id']}' must equal the file name's stem '{path.stem}'"))
-    return problems
-
-
-def _unknown_fields(fields: dict[str, Any], display: str, lines: Lines) -> list[Problem]:
-    """Extensions are welcome; a near-miss of a known field is most likely a typo."""
-    import difflib
-
-    problems = []
-    for key in fields:
-        if key in KNOWN_FIELDS or not isinstance(key, str):
-            continue
-        close = difflib.get_close_matches(key, KNOWN_FIELDS, n=1, cutoff=0.8)
-        if close:
-            problems.append(Problem(display, lines.of(key), key,
-                                    f"is not a field of the format (see docs/format.md; kept as an extension); did you mean '{close[0]}'?",
-                                    warning=True))
+        problems.append(problem(display, lines.of("id"), "id", "id.stem", id=fields["id"], stem=path.stem))
     return problems
 
 
@@ -229,6 +264,10 @@ def _yaml_file(path: Path, display: str, schema: str) -> tuple[Any, Lines, list[
     text, _, problems = read_text(path, display)
     if text is None:
         return None, Lines({}, 1), problems
+    return _yaml_text(text, display, schema)
+
+
+def _yaml_text(text: str, display: str, schema: str) -> tuple[Any, Lines, list[Problem]]:
     value, lines, problems = parse_yaml(text, display)
     if value is None and problems:
         return None, lines, problems
@@ -245,9 +284,11 @@ def _entries(value: Any, problems: list[Problem]) -> list[tuple[int, dict[str, A
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict) and i not in bad]
 
 
-def load_places(path: Path, display: str) -> tuple[list[tuple[int, m.Place]], Lines, list[Problem]]:
-    """The gazetteer's places with their index in the file; an entry with problems is left out."""
-    value, lines, problems = _yaml_file(path, display, "places")
+def load_places(path: Path, display: str, text: str | None = None
+                ) -> tuple[list[tuple[int, m.Place]], Lines, list[Problem]]:
+    """The gazetteer's places with their index in the file (or in `text`, what the file would hold);
+    an entry with problems is left out."""
+    value, lines, problems = _yaml_file(path, display, "places") if text is None else _yaml_text(text, display, "places")
     places = [
         (index, m.Place(
             id=item["id"], name=item["name"], type=item["type"],
@@ -260,9 +301,10 @@ def load_places(path: Path, display: str) -> tuple[list[tuple[int, m.Place]], Li
     return places, lines, problems
 
 
-def load_themes(path: Path, display: str) -> tuple[list[tuple[int, m.Theme]], Lines, list[Problem]]:
-    """The theme vocabulary with each theme's index in the file; an entry with problems is left out."""
-    value, lines, problems = _yaml_file(path, display, "themes")
+def load_themes(path: Path, display: str, text: str | None = None
+                ) -> tuple[list[tuple[int, m.Theme]], Lines, list[Problem]]:
+    """The theme vocabulary with each theme's index in the file (or in `text`); an entry with problems is left out."""
+    value, lines, problems = _yaml_file(path, display, "themes") if text is None else _yaml_text(text, display, "themes")
     themes = [
         (index, m.Theme(
             id=item["id"], label=item["label"], labels=dict(item.get("labels") or {}),
@@ -279,7 +321,7 @@ def load_collection_info(path: Path, display: str) -> tuple[m.CollectionInfo | N
     value, _, problems = _yaml_file(path, display, "collection")
     if any(not p.warning for p in problems) or not isinstance(value, dict):
         if not problems:
-            problems = [Problem(display, 1, "-", "must be a mapping with title, publisher and base_url")]
+            problems = [problem(display, 1, "-", "collection.info")]
         return None, problems
     return m.CollectionInfo(
         title=value["title"], publisher=value["publisher"], base_url=value["base_url"],

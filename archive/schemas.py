@@ -10,10 +10,11 @@ from typing import Any
 
 import jsonschema
 
-from .errors import Problem
+from .errors import Problem, from_message, problem
+from .messages import MESSAGES, Message
 from .yamlfile import Lines
 
-__all__ = ["schema_path", "schema_problems", "jsonable", "field_name"]
+__all__ = ["schema_path", "schema_problems", "jsonable", "field_name", "unknown_field_problems"]
 
 SCHEMAS = ("testimony", "places", "themes", "collection")
 
@@ -52,72 +53,82 @@ def field_name(path: tuple[Any, ...]) -> str:
     return text or "-"
 
 
-_KIND = {"object": "a mapping (key: value lines)", "array": "a list", "string": "text",
-         "integer": "a whole number", "number": "a number"}
-_PATTERN_HINT = {
-    "^[a-z0-9]+(-[a-z0-9]+)*$": "must be a slug: lower-case a-z, 0-9 and single hyphens",
-    "\\S": "must not be empty",
-    "^\\d{4}-\\d{2}-\\d{2}$": "must be a full date, YYYY-MM-DD",
-    "^https?://[^\\s]+$": "must be a web address starting with http:// or https://",
-    "^https?://[^\\s/]+[^\\s]*$": "must be a web address starting with http:// or https://",
+_PATTERN_CODE = {
+    "^[a-z0-9]+(-[a-z0-9]+)*$": "field.slug",
+    "\\S": "field.blank",
+    "^\\d{4}-\\d{2}-\\d{2}$": "field.day",
+    "^https?://[^\\s]+$": "field.url",
+    "^https?://[^\\s/]+[^\\s]*$": "field.url",
 }
 
 
-def _sentence(error: jsonschema.ValidationError) -> tuple[tuple[Any, ...], str]:
-    """The path of the field at fault and what is wrong with it, in words."""
+def _pattern_code(pattern: str) -> str:
+    code = _PATTERN_CODE.get(pattern)
+    if code is None and "\\d{4}(-" in pattern:
+        code = "field.date"
+    if code is None and "[A-Za-z]{2,3}" in pattern:
+        code = "field.language"
+    if code is None and "AND|OR|WITH" in pattern:
+        code = "field.license"
+    return code or "field.pattern"
+
+
+def _kinds(expected: str | list[str]) -> Message | str:
+    """The JSON types a value may have, in words: "text or a list"."""
+    words: list[Message | str] = [Message(f"kind.{k}") if f"kind.{k}" in MESSAGES else k
+                                  for k in ([expected] if isinstance(expected, str) else expected)]
+    phrase = words[0]
+    for word in words[1:]:
+        phrase = Message("join.or", {"first": phrase, "second": word})
+    return phrase
+
+
+def _sentence(error: jsonschema.ValidationError) -> tuple[tuple[Any, ...], Message]:
+    """The path of the field at fault and what is wrong with it, as a message code and its values."""
     path = tuple(error.absolute_path)
-    v, value = error.validator, error.instance
+    v, value, limit = error.validator, error.instance, error.validator_value
     if v == "required":
         missing = error.message.split("'")[1]
         schema_path = list(error.absolute_schema_path)
         if "then" in schema_path:
             identity = ("named", "pseudonymous")[schema_path[schema_path.index("allOf") + 1]]
-            return (*path, missing), f"is required when consent.identity is {identity}"
-        return (*path, missing), "is required but missing"
+            return (*path, missing), Message("field.required-when", {"identity": identity})
+        return (*path, missing), Message("field.required")
     if v == "enum":
-        allowed = ", ".join(str(x) for x in error.validator_value)
-        return path, f"{_describe(value)} is not one of: {allowed}"
+        allowed = ", ".join(str(x) for x in limit)
+        return path, Message("field.enum", {"value": _describe(value), "allowed": allowed})
     if v == "type":
-        expected = error.validator_value
-        kinds = " or ".join(_KIND.get(k, k) for k in ([expected] if isinstance(expected, str) else expected))
-        return path, f"must be {kinds}, not {_describe(value)}"
+        return path, Message("field.type", {"kinds": _kinds(limit), "value": _describe(value)})
     if v == "pattern":
-        hint = _PATTERN_HINT.get(error.validator_value)
-        if hint is None and "\\d{4}(-" in error.validator_value:
-            hint = "must be a date: YYYY, YYYY-MM, YYYY-MM-DD, or an interval START/END of those"
-        if hint is None and "[A-Za-z]{2,3}" in error.validator_value:
-            hint = "must be a language tag such as en, ar or ar-SY"
-        if hint is None and "AND|OR|WITH" in error.validator_value:
-            hint = "must be an SPDX licence id such as CC-BY-NC-4.0"
-        return path, f"'{value}' {hint or 'is not in the expected form'}"
+        return path, Message(_pattern_code(limit), {"value": str(value)})
     if v == "oneOf" and path and path[-1] in ("event_date", "date"):
-        return path, f"{_describe(value)} must be a date: YYYY, YYYY-MM, YYYY-MM-DD, or an interval START/END of those"
+        return path, Message("field.date-value", {"value": _describe(value)})
     if v == "minItems":
-        return path, "must list at least one entry" if error.validator_value == 1 else f"must have at least {error.validator_value} entries"
+        return path, Message("field.min-one") if limit == 1 else Message("field.min-items", {"count": str(limit)})
     if v == "maxItems":
-        return path, f"must have at most {error.validator_value} entries"
+        return path, Message("field.max-items", {"count": str(limit)})
     if v == "maxLength":
-        return path, f"is longer than {error.validator_value} characters"
+        return path, Message("field.max-length", {"count": str(limit)})
     if v == "minLength":
-        return path, "must not be empty"
+        return path, Message("field.empty")
     if v in ("minimum", "maximum"):
-        return path, f"{value} is out of range"
+        return path, Message("field.range", {"value": str(value)})
     if v == "additionalProperties":
         extra = sorted(set(value) - set(error.schema.get("properties", {})))
-        return (*path, extra[0]) if extra else path, "is not a known field here"
-    return path, error.message
+        return (*path, extra[0]) if extra else path, Message("field.unknown")
+    return path, Message("field.invalid", {"detail": error.message})
 
 
-def _describe(value: Any) -> str:
+def _describe(value: Any) -> Message:
     if value is None:
-        return "nothing"
+        return Message("value.nothing")
     if isinstance(value, dict):
-        return "a mapping"
+        return Message("value.mapping")
     if isinstance(value, list):
-        return "a list"
+        return Message("value.list")
     if isinstance(value, bool):
-        return f"'{str(value).lower()}'"
-    return f"'{value}'"
+        return Message("value.quoted", {"value": str(value).lower()})
+    return Message("value.quoted", {"value": str(value)})
 
 
 def schema_problems(name: str, data: Any, display: str, lines: Lines) -> list[Problem]:
@@ -127,6 +138,20 @@ def schema_problems(name: str, data: Any, display: str, lines: Lines) -> list[Pr
         if error.validator in ("allOf", "if", "then"):
             continue
         path, message = _sentence(error)
-        problems.append(Problem(display, lines.of(*path), field_name(path), message))
+        problems.append(from_message(display, lines.of(*path), field_name(path), message))
     # allOf/if-then report their inner "required" errors through iter_errors already
     return sorted(set(problems), key=lambda p: (p.line or 0, p.field))
+
+
+def unknown_field_problems(fields: dict[str, Any], known: frozenset[str], display: str, lines: Lines) -> list[Problem]:
+    """Extensions are welcome; a near-miss of a known field is most likely a typo."""
+    import difflib
+
+    problems = []
+    for key in fields:
+        if key in known or not isinstance(key, str):
+            continue
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
+        if close:
+            problems.append(problem(display, lines.of(key), key, "field.near-miss", close=close[0], warning=True))
+    return problems

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "fold_arabic", "slugify", "is_arabic", "DROPPED_ELEMENTS"]
+from anyascii import anyascii
+
+__all__ = ["fold", "fold_arabic", "slugify", "id_from_title", "script_language", "is_arabic", "DROPPED_ELEMENTS"]
 
 # Raw HTML elements in a body that are dropped with everything inside them: the page never shows
 # their words (web.render), so the index and snippets never hold them either (search.documents).
@@ -69,6 +71,25 @@ def fold(text: str) -> str:
     text = re.sub(r"['\u2019\u2018`\u02bf\u02be\u02bc]", "", text)
     text = re.sub(r"[\s\-_.,;:/()]+", " ", text)
     return text.strip()
+
+
+def id_from_title(title: str, limit: int = 80) -> str:
+    """The id a new testimony gets from its title, in `archive new` and the curator form alike:
+    a slug of at most `limit` characters, Arabic (or any script) transliterated with anyascii.
+
+    >>> id_from_title("يوم القصف في سراقب")
+    'ywm-lqsf-fy-srqb'
+    """
+    return slugify(anyascii(title))[:limit].rstrip("-")
+
+
+def script_language(text: str) -> str | None:
+    """'ar' when most letters of the text are Arabic, 'en' when most are Latin, None when it has none."""
+    arabic = len(_ARABIC_RANGE.findall(text))
+    latin = sum(1 for c in text if "a" <= c.lower() <= "z")
+    if not arabic and not latin:
+        return None
+    return "ar" if arabic >= latin else "en"
 
 
 def slugify(text: str) -> str:

@@ -80,6 +80,25 @@ class Vocabulary(Generic[T]):
         close = difflib.get_close_matches(fold(name), self._by_name, n=1, cutoff=0.75)
         return self._by_name[close[0]] if close else None
 
+    def candidates(self, name: str, limit: int = 5) -> list[str]:
+        """Ids worth offering for a name that finds nothing: those with a name that begins with it or has
+        a word that does ("Maarat" -> Maarat al-Numan), then the closest spellings; at most `limit`."""
+        key = fold(name)
+        if not key:
+            return []
+        found: list[str] = []
+        for folded, entry_id in self._by_name.items():
+            if (folded.startswith(key) or f" {key}" in f" {folded}") and entry_id not in found:
+                found.append(entry_id)
+        for folded in difflib.get_close_matches(key, self._by_name, n=limit, cutoff=0.75):
+            if self._by_name[folded] not in found:
+                found.append(self._by_name[folded])
+        for entry in self._entries.values():  # a word of a theme's description: "bombing" -> Airstrikes
+            words = f" {fold(getattr(entry, 'description', None) or '')}"
+            if len(key) >= 4 and f" {key}" in words and entry.id not in found:
+                found.append(entry.id)
+        return found[:limit]
+
     def parent(self, entry_id: str) -> str | None:
         entry = self._entries.get(entry_id)
         parent = self._parent_of(entry) if entry else None

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from .errors import Problem, problem
 
 try:  # libyaml is much faster when present; both keep line marks
     from yaml import CSafeLoader as _Base
@@ -66,12 +66,12 @@ def read_text(path: Path, display: str) -> tuple[str | None, bytes, list[Problem
         data = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return None, b"", [Problem(display, None, "-", f"cannot be read: {reason.lower()}")]
+        return None, b"", [problem(display, None, "-", "file.unreadable", reason=reason.lower())]
     try:
         return data.decode("utf-8"), data, []
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, data, [Problem(display, line, "-", f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")]
+        return None, data, [problem(display, line, "-", "file.not-utf8", byte=f"{data[exc.start]:02x}")]
 
 
 def _walk(node: yaml.Node, path: Key, lines: dict[Key, int], dupes: list[tuple[Key, int]], offset: int) -> None:
@@ -136,10 +136,8 @@ def parse_yaml(text: str, display: str, first_line: int = 1) -> tuple[Any, Lines
             node = loader.get_single_node()
             mark = _oversized(node) if node is not None else None
         if mark is not None:
-            return None, Lines({}, first_line), [Problem(
-                display, mark.line + 1 + offset, "-",
-                f"YAML nested more than {MAX_DEPTH} levels deep, or aliases (*name) that expand past "
-                f"{MAX_NODES:,} values or into themselves; write the values out plainly")]
+            return None, Lines({}, first_line), [problem(
+                display, mark.line + 1 + offset, "-", "yaml.too-deep", depth=MAX_DEPTH, nodes=MAX_NODES)]
         value = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -151,16 +149,15 @@ def parse_yaml(text: str, display: str, first_line: int = 1) -> tuple[Any, Lines
             # an unclosed quote or bracket is found lines later: say where it began
             reason += f" ({exc.context.strip()} on line {start.line + 1 + offset})"
         reason = " ".join(reason.split())  # one problem, one line
-        return None, Lines({}, first_line), [Problem(display, line, "-", f"YAML syntax error: {reason}")]
+        return None, Lines({}, first_line), [problem(display, line, "-", "yaml.syntax", reason=reason)]
     except yaml.reader.ReaderError as exc:  # a character YAML forbids, such as NUL
         # libyaml counts the position in UTF-8 bytes and gives the code point as a number
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
         line = text.encode("utf-8", "surrogatepass")[:exc.position].count(b"\n") + first_line
-        return None, Lines({}, first_line), [Problem(
-            display, line, "-", f"YAML does not allow the character U+{code:04X}; remove it")]
+        return None, Lines({}, first_line), [problem(display, line, "-", "yaml.character", code=f"{code:04X}")]
     except yaml.YAMLError as exc:
         reason = " ".join(str(exc).split())
-        return None, Lines({}, first_line), [Problem(display, first_line, "-", f"YAML error: {reason}")]
+        return None, Lines({}, first_line), [problem(display, first_line, "-", "yaml.error", reason=reason)]
     finally:
         loader.dispose()
     lines: dict[Key, int] = {}
@@ -168,7 +165,7 @@ def parse_yaml(text: str, display: str, first_line: int = 1) -> tuple[Any, Lines
     if node is not None:
         _walk(node, (), lines, dupes, offset)
     problems = [
-        Problem(display, line, ".".join(str(k) for k in key), "appears twice; only one value may be given")
+        problem(display, line, ".".join(str(k) for k in key), "yaml.duplicate")
         for key, line in dupes
     ]
     return value, Lines(lines, first_line), problems

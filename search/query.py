@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from archive.dates import DateError, DateRange, parse_date
 from archive.errors import ArchiveError
+from archive.messages import Message, english
 
 __all__ = ["Query", "QueryError", "parse_query", "SORTS", "MAX_Q", "MAX_PER_PAGE", "MAX_PAGE"]
 
@@ -27,12 +28,25 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 class QueryError(ArchiveError):
-    """A search parameter that cannot be used; `param` names it, the message says why."""
+    """A search parameter that cannot be used; `param` names it, the message says why in English,
+    and `code` with `params` say it as data (archive/messages.py) for readers in other languages."""
 
-    def __init__(self, param: str, message: str):
+    def __init__(self, param: str, message: str, code: str = "", params: dict[str, Any] | None = None):
         super().__init__(message)
         self.param = param
         self.message = message
+        self.code = code
+        self.params = params or {}
+
+    @classmethod
+    def coded(cls, param: str, code: str, **params: Any) -> "QueryError":
+        """The error for a code of archive/messages.py, its English sentence made from the code's template."""
+        return cls(param, english(Message(code, params)), code, params)
+
+    @property
+    def reason(self) -> Message | None:
+        """The error as a code and parameters; None for an error raised with a sentence alone."""
+        return Message(self.code, self.params) if self.code else None
 
 
 @dataclass(frozen=True)
@@ -115,7 +129,7 @@ def _number(params: Any, name: str, default: int, low: int, high: int) -> int:
     if text is None:
         return default
     if not re.fullmatch(r"\d{1,9}", text) or not low <= int(text) <= high:
-        raise QueryError(name, f"{name} must be a whole number from {low} to {high:,}, not '{text[:40]}'.")
+        raise QueryError.coded(name, "query.number", name=name, low=low, high=high, value=text[:40])
     return int(text)
 
 
@@ -126,16 +140,16 @@ def _date(params: Any, name: str) -> DateRange | None:
     try:
         return parse_date(text)
     except DateError as exc:
-        raise QueryError(name, f"{name}: {exc}.") from None
+        raise QueryError.coded(name, "query.date", name=name, reason=exc.reason) from None
 
 
 def _ids(params: Any, name: str) -> tuple[str, ...]:
     values = list(dict.fromkeys(clean_text(v) for v in _values(params, name)))
     if len(values) > MAX_VALUES:
-        raise QueryError(name, f"{name} may be given at most {MAX_VALUES} times.")
+        raise QueryError.coded(name, "query.repeated", name=name, count=MAX_VALUES)
     for value in values:
         if not value or len(value) > 200:
-            raise QueryError(name, f"{name} must name a {name} (an id from the vocabulary).")
+            raise QueryError.coded(name, "query.vocabulary", name=name)
     return tuple(v for v in values if v)
 
 
@@ -143,20 +157,20 @@ def parse_query(params: Mapping[str, Any] | Any) -> Query:
     """Validate request parameters (a dict, or a MultiDict with `getlist`) into a `Query`."""
     raw = _values(params, "q")
     if raw and len(raw[0]) > MAX_Q:  # the limit applies to what was sent, before any cleaning
-        raise QueryError("q", f"The query q is {len(raw[0]):,} characters long; the limit is {MAX_Q:,}.")
+        raise QueryError.coded("q", "query.too-long", length=len(raw[0]), limit=MAX_Q)
     q = _one(params, "q") or ""
     language = _one(params, "language")
     if language is not None and not _LANGUAGE.fullmatch(language):
-        raise QueryError("language", f"language must be a language code such as en or ar, not '{language[:40]}'.")
+        raise QueryError.coded("language", "query.language", value=language[:40])
     sort = _one(params, "sort") or "relevance"
     if sort not in SORTS:
-        raise QueryError("sort", f"sort must be one of relevance, date or -date, not '{sort[:40]}'.")
+        raise QueryError.coded("sort", "query.sort", value=sort[:40])
     date_from, date_to = _date(params, "from"), _date(params, "to")
     if date_from and date_to and date_to.end < date_from.start:
-        raise QueryError("to", f"to ({date_to.text}) is before from ({date_from.text}).")
+        raise QueryError.coded("to", "query.order", to=date_to.text, **{"from": date_from.text})
     correct = _one(params, "correct")
     if correct not in (None, "0", "1"):
-        raise QueryError("correct", f"correct must be 0 or 1, not '{correct[:40]}'.")
+        raise QueryError.coded("correct", "query.correct", value=correct[:40])
     return Query(
         q=q, correct=correct != "0", places=_ids(params, "place"), themes=_ids(params, "theme"),
         language=language.lower() if language else None, date_from=date_from, date_to=date_to, sort=sort,

@@ -217,14 +217,14 @@ class SearchIndex:
         """The query, if this index can answer it: states and change times are the curator index's alone."""
         if self.audience is not Audience.CURATOR:
             if query.states:
-                raise QueryError("state", "state: only the curator index knows consent states.")
+                raise QueryError.coded("state", "query.state-public")
             if query.sort in CURATOR_SORTS:
-                raise QueryError("sort", "sort must be one of relevance, date or -date.")
+                raise QueryError.coded("sort", "query.sort-public")
             return query
         known = {s.value for s in State}
         for value in query.states:
             if value not in known:
-                raise QueryError("state", f"state must be one of {', '.join(sorted(known))}, not '{value[:40]}'.")
+                raise QueryError.coded("state", "query.state", states=", ".join(sorted(known)), value=value[:40])
         return query
 
     def _ranked(self, s: _Opened, query: Query, text: wq.Query | None) -> tuple[tuple[int, ...], Any]:
@@ -295,13 +295,13 @@ def _resolved(query: Query, s: _Opened) -> Query:
     for value in query.places:
         found = s.places.resolve(value)
         if found is None:
-            raise QueryError("place", f"place: no place in the gazetteer has the id or name '{value[:80]}'.")
+            raise QueryError.coded("place", "query.place", value=value[:80])
         places.append(found)
     themes = []
     for value in query.themes:
         found = s.themes.resolve(value)
         if found is None:
-            raise QueryError("theme", f"theme: no theme has the id or label '{value[:80]}'.")
+            raise QueryError.coded("theme", "query.theme", value=value[:80])
         themes.append(found)
     return query.replace(places=tuple(dict.fromkeys(places)), themes=tuple(dict.fromkeys(themes)),
                          states=tuple(dict.fromkeys(query.states)), page=query.page)

@@ -62,15 +62,14 @@ def _fields(text: str) -> str:
             return USER_FIELDS[name.lower()] + ":"
         if text.startswith("//", match.end()) or not _IDENTIFIER.fullmatch(name):
             return name + " "  # a web address or a word before a colon: not a field
-        raise QueryError("q", f"'{name}:' is not a field you can search; the fields are {_ALLOWED}.")
+        raise QueryError.coded("q", "query.field", value=name, fields=_ALLOWED)
     return _FIELD.sub(field, text)
 
 
 def _wildcards(text: str) -> str:
     for word in _STAR_WORD.findall(text):
         if not _PREFIX.fullmatch(word):
-            raise QueryError("q", f"'{word}' cannot be searched: a * may only end a word of at least three "
-                                  "letters, as in bomb*.")
+            raise QueryError.coded("q", "query.wildcard", value=word)
     return text
 
 
@@ -104,9 +103,9 @@ def prepare(q: str) -> str:
         elif char == ")":
             depth = max(0, depth - 1)
     if deepest > MAX_DEPTH:
-        raise QueryError("q", f"The query nests parentheses more than {MAX_DEPTH} deep; simplify it.")
+        raise QueryError.coded("q", "query.depth", count=MAX_DEPTH)
     if len(text.split()) > MAX_WORDS:
-        raise QueryError("q", f"The query has more than {MAX_WORDS} words; shorten it.")
+        raise QueryError.coded("q", "query.words", count=MAX_WORDS)
     return text
 
 
@@ -244,12 +243,12 @@ class _VocabularyPlugin(plugins.Plugin):
             what = "theme"
         elif field == "years":
             found = text if re.fullmatch(r"\d{4}", text) else None
-            what = "year (four digits)"
+            what = "year"
         else:
             found = text.lower() if re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", text) else None
-            what = "language code"
+            what = "language"
         if found is None:
-            raise QueryError("q", f"'{text}' is not a {what} the archive knows; check the spelling.")
+            raise QueryError.coded("q", f"query.unknown-{what}", value=text)
         return _word(found, field, node, node)  # one id, even when it was written as a "phrase"
 
 
@@ -259,7 +258,7 @@ def check_expansion(query: wq.Query, reader: Any, limit: int = MAX_EXPANSION) ->
         if isinstance(leaf, wq.Prefix):
             count = sum(1 for _ in islice(reader.expand_prefix(leaf.fieldname, leaf.text), limit + 1))
             if count > limit:
-                raise QueryError("q", f"'{leaf.text}*' stands for more than {limit} words; type more letters.")
+                raise QueryError.coded("q", "query.expands", value=leaf.text, count=limit)
 
 
 class QueryCompiler:
@@ -299,8 +298,7 @@ class QueryCompiler:
             except QueryError:
                 raise
             except Exception:
-                raise QueryError("q", "The query could not be understood; leave out the operators and "
-                                      "punctuation and try again.") from None
+                raise QueryError.coded("q", "query.syntax") from None
         if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
             return None
         return parsed

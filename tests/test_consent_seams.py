@@ -375,6 +375,7 @@ def test_a_curator_save_the_index_cannot_follow_turns_public_search_off_and_says
     try:
         values = editing.values_from_text((server.content / c.path).read_text("utf-8"))
         values.update(consent_identity="anonymous", consent_place_detail="governorate",
+                      consent_reason="The narrator asked not to be named.",
                       body=c.body(redacted=True))
         status, page = curator.save(f"/curate/t/{c.id}/edit", values)
         assert status == 200 and f"Your changes to {c.id} were saved" in page

@@ -18,6 +18,7 @@ def act(site, testimony_id="open-account", **data):
     page = site.client.get(f"/curate/t/{testimony_id}/consent").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="([^"]*)"', page).group(1)
     token = csrf_token(site.client, f"/curate/t/{testimony_id}/consent")
+    data.setdefault("confirmed", "1")  # withdraw and restrict are confirmed (the confirmation step is tested below)
     return site.client.post(f"/curate/t/{testimony_id}/consent", data={"version": version, "csrf_token": token, **data})
 
 
@@ -91,7 +92,7 @@ def test_a_pseudonym_is_required_for_a_pseudonymous_identity(curate_site):
     response = act(curate_site, action="identity", identity="pseudonymous", narrator_name="Layla Haddad",
                    narrator_pseudonym="", reason="r")
     assert response.status_code == 400
-    assert "required when consent.identity is pseudonymous" in response.get_data(as_text=True)
+    assert "required when consent.identity is <bdi>pseudonymous</bdi>" in response.get_data(as_text=True)
 
 
 def test_coarsening_places(curate_site):

@@ -14,7 +14,7 @@ from archive.consent import State
 from curate_support import make_curate_site
 
 ROW_ID = re.compile(r'<span class="testimony-id">([^<]+)</span>')
-STATE = re.compile(r'<td><span class="state state-([a-z]+)">([^<]+)</span></td>')
+STATE = re.compile(r'<td[^>]*><span class="state state-([a-z]+)">([^<]+)</span></td>')
 
 EXPECTED_STATE = {"open-account": "public", "closed-zqrestrictedid": "restricted", "later-zqembargoid": "embargoed",
                   "draft-zqdraftid": "draft", "gone-zqwithdrawnid": "withdrawn", "past-embargo": "public"}

@@ -24,7 +24,10 @@ def form_fields(html: str) -> dict[str, str]:
     """The values a browser would send from the page's testimony form (inputs, text areas, selects)."""
     fields = {}
     for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', html):
-        fields[name] = unescape(value)
+        if name in fields and name in ("places", "themes") and value:  # a picker's boxes (places, themes): one entry each, sent together
+            fields[name] = "\n".join(filter(None, (fields[name], unescape(value))))
+        elif name not in fields:
+            fields[name] = unescape(value)
     for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(?:\r?\n)?(.*?)</textarea>', html, re.S):
         fields[name] = unescape(value)
     for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
@@ -90,8 +93,8 @@ def test_problems_are_shown_next_to_their_fields(curate_site):
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert not (curate_site.content / "en" / "new-account.md").exists()
-    for name, words in (("places", "did you mean &#39;saraqib&#39;"), ("event_date", "not a real calendar date"),
-                        ("narrator_name", "required when consent.identity is named")):
+    for name, words in (("places", "did you mean &#39;<bdi>Saraqib"), ("event_date", "not a real calendar date"),
+                        ("narrator_name", "required when consent.identity is <bdi>named</bdi>")):
         block = html.split(f'id="{name}-field"', 1)[1].split('<div class="field', 1)[0]
         assert f'id="{name}-errors"' in block and words in block, name
         assert re.search(rf'aria-describedby="[^"]*{name}-errors[^"]*"[^>]*aria-invalid="true"[^>]*id="{name}"', block)
@@ -187,7 +190,7 @@ def test_the_curator_view_marks_redactions_and_shows_the_note(curate_site):
     html = curate_site.client.get("/curate/t/redacted-account").get_data(as_text=True)
     assert re.search(r'<mark class="redaction">.*?zqredactedword Street</mark>', html)
     withdrawn = curate_site.client.get("/curate/t/gone-zqwithdrawnid").get_data(as_text=True)
-    assert 'class="state state-withdrawn">withdrawn<' in withdrawn
+    assert 'class="state state-withdrawn">Withdrawn<' in withdrawn
 
 
 def test_a_file_the_form_cannot_edit_gets_a_sentence_not_a_crash(curate_site):
@@ -196,3 +199,24 @@ def test_a_file_the_form_cannot_edit_gets_a_sentence_not_a_crash(curate_site):
     response = curate_site.client.get("/curate/t/open-account/edit")
     assert response.status_code == 409 and "fix it in a text editor" in response.get_data(as_text=True)
     assert curate_site.client.get("/curate/t/open-account").status_code == 200  # its problems are listed there
+
+
+def test_one_submit_reports_every_problem_archive_check_would(curate_site, tmp_path):
+    """Schema, date, reference and hidden-name problems all come back from the first submit."""
+    data = dict(title="", event_date="2019-02-30", places="Aleppo Governorate", themes="Airstrikes, nothinglike",
+                consent_identity="anonymous", narrator_name="Zqhiddenperson Name",
+                body="Zqhiddenperson Name told us this.\r\n")
+    html = unescape(post_new(curate_site, save="1", **data).get_data(as_text=True))
+    text = re.sub(r"</?bdi[^>]*>", "", html)
+    expected = ("Title</a>: is required but missing", "'2019-02-30' is not a real calendar date",
+                "unknown theme 'nothinglike'",
+                "the narrator's name is hidden by consent.identity: anonymous, but it appears in body")
+    for words in expected:
+        assert words in text, words
+    # the same file, checked by `archive check`, finds no more than the form said
+    from archive.collection import check as check_collection
+    values = {**NEW, **data, "places": "aleppo-governorate", "themes": "airstrikes\nnothinglike"}
+    from archive.editing import build_text
+    (curate_site.content / "en" / "new-account.md").write_text(build_text(values, None), encoding="utf-8")
+    found = [p for p in check_collection(curate_site.content) if p.path.endswith("new-account.md") and not p.warning]
+    assert found and all(p.message in text for p in found), [p.message for p in found if p.message not in text]

@@ -40,9 +40,12 @@ def add_then_withdraw(site):
 
     consent_page = client.get("/curate/t/flow-account/consent").get_data(as_text=True)
     version = consent_page.split('name="version" type="hidden" value="', 1)[1].split('"', 1)[0]
-    withdrawn = client.post("/curate/t/flow-account/consent", data={
-        "csrf_token": csrf_token(client, "/curate/t/flow-account/consent"), "version": version,
-        "action": "withdraw", "reason": "The narrator asked us to"})
+    asked = {"csrf_token": csrf_token(client, "/curate/t/flow-account/consent"), "version": version,
+             "action": "withdraw", "reason": "The narrator asked us to"}
+    confirm = client.post("/curate/t/flow-account/consent", data=asked)  # first: what the public will see
+    assert confirm.status_code == 200 and "What the public will see" in confirm.get_data(as_text=True)
+    assert public.get("/t/flow-account").status_code == 200  # nothing changed before the confirmation
+    withdrawn = client.post("/curate/t/flow-account/consent", data={**asked, "confirmed": "1"})
     assert withdrawn.status_code == 303, withdrawn.get_data(as_text=True)
 
     gone = public.get("/t/flow-account")  # the very next public request
@@ -190,7 +193,7 @@ def test_a_save_whose_audit_entry_cannot_be_written_is_still_published(tmp_path,
     monkeypatch.setattr(testimonies, "log", full_disk)
     response = client.post("/curate/t/open-account/consent", data={
         "csrf_token": csrf_token(client, "/curate/t/open-account/consent"), "version": version,
-        "action": "withdraw", "reason": "The narrator asked us to"})
+        "action": "withdraw", "reason": "The narrator asked us to", "confirmed": "1"})
     assert response.status_code == 500  # the curator is not told it was done
     assert public.get("/t/open-account").status_code == 410
     assert "open-account" not in [r["id"] for r in public.get("/api/search?q=bakery").get_json()["results"]]

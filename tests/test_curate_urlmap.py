@@ -25,12 +25,18 @@ def _curator_rules(app):
     return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("curate.")]
 
 
+def _choice(rule, name):
+    """A value the argument's converter accepts (an any() converter takes only its own words)."""
+    items = getattr(rule._converters.get(name), "items", None)
+    return sorted(items)[0] if items else "x"
+
+
 def _urls(app, rule):
     """The rule's URL once per hidden testimony (or once, when it takes no id)."""
     ids = HIDDEN_IDS if rule.arguments else [None]
     with app.test_request_context():
         for tid in ids:
-            values = {name: (tid if "id" in name else "x") for name in rule.arguments}
+            values = {name: (tid if "id" in name else _choice(rule, name)) for name in rule.arguments}
             yield tid, url_for(rule.endpoint, **values)
 
 

@@ -282,7 +282,7 @@ def test_the_cli_finds_no_hidden_marker(site, archive_cli):
 # --- the scan sees what it must: each kind of hidden thing, leaked on purpose ---------------------
 
 def _mutations():
-    from archive import collection as collection_module
+    from archive import loader as check_module  # the check of what consent cannot hide runs there
     from archive import consent
     from archive.consent import Visibility
 
@@ -295,7 +295,7 @@ def _mutations():
         "hidden names": (consent, "narrator_shown", lambda t, audience: t.narrator.name or consent.ANONYMOUS,
                          "real name"),
         "coarsened places": (consent, "places_shown", lambda t, audience, places: t.places, "coarsened village"),
-        "what consent cannot hide": (collection_module, "exposures", lambda t, places: [], "unpublishable name"),
+        "what consent cannot hide": (check_module, "exposures", lambda t, places: [], "unpublishable name"),
     }
 
 
@@ -346,7 +346,7 @@ def test_after_a_curator_withdraws_and_restricts_nothing_leaks(tmp_path):
         version = re.search(r'name="version" type="hidden" value="([^"]*)"', page).group(1)
         response = curator.post(f"/curate/t/{tid}/consent", data={
             "version": version, "csrf_token": csrf_token(curator, f"/curate/t/{tid}/consent"), "action": action,
-            "reason": f"{reasons[tid]} asked by phone"})
+            "reason": f"{reasons[tid]} asked by phone", "confirmed": "1"})
         assert response.status_code == 303, response.get_data(as_text=True)[:500]
     # Now every marker of the two is forbidden too, and so are the curators' reasons.
     newly_hidden = [Marker(m.word, f"now hidden: {m.label}") for m in c.controls
@@ -411,3 +411,93 @@ def test_the_version_of_a_public_testimony_reveals_nothing_hidden(site, tmp_path
     assert after["control-account"] != before["control-account"]
     assert {k: v for k, v in after.items() if k != "control-account"} == {
         k: v for k, v in before.items() if k != "control-account"}
+
+
+# --- phase three: after an import, a revert and a vocabulary rename -------------------------------
+
+def test_after_an_import_a_revert_and_a_vocabulary_rename_nothing_leaks(tmp_path, monkeypatch):
+    import csv
+    import io
+    import shutil
+    import subprocess
+
+    from curate_support import add_curator, csrf_token, sign_in
+    from test_curate_edit import form_fields
+    from web import create_app
+
+    c: LeakCollection = leak_support.build(tmp_path / "content")
+    if shutil.which("git"):  # the revert reads old versions from git
+        monkeypatch.setenv("HOME", str(tmp_path))
+        for args in (("init", "--quiet"), ("add", "."), ("-c", "user.name=Setup", "-c", "user.email=s@example.org",
+                                                          "commit", "--quiet", "-m", "start")):
+            subprocess.run(["git", "-C", str(c.root), *args], check=True, capture_output=True)
+    instance = tmp_path / "instance"
+    web_support.build_index(c.root, instance)
+    add_curator(instance)
+    app = create_app({"ARCHIVE_CONTENT": str(c.root), "ARCHIVE_INSTANCE": str(instance), "TESTING": True})
+    curator = app.test_client()
+    assert sign_in(curator).status_code == 303
+    public = app.test_client(use_cookies=False)
+    imported = [Marker(leak_support.marker_word(f"imported {part}"), f"imported {part}")
+                for part in ("title", "body", "name", "summary")]
+    # 1. An import: the rows arrive as drafts, so none of their words may reach the public.
+    columns = ["title", "summary", "language", "event_date", "places", "themes", "narrator.name", "consent.access",
+               "consent.identity", "consent.date", "consent.recorded_by", "recorded.date", "recorded.by",
+               "recorded.method", "body"]
+    sheet = io.StringIO()
+    writer = csv.writer(sheet)
+    writer.writerow(columns)
+    words = {m.label.split()[-1]: m.word for m in imported}
+    writer.writerow([f"The {words['title']} night", f"Summary {words['summary']}", "en", "2019-06", "Saraqeb",
+                     "airstrikes", f"{words['name'].capitalize()} Person", "public", "named", "2020-01-05",
+                     "Field team", "2020-01", "Field team", "interview", f"The {words['body']} of the market.\n"])
+    token = csrf_token(curator, "/curate/import")
+    page = curator.post("/curate/import", data={"csrf_token": token, "sheet": (io.BytesIO(sheet.getvalue().encode()),
+                                                                             "rows.csv")},
+                        content_type="multipart/form-data")
+    assert page.status_code == 200
+    done = curator.post("/curate/import/run", data={"csrf_token": token, "action": "import",
+                                                    **{f"map-{i}": column for i, column in enumerate(columns)}})
+    assert done.status_code == 303, done.get_data(as_text=True)[-2000:]
+    # 2. A revert past a withdrawal: the old text comes back, and it stays withdrawn.
+    edit_page = curator.get("/curate/t/control-account/edit").get_data(as_text=True)
+    assert curator.post("/curate/t/control-account/edit",
+                        data={**form_fields(edit_page), "title": "A new title"}).status_code == 303
+    page = curator.get("/curate/t/control-account/consent").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="([^"]*)"', page).group(1)
+    reason = leak_support.marker_word("reason withdraw before revert")
+    assert curator.post("/curate/t/control-account/consent", data={
+        "version": version, "csrf_token": csrf_token(curator, "/curate/t/control-account/consent"),
+        "action": "withdraw", "confirmed": "1", "reason": reason}).status_code == 303
+    if shutil.which("git"):
+        first = subprocess.run(["git", "-C", str(c.root), "rev-list", "--max-parents=0", "HEAD"], check=True,
+                               capture_output=True, text=True).stdout.strip()
+        version_page = curator.get(f"/curate/t/control-account/history/{first}").get_data(as_text=True)
+        current = re.search(r'name="version" value="([^"]*)"', version_page).group(1)
+        reverted = curator.post(f"/curate/t/control-account/history/{first}/revert", data={
+            "csrf_token": csrf_token(curator, f"/curate/t/control-account/history/{first}"), "version": current,
+            "reason": leak_support.marker_word("reason revert")})
+        assert reverted.status_code == 303, reverted.get_data(as_text=True)[-2000:]
+        assert c.marker("control title").word in (c.root / "en" / "control-account.md").read_text()
+    # 3. A rename of the place that place_detail hides: the testimony follows it, still coarsened.
+    url = f"/curate/vocabulary/places/{c.village}/edit"
+    vocabulary_page = curator.get(url).get_data(as_text=True)
+    renamed = curator.post(url, data={
+        "csrf_token": csrf_token(curator, url), "id": f"{c.village}-renamed", "name": c.village.capitalize(),
+        "type": "village", "parent": "idlib-district",
+        "version": re.search(r'name="version" value="([^"]*)"', vocabulary_page).group(1)})
+    assert renamed.status_code == 303, renamed.get_data(as_text=True)[-2000:]
+    assert f"{c.village}-renamed" in (c.root / "en" / f"{c.coarse_id}.md").read_text()
+    # Now: the imported words, the withdrawn control's words and the reasons are all forbidden.
+    newly_hidden = [Marker(m.word, f"now hidden: {m.label}") for m in c.controls
+                    if m.label.startswith(("control title", "control summary", "control narrator", "control body",
+                                           "control contributor"))]
+    newly_hidden += [Marker(leak_support.marker_word(f"reason {what}"), f"reason {what}")
+                     for what in ("withdraw before revert", "revert")]
+    assert public.get("/t/control-account").status_code == 410
+    again = crawl(app.test_client())
+    leaks = find_leaks(again, [*c.forbidden, *newly_hidden, *imported])
+    assert not leaks, _describe(leaks)
+    seen = " ".join(f.body for f in again.responses.values()).casefold()
+    assert c.marker("control pseudonym").word in seen, "positive control: a public marker is still found"
+    assert f"{c.village}-renamed" in public.get("/api/places").get_data(as_text=True), "the gazetteer has it"

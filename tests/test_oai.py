@@ -368,7 +368,7 @@ def test_touching_a_file_without_changing_it_does_not_move_the_datestamp(web_fre
 
 
 def test_a_duplicated_id_never_appears(web_fresh_site) -> None:
-    """Two files with one id publish neither (FORMAT.md): OAI-PMH answers it as an unknown id."""
+    """Two files with one id publish neither (docs/format.md): OAI-PMH answers it as an unknown id."""
     row = ROW_BY_NAME["public"]
     copy_front = web_support.fields(row.id, title="The other copy")
     extra = {f"elsewhere/{row.id}.md": web_support.render(copy_front, row.body)}

@@ -255,3 +255,12 @@ def test_new_writes_a_theme_named_twice_once(archive_cli: Callable[..., Any], co
     code, _, err = archive_cli("new", "--no-input", "--content", content, *FLAGS, "--id", "twice", "--theme", theme)
     assert code == 0, err
     assert front_matter(content / "en" / "twice.md")["themes"].count(theme) == 1
+
+
+def test_new_transliterates_an_arabic_title_into_the_id_as_the_curator_form_does(
+        archive_cli: Callable[..., Any], content: Path) -> None:
+    flags = [f if f != "The night of the strike" else "ليلة الغارة على سراقب" for f in FLAGS]
+    code, _, err = archive_cli("new", "--no-input", "--content", content, *flags)
+    assert code == 0, err
+    from archive.text import id_from_title
+    assert id_from_title("ليلة الغارة على سراقب") in load_collection(content).testimonies

@@ -20,16 +20,15 @@ learn of withdrawals by harvesting without `set`.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 
+import archive.files
 from archive.consent import TestimonyView
 from archive.vocabulary import Vocabulary
 
@@ -98,9 +97,7 @@ def _parse(text: str) -> dt.datetime:
 
 def _update_ledger(path: Path, current: dict[str, str]) -> dict[str, Any]:
     """Merge what is public now ({id: fingerprint}) into the ledger; returns {id: {"f", "d"}} after it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_suffix(".lock"), "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with archive.files.locked(path.with_suffix(".lock"), mode=0o644):
         try:
             ledger = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -120,9 +117,7 @@ def _update_ledger(path: Path, current: dict[str, str]) -> dict[str, Any]:
                 ledger[testimony_id] = {"f": HIDDEN, "d": now}
                 changed = True
         if changed:
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(ledger, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-            os.replace(temporary, path)
+            archive.files.replace(path, json.dumps(ledger, ensure_ascii=False, sort_keys=True))
     return ledger
 
 

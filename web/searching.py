@@ -8,7 +8,6 @@ withdrawn a moment ago never shows even before the indexer has caught up.
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,13 +17,15 @@ from flask import current_app
 
 from archive.config import Config
 from archive.consent import TestimonyView
+from archive.messages import Message, english
 from search.documents import plain_text
 from search.query import Query, QueryError, parse_query
 from search.searcher import Guard, IndexMissing, SearchIndex
 
 from .gate import public_view, public_views, site
 from .site import PublicSet
-from .i18n import DEFAULT_LANGUAGE, N_, current_language, gettext as _, language_name
+from .i18n import DEFAULT_LANGUAGE, current_language, gettext as _, language_name
+from .messages import message_text
 from .present import local_name
 from .templating import date_text
 from .urls import SearchLinks
@@ -38,10 +39,16 @@ SINGLE_PARAMS = ("q", "language", "from", "to", "sort", "page", "per_page", "cor
 
 
 class BadSearch(Exception):
-    """A parameter that cannot be used: a 400 with this sentence, in the reader's language."""
+    """A parameter that cannot be used: a 400 with this sentence, in the reader's language.
 
-    def __init__(self, param: str, message: str):
-        message = translated_error(param, sentence(message))
+    `reason` is the search layer's error as a code (archive/messages.py), translated here; a sentence
+    the caller has already translated says so with `translated=True`.
+    """
+
+    def __init__(self, param: str, message: str, reason: Message | None = None, *, translated: bool = False):
+        if not translated:
+            message = translated_error(param, message, reason)
+        message = sentence(message)
         super().__init__(message)
         self.param = param
         self.message = message
@@ -55,66 +62,12 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-# The search layer's sentences (search/query.py, search/textquery.py, search/searcher.py, archive/dates.py)
-# and the same sentence with %(name)s for each part that varies. English readers get the original.
-QUERY_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), message) for pattern, message in (
-    (r"(?P<name>\w+) must be a whole number from (?P<low>[\d,]+) to (?P<high>[\d,]+), not '(?P<value>.*)'\.",
-     N_("%(name)s must be a whole number from %(low)s to %(high)s, not '%(value)s'.")),
-    (r"(?P<name>\w+) may be given at most (?P<count>\d+) times\.",
-     N_("%(name)s may be given at most %(count)s times.")),
-    (r"(?P<name>\w+) must name a \w+ \(an id from the vocabulary\)\.",
-     N_("%(name)s must name an entry of the vocabulary (an id).")),
-    (r"The query q is (?P<length>[\d,]+) characters long; the limit is (?P<limit>[\d,]+)\.",
-     N_("The query q is %(length)s characters long; the limit is %(limit)s.")),
-    (r"Language must be a language code such as en or ar, not '(?P<value>.*)'\.",
-     N_("language must be a language code such as en or ar, not '%(value)s'.")),
-    (r"Sort must be one of relevance, date or -date, not '(?P<value>.*)'\.",
-     N_("sort must be one of relevance, date or -date, not '%(value)s'.")),
-    (r"Sort must be one of relevance, date or -date\.", N_("sort must be one of relevance, date or -date.")),
-    (r"Correct must be 0 or 1, not '(?P<value>.*)'\.", N_("correct must be 0 or 1, not '%(value)s'.")),
-    (r"State must be one of (?P<states>.*), not '(?P<value>.*)'\.",
-     N_("state must be one of %(states)s, not '%(value)s'.")),
-    (r"State: only the curator index knows consent states\.",
-     N_("state: only the curator index knows consent states.")),
-    (r"To \((?P<to>.*)\) is before from \((?P<from>.*)\)\.",
-     N_("to (%(to)s) is before from (%(from)s).")),
-    (r"(?P<name>[Ff]rom|[Tt]o): .*\.",
-     N_("%(name)s is not a date the archive can read: write YYYY, YYYY-MM or YYYY-MM-DD, or an interval START/END.")),
-    (r"Place: no place in the gazetteer has the id or name '(?P<value>.*)'\.",
-     N_("place: no place in the gazetteer has the id or name '%(value)s'.")),
-    (r"Theme: no theme has the id or label '(?P<value>.*)'\.",
-     N_("theme: no theme has the id or label '%(value)s'.")),
-    (r"'(?P<value>.*):' is not a field you can search; the fields are (?P<fields>.*)\.",
-     N_("'%(value)s:' is not a field you can search; the fields are %(fields)s.")),
-    (r"'(?P<value>.*)' cannot be searched: a \* may only end a word of at least three letters, as in bomb\*\.",
-     N_("'%(value)s' cannot be searched: a * may only end a word of at least three letters, as in bomb*.")),
-    (r"The query nests parentheses more than (?P<count>\d+) deep; simplify it\.",
-     N_("The query nests parentheses more than %(count)s deep; simplify it.")),
-    (r"The query has more than (?P<count>\d+) words; shorten it\.",
-     N_("The query has more than %(count)s words; shorten it.")),
-    (r"'(?P<value>.*)' is not a (?:place|theme|year \(four digits\)|language code) the archive knows; "
-     r"check the spelling\.",
-     N_("'%(value)s' is not a value the archive knows for this field; check the spelling.")),
-    (r"'(?P<value>.*)\*' stands for more than (?P<count>\d+) words; type more letters\.",
-     N_("'%(value)s*' stands for more than %(count)s words; type more letters.")),
-    (r"The query could not be understood; leave out the operators and punctuation and try again\.",
-     N_("The query could not be understood; leave out the operators and punctuation and try again.")),
-    (r"The parameter (?P<name>\w+) may be given only once\.",
-     N_("The parameter %(name)s may be given only once.")),
-))
-
-
-def translated_error(param: str, message: str) -> str:
-    """A search error sentence in the reader's language; a sentence naming the parameter if it is a new one."""
+def translated_error(param: str, message: str, reason: Message | None) -> str:
+    """A search error in the reader's language, by its code; a sentence naming the parameter if it has none."""
     if current_language() == DEFAULT_LANGUAGE:
         return message
-    for pattern, template in QUERY_ERRORS:
-        match = pattern.fullmatch(message)
-        if match:
-            values = match.groupdict()
-            if "name" in values:
-                values["name"] = param  # the sentence capitalised it; the parameter is written in lower case
-            return _(template, **values)
+    if reason is not None:
+        return message_text(reason)
     return _("The search parameter %(name)s cannot be used; please check it.", name=param)
 
 
@@ -167,11 +120,12 @@ def parse(args: Mapping[str, Any]) -> Query:
     if getlist is not None:
         for name in SINGLE_PARAMS:
             if len(getlist(name)) > 1:
-                raise BadSearch(name, f"The parameter {name} may be given only once.")
+                once = Message("query.once", {"name": name})
+                raise BadSearch(name, english(once), once)
     try:
         return parse_query(args)
     except QueryError as error:
-        raise BadSearch(error.param, error.message) from None
+        raise BadSearch(error.param, error.message, error.reason) from None
 
 
 def _ask(ask: Callable[[Query], T], query: Query) -> T:
@@ -179,7 +133,7 @@ def _ask(ask: Callable[[Query], T], query: Query) -> T:
     try:
         return ask(query)
     except QueryError as error:
-        raise BadSearch(error.param, error.message) from None
+        raise BadSearch(error.param, error.message, error.reason) from None
     except IndexMissing as error:
         raise SearchUnavailable(str(error)) from None
 

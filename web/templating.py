@@ -8,7 +8,7 @@ from typing import Any, Mapping, NamedTuple
 from flask import Flask, current_app, url_for
 from markupsafe import Markup, escape
 
-from archive.consent import ANONYMOUS, REDACTED
+from archive.consent import ANONYMOUS
 from archive.dates import DateError, DateRange, parse_date
 from archive.model import CollectionInfo
 
@@ -17,6 +17,7 @@ from .i18n import (DEFAULT_LANGUAGE, LANGUAGES, N_, current_language, format_day
                    gettext as _, language_name, switch_url)
 from .metadata import coins_span
 from .present import direction, text_language, vocabulary_name
+from .messages import isolate, shown
 from .render import REDACTED_HTML, clean_snippet, inline
 
 __all__ = ["init_app", "lang_attrs", "date_text", "page_language", "Localised", "collection_texts"]
@@ -170,11 +171,11 @@ def _context() -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.jinja_env.globals.update(lang_attrs=lang_attrs, static_url=static_url, date_text=date_text,
+    app.jinja_env.globals.update(format_day=format_day, lang_attrs=lang_attrs, static_url=static_url, date_text=date_text,
                                  method_label=method_label, role_label=role_label,
                                  place_type_label=place_type_label, language_name=language_name,
                                  narrator_text=narrator_text, foreign=foreign, filter_label=filter_label,
                                  vocabulary_name=vocabulary_name, switch_url=switch_url, coins=coins_span)
-    app.jinja_env.filters.update(public_text=public_text, snippet=snippet, e_=escape, number=number,
+    app.jinja_env.filters.update(message=shown, bdi=isolate, public_text=public_text, snippet=snippet, e_=escape, number=number,
                                  redactions=localise_redactions)
     app.context_processor(_context)

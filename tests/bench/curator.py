@@ -152,7 +152,8 @@ class WebCurator:
 
     def withdraw(self, testimony_id: str, reason: str) -> float:
         action, fields = self._form(f"/curate/t/{testimony_id}/consent", "/consent")
-        status, _, html = self._request("POST", action, {**fields, "action": "withdraw", "reason": reason})
+        status, _, html = self._request("POST", action, {**fields, "action": "withdraw", "reason": reason,
+                                                                 "confirmed": "1"})
         returned = time.monotonic()
         if status not in (302, 303):
             raise CuratorUnavailable(f"withdrawing {testimony_id} answered {status}: {_gist(html)}")

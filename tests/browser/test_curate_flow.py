@@ -81,7 +81,7 @@ def test_sign_in_add_publish_withdraw_in_a_real_browser(chromium, curate_server)
         public_preview = curator.locator("section.preview.public")
         assert "[redacted]" in public_preview.inner_text() and "Zqhiddenlane" not in public_preview.inner_text()
         assert "Zqhiddenlane" in curator.locator("section.preview.curator mark.redaction").inner_text()
-        curator.get_by_role("button", name="Save").click()
+        curator.get_by_role("button", name="Save and publish").click()
         assert curator.url.endswith("/curate/t/browser-account")
         assert "was added" in curator.locator(".notices").inner_text()
 
@@ -94,6 +94,9 @@ def test_sign_in_add_publish_withdraw_in_a_real_browser(chromium, curate_server)
         curator.get_by_role("radio", name="Withdraw:").check()
         curator.get_by_label("Reason").fill("The narrator asked us by phone")
         curator.get_by_role("button", name="Apply this change now").click()
+        assert "Only a notice that this account was withdrawn" in curator.inner_text("main")  # the confirmation
+        assert public.goto("/t/browser-account").status == 200  # not yet
+        curator.get_by_role("button", name="Yes, withdraw it now").click()
         assert "is withdrawn" in curator.locator(".notices").inner_text()
 
         response = public.goto("/t/browser-account")

@@ -17,18 +17,13 @@ from flask import Response, current_app, render_template, request, url_for
 from archive import audit
 
 from ..exports import csv_cell
-from ..i18n import N_, gettext as _
+from ..i18n import gettext as _
 from .blueprint import bp, instance
+from .labels import ACTION_LABELS
 
 __all__ = ["audit_log", "audit_jsonl", "audit_csv", "ACTION_LABELS", "PER_PAGE"]
 
 PER_PAGE = 50
-ACTION_LABELS = {"sign-in": N_("Signed in"), "sign-in-failed": N_("Failed sign-in"), "sign-out": N_("Signed out"),
-                 "create": N_("Added a testimony"), "edit": N_("Edited a testimony"),
-                 "consent": N_("Changed consent"), "commit": N_("Recorded in git"),
-                 "curator-add": N_("Curator account added"),
-                 "curator-passwd": N_("Curator password changed"),
-                 "curator-remove": N_("Curator account removed")}
 
 
 @dataclass

@@ -49,6 +49,9 @@ def load_secret_key(instance: Path) -> bytes:
 
 def init_app(app: Flask) -> None:
     """Secret key, CSRF protection, session cookie settings and the sign-in throttle."""
+    from .labels import init_app as labels_init
+
+    labels_init(app)
     instance_dir = Path(app.config["ARCHIVE_INSTANCE"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(instance_dir)
@@ -138,6 +141,7 @@ def _guard() -> Any:
 def _navigation() -> dict[str, Any]:
     links = []
     for endpoint, label in (("curate.dashboard", _("Dashboard")), ("curate.new", _("Add testimony")),
+                            ("curate.import_sheet", _("Import")), ("curate.vocabulary", _("Places and themes")),
                             ("curate.audit", _("Audit log"))):
         if endpoint in current_app.view_functions:
             links.append({"url": url_for(endpoint), "label": label, "current": request.endpoint == endpoint})

@@ -24,7 +24,8 @@ from search.results import Hit, Results
 from ..gate import site, today
 from ..i18n import format_day, language_name
 from ..i18n import gettext as _
-from ..searching import BadSearch, parse, sentence
+from ..searching import BadSearch, parse
+from .labels import VALUE_LABELS
 from .blueprint import bp
 from .finding import find
 
@@ -53,8 +54,7 @@ class Row:
 
 def state_label(state: State | str) -> str:
     """A state's name in the reader's language (the text that marks it: never colour alone)."""
-    return {"public": _("Public"), "restricted": _("Restricted"), "embargoed": _("Embargoed"),
-            "draft": _("Draft"), "withdrawn": _("Withdrawn")}[State(state).value]
+    return _(VALUE_LABELS["state"][State(state).value])
 
 
 @bp.get("/")
@@ -66,7 +66,7 @@ def dashboard() -> tuple[str, int] | str:
     except BadSearch as error:
         return _page(None, [], error.message), 400
     except QueryError as error:
-        return _page(None, [], sentence(error.message)), 400
+        return _page(None, [], BadSearch(error.param, error.message, error.reason).message), 400
     return _page(results, _rows(results.hits, bool(query.q)))
 
 
@@ -75,15 +75,15 @@ def _query(args: Any) -> Query:
     query = parse(MultiDict([(k, v) for k, v in args.items(multi=True) if k not in ("state", "sort")]))
     sorts = [s for s in args.getlist("sort") if s]
     if len(sorts) > 1:
-        raise BadSearch("sort", _("The parameter %(name)s may be given only once.", name="sort"))
+        raise BadSearch("sort", _("The parameter %(name)s may be given only once.", name="sort"), translated=True)
     sort = sorts[0] if sorts else ("relevance" if query.q else "-changed")
     if sort not in SORTS:
-        raise BadSearch("sort", _("The order must be one of: %(sorts)s.", sorts=", ".join(SORTS)))
+        raise BadSearch("sort", _("The order must be one of: %(sorts)s.", sorts=", ".join(SORTS)), translated=True)
     states = tuple(dict.fromkeys(s for s in args.getlist("state") if s))
     known = [s.value for s in State]
     for value in states:
         if value not in known:
-            raise BadSearch("state", _("The state must be one of: %(states)s.", states=", ".join(known)))
+            raise BadSearch("state", _("The state must be one of: %(states)s.", states=", ".join(known)), translated=True)
     return query.replace(states=states, sort=sort, page=query.page)
 
 

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 
-from archive.editing import CONSENT_ACTIONS, FIELD_NAMES, FIELDS
+from archive.editing import CONSENT_ACTIONS, DEFAULTS, FIELD_NAMES, FIELDS
 
 from ..i18n import lazy_gettext as _l
 
@@ -31,12 +31,11 @@ _ACCESS = _choices(("public", _l("Public")), ("restricted", _l("Restricted: cura
 _IDENTITY = _choices(("named", _l("Named: the narrator's name is shown")),
              ("pseudonymous", _l("Pseudonymous: only the pseudonym is shown")),
              ("anonymous", _l("Anonymous: shown as \u201cAnonymous\u201d")))
-_DETAIL = _choices(("", _l("Exact (the default)")), ("exact", _l("Exact")), ("district", _l("District")),
+_DETAIL = _choices(("exact", _l("Exact")), ("district", _l("District")),
            ("governorate", _l("Governorate")), ("country", _l("Country")))
 _METHOD = _choices(("written", _l("Written")), ("interview", _l("Interview")), ("audio", _l("Audio recording")),
            ("video", _l("Video recording")))
-_STATUS = _choices(("", _l("Published (the default)")), ("published", _l("Published")),
-           ("draft", _l("Draft: not public yet")))
+_STATUS = _choices(("published", _l("Published")), ("draft", _l("Draft: not public yet")))
 _DATE_HINT = _l("YYYY, YYYY-MM or YYYY-MM-DD, or an interval START/END such as 2019-12/2020-02.")
 _DAY_HINT = _l("A full date, YYYY-MM-DD.")
 
@@ -46,10 +45,13 @@ class TestimonyForm(Form):
 
     __test__ = False
 
-    id = StringField(_l("Id"), description=_l("Lower-case letters, digits and single hyphens; it becomes the "
-                                              "file name and the permalink, and is never reused."))
+    id = StringField(_l("Id"), description=_l("Made from the title when left empty (Arabic is transliterated); "
+                                              "you may change it before the first save, never after. It becomes "
+                                              "the file name and the permalink, and is never reused."))
     title = StringField(_l("Title"))
-    language = StringField(_l("Language of the account"), description=_l("A BCP 47 tag such as en, ar or ar-SY."))
+    language = StringField(_l("Language of the account"), description=_l("A BCP 47 tag such as en, ar or ar-SY; "
+                                                                         "when left empty, guessed from the script "
+                                                                         "of the account."))
     translation_of = StringField(_l("Translation of"),
                                  description=_l("The id of the testimony this one translates, if it is a translation."))
     narrator_name = StringField(_l("Narrator's name"),
@@ -66,6 +68,9 @@ class TestimonyForm(Form):
                                                        "treated as restricted."))
     consent_place_detail = SelectField(_l("Place detail shown to the public"), choices=_DETAIL)
     consent_note = TextAreaField(_l("Consent note"), description=_l("For curators only; never public."))
+    consent_reason = TextAreaField(_l("Reason for the consent change"),
+                                   description=_l("Asked only when you change access, identity, embargo, place "
+                                                  "detail or the narrator's names; kept in the audit log."))
     event_date = StringField(_l("When the events happened"), description=_DATE_HINT)
     places = TextAreaField(_l("Places"), description=_l("One per line: a place's id, name, alias or Arabic name."))
     themes = TextAreaField(_l("Themes"), description=_l("One per line: a theme's id, label or Arabic label."))
@@ -94,14 +99,15 @@ GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
     (_l("The testimony"), ("id", "title", "language", "translation_of", "summary")),
     (_l("Narrator"), ("narrator_name", "narrator_pseudonym", "narrator_description")),
     (_l("Consent"), ("consent_access", "consent_identity", "consent_date", "consent_recorded_by",
-                     "consent_embargo_until", "consent_place_detail", "consent_note")),
+                     "consent_embargo_until", "consent_place_detail", "consent_note", "consent_reason")),
     (_l("When and where"), ("event_date", "places", "themes")),
     (_l("Recording"), ("recorded_date", "recorded_by", "recorded_method", "contributors")),
     (_l("First published"), ("source_title", "source_publisher", "source_url", "source_date")),
     (_l("Publishing"), ("license", "content_warnings", "status", "updated")),
     (_l("Account"), ("body",)),
 )
-assert sorted(n for _, names in GROUPS for n in names) == sorted(FIELD_NAMES), "every field is in one group"
+assert sorted(n for _, names in GROUPS for n in names) == sorted((*FIELD_NAMES, "consent_reason")), \
+    "every field is in one group"
 
 
 def _keep_current(select: SelectField) -> None:
@@ -112,7 +118,8 @@ def _keep_current(select: SelectField) -> None:
 
 def testimony_form(values: Mapping[str, str], version: str = "") -> TestimonyForm:
     """The form filled with these values (from a file, or as the curator typed them)."""
-    form = TestimonyForm(MultiDict({**{n: values.get(n, "") for n in FIELD_NAMES}, "version": version}))
+    shown = {n: values.get(n, "") or DEFAULTS.get(n, "") for n in FIELD_NAMES}  # a field left out: its default
+    form = TestimonyForm(MultiDict({**shown, "version": version, "consent_reason": values.get("consent_reason", "")}))
     for name in ("consent_access", "consent_identity", "consent_place_detail", "recorded_method", "status"):
         _keep_current(form[name])
     return form
@@ -134,7 +141,7 @@ class ConsentForm(Form):
     identity = SelectField(_l("New identity"), choices=_IDENTITY)
     narrator_name = StringField(_l("Narrator's name"), description=_l("Needed for a named identity."))
     narrator_pseudonym = StringField(_l("Pseudonym"), description=_l("Needed for a pseudonymous identity."))
-    place_detail = SelectField(_l("New place detail"), choices=_DETAIL[1:])
+    place_detail = SelectField(_l("New place detail"), choices=_DETAIL)
     reason = TextAreaField(_l("Reason"), description=_l("Required. Kept in the curators' audit log, not in the "
                                                         "file or its history."))
     version = HiddenField()

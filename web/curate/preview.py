@@ -39,7 +39,8 @@ def _clean(text: str) -> str:
 
 
 def _marks(html: str) -> Markup:
-    opening = f'<mark class="redaction"><span class="vh">{escape(_("Redacted for the public:"))}</span> '
+    label = _("Redacted for the public:")  # outside the f-string, where `make translations` finds it
+    opening = f'<mark class="redaction"><span class="vh">{escape(label)}</span> '
     return Markup(html.replace(_OPEN, opening).replace(_CLOSE, _MARK_CLOSE))
 
 

@@ -9,6 +9,7 @@ when the content is in git (git's outcome goes to the audit log too).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from pathlib import Path
@@ -26,11 +27,13 @@ from archive.saving import Conflict, create_file, locked, replace_file
 from ..gate import site, today
 from ..i18n import gettext as _
 from .blueprint import bp, current_curator, instance, log
-from .forms import GROUPS, REQUIRED, consent_form, testimony_form
+from .forms import GROUPS, REQUIRED, testimony_form
+from . import undo
+from .pickers import place_options, theme_options
 from .preview import curator_text, curator_view, names, preview
 from .publish import PublishIncomplete, publish_change
 
-__all__ = ["new", "edit", "consent", "testimony"]
+__all__ = ["new", "edit", "testimony"]
 
 logger = logging.getLogger("archive.curate")
 FORM_LIMIT = 4 * 1024 * 1024  # a long account posted in full, with its front matter
@@ -63,7 +66,14 @@ def _display(path: Path) -> str:
 
 
 def _posted() -> dict[str, str]:
-    return {name: request.form.get(name, "") for name in editing.FIELD_NAMES}
+    """The form's values; the button pressed decides the status ("Save draft" or "Save and publish")."""
+    values = {name: request.form.get(name, "") for name in editing.FIELD_NAMES}
+    for name in ("places", "themes"):  # the pickers send one value per box
+        values[name] = "\n".join(v for v in request.form.getlist(name) if v.strip())
+    chosen = {"draft": "draft", "publish": "published"}.get(request.form.get("save", ""))
+    if chosen:
+        values["status"] = chosen
+    return values
 
 
 def _prepare(values: Mapping[str, str], path: Path, original: str | None) -> editing.Prepared:
@@ -82,7 +92,10 @@ def _form_page(values: Mapping[str, str], *, version: str = "", testimony_id: st
         "curate/form.html", form=testimony_form(values, version), groups=GROUPS, required=REQUIRED,
         testimony_id=testimony_id, errors=prepared.errors if prepared else {},
         warnings=prepared.warnings if prepared else {}, preview=shown, show_preview=show_preview,
-        collection=site().collection, names=names, curator_text=curator_text, notice=notice), status
+        collection=site().collection, names=names, curator_text=curator_text, notice=notice,
+        title=values.get("title") or testimony_id,
+        pickers={"places": place_options(site().collection.places),
+                 "themes": theme_options(site().collection.themes)}), status
 
 
 def _commit(path: Path, action: str, testimony_id: str, after: str) -> str | None:
@@ -108,8 +121,9 @@ def _publish(path: Path) -> str | None:
 
 
 def _save(path: Path, testimony_id: str, action: str, write: Callable[[], str], entry: str,
-          **fields: Any) -> list[str]:
-    """Write and audit under the content lock, publish at once, then commit to git; the warnings for the curator.
+          detail: str | None = None, **fields: Any) -> tuple[str, list[str]]:
+    """Write and audit under the content lock, publish at once, then commit to git: (the version written,
+    the warnings for the curator).
 
     The audit entry (`entry`, with `fields`) is on disk, fsync'd, right after the file is written
     and before anything else runs, so a worker killed during publishing or git (or git failing)
@@ -120,14 +134,14 @@ def _save(path: Path, testimony_id: str, action: str, write: Callable[[], str], 
     with locked(_root()):
         after = write()
         try:
-            log(entry, testimony=testimony_id, after=after, detail=action, **fields)
+            log(entry, testimony=testimony_id, after=after, detail=detail or action, **fields)
         except BaseException:  # the audit log cannot be written: the file is, so publish it even so
             _publish(path)
             raise
     warnings = [_publish(path)]
     with locked(_root()):  # one git commit at a time, as one write at a time
         warnings.append(_commit(path, action, testimony_id, after))
-    return [w for w in warnings if w]
+    return after, [w for w in warnings if w]
 
 
 def _create(path: Path, text: str, testimony_id: str) -> str:
@@ -145,12 +159,20 @@ def _finish(testimony_id: str, warnings: list[str], done: str) -> Response:
     return redirect(url_for("curate.testimony", testimony_id=testimony_id), 303)
 
 
+def _title(text: str, testimony_id: str) -> str:
+    """The testimony's title as the file gives it (even a file with problems), else its id."""
+    try:
+        return editing.values_from_text(text).get("title") or testimony_id
+    except ArchiveError:
+        return testimony_id
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> Response | tuple[str, int]:
     """A form for a new testimony; Preview shows it, Save writes `<language>/<id>.md` if it is valid."""
     if request.method == "GET":
         return _form_page(editing.blank_values(today(), current_curator()))
-    values = _posted()
+    values = editing.complete(_posted())  # the id from the title, the language from the script
     path = editing.new_path(_root(), values)
     prepared = _prepare(values, path, None)
     if "preview" in request.form or not prepared.ok:
@@ -159,7 +181,7 @@ def new() -> Response | tuple[str, int]:
     if not _SLUG.fullmatch(testimony_id) or not path.resolve().is_relative_to(_root().resolve()):
         abort(400)  # the validator has already refused such an id; never write outside the collection
     try:
-        warnings = _save(path, testimony_id, "create", lambda: _create(path, prepared.text, testimony_id), "create")
+        warnings = _save(path, testimony_id, "create", lambda: _create(path, prepared.text, testimony_id), "create")[1]
     except ArchiveError as error:
         prepared = editing.Prepared(prepared.values, prepared.text, prepared.problems, {"id": [str(error)]})
         return _form_page(values, prepared=prepared, status=409)
@@ -177,22 +199,33 @@ def edit(testimony_id: str) -> Response | tuple[str, int]:
             return render_template("error.html", status=409, message=str(error)), 409
     values = {**_posted(), "id": testimony_id}
     opened = request.form.get("version", "")
+    reason = request.form.get("consent_reason", "").strip()
     try:
         prepared = _prepare(values, path, text)
+        before = editing.values_from_text(text)
     except ArchiveError as error:  # the file on disk became unreadable to the form meanwhile
         return render_template("error.html", status=409, message=str(error)), 409
-    if "preview" in request.form or not prepared.ok:
+    consent_changed = any(prepared.values[k] != before[k] for k in undo.FIELDS if k != "status")
+    if consent_changed and not reason and "preview" not in request.form:
+        errors = {**prepared.errors, "consent_reason": [_("Give the reason for this change; it is kept in the "
+                                                           "audit log.")]}
+        prepared = dataclasses.replace(prepared, errors=errors, testimony=None)
+    values["consent_reason"] = reason
+    if "preview" in request.form or not prepared.ok or (consent_changed and not reason):
         notice = _conflict_notice(opened, version)
         return _form_page(values, version=opened, testimony_id=testimony_id, prepared=prepared, show_preview=True,
-                          status=200 if prepared.ok else 400, notice=notice)
+                          status=200 if prepared.ok and not prepared.errors else 400, notice=notice)
     if prepared.text == text and opened == version:
         flash(_("Nothing was changed, so nothing was saved."))
         return redirect(url_for("curate.testimony", testimony_id=testimony_id), 303)
     try:
-        warnings = _save(path, testimony_id, "edit", lambda: replace_file(path, prepared.text, opened), "edit",
-                         before=opened)
+        after, warnings = _save(path, testimony_id, "edit", lambda: replace_file(path, prepared.text, opened),
+                                "consent" if consent_changed else "edit", before=opened,
+                                **({"reason": reason} if consent_changed else {}))
     except Conflict as conflict:
         return _conflict(testimony_id, conflict)
+    if consent_changed:
+        undo.remember(instance(), testimony_id, before, after, "edit")
     return _finish(testimony_id, warnings, _("Your changes to %(id)s were saved.", id=testimony_id))
 
 
@@ -208,64 +241,6 @@ def _conflict(testimony_id: str, conflict: Conflict) -> tuple[str, int]:
     return render_template("curate/conflict.html", testimony_id=testimony_id, conflict=conflict), 409
 
 
-@bp.route("/t/<testimony_id>/consent", methods=["GET", "POST"], endpoint="consent")
-def consent_action(testimony_id: str) -> Response | tuple[str, int]:
-    """Withdraw, restrict, embargo, publish, or change identity or place detail, with a required reason."""
-    path, text, version = _locate(testimony_id)
-    try:
-        values = editing.values_from_text(text)
-    except ArchiveError as error:
-        return render_template("error.html", status=409, message=str(error)), 409
-    if request.method == "GET":
-        form = consent_form({"version": version, "identity": values["consent_identity"],
-                             "narrator_name": values["narrator_name"],
-                             "narrator_pseudonym": values["narrator_pseudonym"],
-                             "place_detail": values["consent_place_detail"] or "exact"})
-        return _consent_page(testimony_id, values, form, {})
-    form = consent_form(request.form)
-    action, reason = form.action.data or "", (form.reason.data or "").strip()
-    changed, errors = editing.consent_values(
-        values, action, today=today(), curator=current_curator(), embargo_until=form.embargo_until.data or "",
-        identity=form.identity.data or "", place_detail=form.place_detail.data or "",
-        name=form.narrator_name.data if action == "identity" else None,
-        pseudonym=form.narrator_pseudonym.data if action == "identity" else None)
-    problems: dict[str, list[str]] = {k: [v] for k, v in errors.items()}
-    if not reason:
-        problems["reason"] = [_("Give the reason for this change; it is kept in the audit log.")]
-    prepared = _prepare(changed, path, text)
-    for name, messages in prepared.errors.items():
-        problems.setdefault(name if name in form else editing.GENERAL, []).extend(messages)
-    if problems:
-        return _consent_page(testimony_id, values, form, problems, status=400)
-    opened = form.version.data or ""
-    try:
-        warnings = _save(path, testimony_id, action, lambda: replace_file(path, prepared.text, opened), "consent",
-                         before=form.version.data, reason=reason)
-    except Conflict as conflict:
-        return _conflict(testimony_id, conflict)
-    return _finish(testimony_id, warnings, _done(action, testimony_id))
-
-
-def _done(action: str, testimony_id: str) -> str:
-    messages = {
-        "withdraw": _("%(id)s is withdrawn: the public now gets only a notice that it was withdrawn at the "
-                      "narrator's request, and it is gone from search.", id=testimony_id),
-        "restrict": _("%(id)s is restricted: to the public it no longer exists, and it is gone from search.",
-                      id=testimony_id),
-        "embargo": _("%(id)s is under embargo: the public cannot see it until the embargo ends.", id=testimony_id),
-        "publish": _("%(id)s is public, unless an embargo or its status still holds it back.", id=testimony_id),
-        "identity": _("The narrator of %(id)s is now identified as chosen, everywhere.", id=testimony_id),
-        "place-detail": _("The places of %(id)s are now shown at the chosen level, everywhere.", id=testimony_id),
-    }
-    return messages.get(action, _("Consent of %(id)s was changed.", id=testimony_id))
-
-
-def _consent_page(testimony_id: str, values: Mapping[str, str], form: Any, problems: Mapping[str, list[str]],
-                  status: int = 200) -> tuple[str, int]:
-    return render_template("curate/consent.html", testimony_id=testimony_id, values=values, form=form,
-                           errors=problems), status
-
-
 @bp.get("/t/<testimony_id>")
 def testimony(testimony_id: str) -> tuple[str, int]:
     """The curator's view: every field, redactions marked, consent and its note, state, and its audit history."""
@@ -277,8 +252,10 @@ def testimony(testimony_id: str) -> tuple[str, int]:
     if found is not None:
         view, body = curator_view(found, today=today(), places=collection.places)
     entries = [e for e in audit.read(instance(), testimony=testimony_id) if e.get("action") in ("create", "edit",
-                                                                                                 "consent")]
+                                                                                                 "consent", "revert")]
     return render_template("curate/testimony.html", testimony_id=testimony_id, view=view, body=body,
                            problems=[p for p in problems if not p.warning], version=version, file=_display(path),
                            history=list(reversed(entries)), collection=collection, names=names,
+                           title=view.title if view else _title(text, testimony_id),
+                           undo_offer=undo.offer(instance(), testimony_id, version),
                            curator_text=curator_text, public=view is not None and view.state is State.PUBLIC), 200

@@ -62,9 +62,19 @@ class Throttle:
         message = "\0".join((kind, *values)).encode("utf-8", "surrogatepass")
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
+    def __post_init__(self) -> None:
+        """Create the file, private from the start, once (when the app is made, before any thread runs).
+
+        Never later: closing any descriptor of the file would drop the POSIX locks SQLite holds on
+        it in other threads of this process (gunicorn's gthread workers), and corrupt their work.
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+        except OSError:  # a read-only instance: the public site still starts; sign-in fails when tried
+            pass
+
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))  # private from the start
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         for statement in _SCHEMA:
             connection.execute(statement)
