@@ -60,11 +60,11 @@ class Canary:
 
     @property
     def surname(self) -> str:
-        return f"zqsurname{self.letter}"
+        return f"zq{self.letter * 4}surname"  # four edits apart: no canary's word corrects to another's
 
     @property
     def word(self) -> str:
-        return f"zqword{self.letter}"
+        return f"zq{self.letter * 4}word"
 
     @property
     def village(self) -> str:
