@@ -32,7 +32,7 @@ from .vocabulary import Gazetteer
 __all__ = [
     "Audience", "State", "Visibility", "Shown", "Field", "PUBLIC_FORM", "TestimonyView", "REDACTED", "ANONYMOUS",
     "state", "visibility", "narrator_shown", "places_shown", "redact", "view", "map_texts", "public_texts",
-    "public_form", "public_version", "embargoed", "next_change", "duplicate_answer", "unclosed_redaction",
+    "public_form", "public_version", "narrows", "embargoed", "next_change", "duplicate_answer", "unclosed_redaction",
     "hidden_name_leaks",
     "redacted_spans", "redacted_passages",
 ]
@@ -148,6 +148,26 @@ def state(t: Testimony, today: dt.date) -> State:
     if embargoed(t.consent.embargo_until, today):
         return State.EMBARGOED
     return State.PUBLIC
+
+
+_RANKS = {"access": ("public", "restricted", "withdrawn"), "identity": ("named", "pseudonymous", "anonymous"),
+          "place_detail": ("exact", "district", "governorate", "country")}
+
+
+def narrows(action: str, before: dict[str, str], after: dict[str, str]) -> bool:
+    """Does this consent change take something away from the public (docs/format.md, "narrows")?
+
+    `before` and `after` hold `access`, `identity` and `place_detail` as written ("" for a default).
+    Withdrawing, restricting and embargoing always narrow; a change of identity or place detail
+    narrows when it hides more than before."""
+    if action in ("withdraw", "restrict", "embargo"):
+        return True
+    rank = {name: {value: i for i, value in enumerate(order)} for name, order in _RANKS.items()}
+    for name, order in _RANKS.items():
+        old, new = before.get(name) or order[0], after.get(name) or order[0]
+        if rank[name].get(new, len(order)) > rank[name].get(old, len(order)):
+            return True
+    return False
 
 
 def visibility(t: Testimony | None, audience: Audience, today: dt.date) -> Visibility:

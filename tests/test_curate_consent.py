@@ -115,3 +115,44 @@ def test_a_stale_consent_form_is_refused(curate_site):
         "version": "000000000000", "csrf_token": token, "action": "withdraw", "reason": "r"})
     assert response.status_code == 409
     assert load_testimony(curate_site.content / PATH).consent.access.value == "public"
+
+
+def test_hiding_a_narrator_whose_name_the_file_still_shows_is_saved_and_hides_the_testimony(curate_site):
+    """docs/format.md, "narrows": a change that hides more is never refused for what the file fails. Here the
+    narrator wrote the account (their name is `recorded.by`); making them anonymous must still take effect,
+    and because the file then fails the check, nothing of it is public until a curator fixes it."""
+    from test_curate_edit import form_fields
+
+    public = curate_site.public()
+    page = curate_site.client.get("/curate/t/open-account/edit").get_data(as_text=True)
+    saved = curate_site.client.post("/curate/t/open-account/edit",
+                                    data={**form_fields(page), "recorded_by": "Layla Haddad"})
+    assert saved.status_code == 303
+    # The positive control: while named, the name is public in the byline and the recording.
+    assert "open-account" in search_ids(public, "Haddad")
+    assert "Layla Haddad" in public.get("/t/open-account").get_data(as_text=True)
+    response = act(curate_site, action="identity", identity="anonymous", narrator_name="Layla Haddad",
+                   narrator_pseudonym="", reason="fear of reprisals")
+    assert response.status_code == 303, response.get_data(as_text=True)[-1500:]
+    assert "anonymous" in (curate_site.content / PATH).read_text("utf-8")
+    assert public.get("/t/open-account").status_code == 404
+    assert public.get("/api/t/open-account").status_code == 404
+    assert "open-account" not in search_ids(public, "Haddad")
+    assert "open-account" not in search_ids(public, "narrator:Haddad")
+    told = curate_site.client.get("/curate/t/open-account").get_data(as_text=True)
+    assert "nothing of this testimony is public" in told
+
+
+def test_a_change_that_shows_more_is_still_refused_while_the_file_fails_the_check(curate_site):
+    """The other side of the rule: publishing, or naming a narrator, never goes through a failing check."""
+    from test_curate_edit import form_fields
+
+    page = curate_site.client.get("/curate/t/open-account/edit").get_data(as_text=True)
+    assert curate_site.client.post("/curate/t/open-account/edit",
+                                   data={**form_fields(page), "recorded_by": "Layla Haddad"}).status_code == 303
+    assert act(curate_site, action="identity", identity="anonymous", narrator_name="Layla Haddad",
+               narrator_pseudonym="", reason="fear of reprisals").status_code == 303
+    back = act(curate_site, action="identity", identity="pseudonymous", narrator_name="Layla Haddad",
+               narrator_pseudonym="Umm Ahmad", reason="the narrator chose a pseudonym")
+    assert back.status_code == 400
+    assert curate_site.public().get("/t/open-account").status_code == 404

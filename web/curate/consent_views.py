@@ -13,12 +13,13 @@ from typing import Any, Mapping
 from flask import render_template, request
 from werkzeug.wrappers import Response
 
-from archive import editing
+from archive import consent, editing
 from archive.errors import ArchiveError
 from archive.saving import Conflict, replace_file
 
 from ..gate import today
 from ..i18n import gettext as _
+from ..messages import message_text
 from . import undo
 from .blueprint import bp, current_curator, instance
 from .forms import consent_form
@@ -54,19 +55,35 @@ def consent_action(testimony_id: str) -> Response | tuple[str, int]:
     if not reason:
         problems["reason"] = [_("Give the reason for this change; it is kept in the audit log.")]
     prepared = _prepare(changed, path, text)
-    for name, messages in prepared.errors.items():
-        problems.setdefault(name if name in form else editing.GENERAL, []).extend(messages)
+    # A change that hides more is never blocked because the file then names what it hides (the
+    # narrator in `recorded.by` or the id, a coarsened village in the text): refusing it would leave
+    # the public seeing what the narrator asked to hide. Saved, the file fails the check, so nothing
+    # of it is published until a curator fixes it; the curator is told so.
+    failing = [p for p in prepared.problems if not p.warning]
+    hidden_until_fixed = (not problems and bool(failing) and all(p.code.startswith("exposure.") for p in failing)
+                          and consent.narrows(action, _consent_of(values), _consent_of(changed)))
+    if not hidden_until_fixed:
+        for name, messages in prepared.errors.items():
+            problems.setdefault(name if name in form else editing.GENERAL, []).extend(messages)
     if problems:
         return _consent_page(testimony_id, values, form, problems, status=400)
+    notes = [_("Until it passes the check, nothing of this testimony is public: %(problems)s",
+               problems=" ".join(message_text(m) for ms in prepared.errors.values() for m in ms))
+             ] if hidden_until_fixed else []
     stale = (form.version.data or "") != version  # refused at once (409): nothing to confirm
     if action in CONFIRM and request.form.get("confirmed") != "1" and not stale:
         return render_template("curate/confirm.html", testimony_id=testimony_id, action=action, reason=reason,
                                version=form.version.data or "", title=values.get("title") or testimony_id), 200
-    return _apply(testimony_id, path, values, prepared.text, form.version.data or "", action, reason)
+    return _apply(testimony_id, path, values, prepared.text, form.version.data or "", action, reason, notes)
+
+
+def _consent_of(values: Mapping[str, str]) -> dict[str, str]:
+    return {"access": values.get("consent_access") or "", "identity": values.get("consent_identity") or "",
+            "place_detail": values.get("consent_place_detail") or ""}
 
 
 def _apply(testimony_id: str, path: Any, before: Mapping[str, str], text: str, opened: str, action: str,
-           reason: str) -> Response | tuple[str, int]:
+           reason: str, notes: list[str] | None = None) -> Response | tuple[str, int]:
     """Save a consent change, remember what it replaced (for the undo), and audit it."""
     try:
         after, warnings = _save(path, testimony_id, action, lambda: replace_file(path, text, opened), "consent",
@@ -77,7 +94,7 @@ def _apply(testimony_id: str, path: Any, before: Mapping[str, str], text: str, o
         undo.forget(instance(), testimony_id)
     else:
         undo.remember(instance(), testimony_id, before, after, action)
-    return _finish(testimony_id, warnings, _done(action, testimony_id))
+    return _finish(testimony_id, [*warnings, *(notes or [])], _done(action, testimony_id))
 
 
 @bp.post("/t/<testimony_id>/undo", endpoint="undo")
