@@ -24,7 +24,8 @@ from .dates import DateError, parse_date
 from .errors import ArchiveError
 from .saving import create_file, locked
 from .sheets import MAX_ROWS, Table, read_table
-from .text import fold, slugify
+from .text import fold
+from .text import id_from_title as _slug_from_title
 
 __all__ = ["Table", "RowProblem", "Planned", "Plan", "TARGETS", "read_table", "default_mapping", "plan",
            "write", "record", "id_from_title", "MAX_ROWS"]
@@ -94,8 +95,9 @@ def default_mapping(columns: list[str]) -> dict[str, str | None]:
 
 
 def id_from_title(title: str) -> str:
-    """A slug id made from the title, as `archive new` makes it; 'testimony' when none can be made."""
-    return slugify(title)[:80].rstrip("-") or "testimony"
+    """A slug id made from the title as `archive new` and the curator form make it (Arabic transliterated);
+    'testimony' when none can be made."""
+    return _slug_from_title(title) or "testimony"
 
 
 def _unique(base: str, taken: Container[str]) -> str:

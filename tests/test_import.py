@@ -126,6 +126,9 @@ def test_a_valid_500_row_sheet_arrives_as_drafts_in_one_commit_and_one_audit_ent
     arabic = yaml.safe_load((content / "ar" / f"{sorted(n for n in added if n.startswith('ar/'))[0][3:]}")
                             .read_text(encoding="utf-8").split("---")[1])
     assert arabic["places"] == ["saraqib", "idlib-governorate"] and arabic["title"].startswith("شهادة")
+    from archive.text import id_from_title
+    assert arabic["id"].startswith(id_from_title(arabic["title"])), "an Arabic title is transliterated, as in the form"
+    assert not any(Path(n).stem.startswith("testimony") for n in added), "no id falls back to 'testimony'"
     assert archive_cli("check", "--content", content, "--instance", tmp_path / "instance")[0] == 0
     entries = [json.loads(line) for line in (tmp_path / "instance" / "audit.jsonl").read_text().splitlines()]
     assert [e["action"] for e in entries] == ["import"] and "import of 500 from interviews.csv" in entries[0]["detail"]
