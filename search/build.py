@@ -91,6 +91,9 @@ def _abandon(writer: SegmentWriter) -> None:
         with contextlib.suppress(Exception):
             if not part.is_closed:
                 part.close()
+    columns = getattr(writer.perdocwriter, "_cols", None)  # the stored columns' scratch file (a .ctmp)
+    with contextlib.suppress(Exception):
+        columns._temp.close()  # type: ignore[union-attr]
     with contextlib.suppress(Exception):
         writer.cancel()
 
