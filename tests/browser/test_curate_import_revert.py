@@ -51,7 +51,7 @@ def test_import_a_sheet_then_revert_an_edit_in_a_real_browser(chromium, curate_s
 
         curator.goto("/curate/t/open-account/edit")
         curator.locator("#title").fill("A title that will be undone")
-        curator.get_by_role("button", name="Save").click()
+        curator.get_by_role("button", name="Save and publish").click()
         curator.get_by_role("link", name="Versions and revert").click()
         curator.locator("ol.history-versions > li").last.get_by_role("link").click()
         curator.get_by_label("Reason (kept in the audit log)").fill("The edit was a mistake")
@@ -84,7 +84,7 @@ def test_the_import_history_and_vocabulary_pages_have_no_axe_violations(chromium
         curator.get_by_role("button", name="Sign in").click()
         curator.goto("/curate/t/redacted-account/edit")
         curator.locator("#body").fill("The shelling hit [[redact: zqredactedword Street]] at noon.\n\nA new line.\n")
-        curator.get_by_role("button", name="Save").click()
+        curator.get_by_role("button", name="Save and publish").click()
         first = subprocess.run(["git", "-C", str(content), "rev-list", "--max-parents=0", "HEAD"], check=True,
                                capture_output=True, text=True).stdout.strip()
         pages = {"history": "/curate/t/redacted-account/history",
