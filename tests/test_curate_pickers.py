@@ -39,5 +39,6 @@ def test_names_curators_type_resolve_or_get_suggestions_by_name():
     assert resolve_names("ريف إدلب", collection.places, "place") == (["idlib-governorate"], [])
     _, (maarat,) = resolve_names("Maarat", collection.places, "place")
     assert "Maarat al-Numan — معرة النعمان" in str(maarat) and "maarat-al-numan" not in str(maarat)
-    _, (bombing,) = resolve_names("bombing", collection.themes, "theme")
-    assert "Airstrikes — الغارات الجوية" in str(bombing) and "airstrikes" not in str(bombing)
+    assert resolve_names("bombing", collection.themes, "theme") == (["airstrikes"], []), "a theme alias"
+    _, (shelling,) = resolve_names("قصف", collection.themes, "theme")
+    assert "Airstrikes — الغارات الجوية" in str(shelling) and "airstrikes" not in str(shelling)
