@@ -46,7 +46,8 @@ def import_(file: Path, dry_run: bool, config: Config) -> None:
         paths = importing.write(result, collection.root)
     except ArchiveError as error:
         raise fail(str(error)) from None
-    commit, warning = importing.record(paths, result, root=collection.root, instance=config.instance,
+    importing.record(paths, result, instance=config.instance, curator=_os_user())
+    commit, warning = importing.commit(paths, result, root=collection.root, instance=config.instance,
                                        curator=_os_user())
     for path in paths:
         click.echo(f"+ {display_path(path)}")

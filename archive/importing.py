@@ -9,7 +9,7 @@ names and aliases are written as ids. Imported accounts are drafts; ids come fro
 are made unique; a row that repeats a testimony (same title and event date, or the same source
 URL, in the collection or earlier in the sheet) is refused. Nothing is written unless every row
 is valid; then every file is written under the content lock, and the caller makes one git commit
-and one audit entry (`record`).
+and one audit entry (`record`, written before publishing and git; `commit` adds git's outcome).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from .text import fold
 from .text import id_from_title as _slug_from_title
 
 __all__ = ["Table", "RowProblem", "Planned", "Plan", "TARGETS", "read_table", "default_mapping", "plan",
-           "write", "record", "id_from_title", "MAX_ROWS"]
+           "write", "record", "commit", "id_from_title", "MAX_ROWS"]
 
 LIST_SEPARATOR = ";"
 # Every field a column may fill, by its dotted name in docs/format.md; `body` is the account.
@@ -234,19 +234,27 @@ def write(result: Plan, root: Path) -> list[Path]:
     return written
 
 
-def record(paths: list[Path], result: Plan, *, root: Path, instance: Path, curator: str | None,
-           address: str | None = None) -> tuple[str | None, str | None]:
-    """One git commit of every imported file and one audit entry: (commit id, git's complaint if it failed)."""
-    commit, warning = None, None
-    with locked(root):
-        try:
-            commit = history.commit_files(paths, curator=curator or "import",
-                                          message=f"import {len(paths)} testimonies from {Path(result.table.name).name}")
-        except history.HistoryError as error:
-            warning = str(error)
+def record(paths: list[Path], result: Plan, *, instance: Path, curator: str | None,
+           address: str | None = None) -> None:
+    """The import's one audit entry, on disk before anything else runs (publishing, git), so a worker
+    killed after the files are written never leaves them without it."""
     ids = ", ".join(p.id for p in result.planned)
     detail = f"import of {len(paths)} from {Path(result.table.name).name}: {ids}"
-    if commit:
-        detail += f"; commit {commit[:12]}"
     audit.append(instance, action="import", curator=curator, address=address, detail=detail)
-    return commit, warning
+
+
+def commit(paths: list[Path], result: Plan, *, root: Path, instance: Path, curator: str | None,
+           address: str | None = None) -> tuple[str | None, str | None]:
+    """One git commit of every imported file, its outcome in the audit log as a `commit` entry (as a
+    curator's save does): (commit id, git's complaint if it failed)."""
+    commit_id, warning = None, None
+    with locked(root):
+        try:
+            commit_id = history.commit_files(paths, curator=curator or "import",
+                                             message=f"import {len(paths)} testimonies from {Path(result.table.name).name}")
+        except history.HistoryError as error:
+            warning = str(error)
+    if commit_id or warning:
+        audit.append(instance, action="commit", curator=curator, address=address,
+                     detail=f"import; commit {commit_id[:12]}" if commit_id else "import; git failed")
+    return commit_id, warning

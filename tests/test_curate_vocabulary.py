@@ -138,3 +138,22 @@ def test_a_form_opened_before_another_change_is_refused(site):
 def test_the_forms_work_in_arabic(site):
     page = site.client.get("/curate/vocabulary/places/new?lang=ar").get_data(as_text=True)
     assert "الاسم بالعربية" in page and "إضافة مكان" in page
+
+
+def test_the_audit_entry_is_on_disk_before_git_runs_and_git_failing_is_recorded(site, monkeypatch):
+    from archive import history
+
+    seen_before_git = []
+
+    def failing(*args, **kwargs):
+        seen_before_git.append((site.instance / "audit.jsonl").read_text())
+        raise history.HistoryError("git is not available")
+
+    monkeypatch.setattr(history, "commit_files", failing)
+    response = save(site, "/curate/vocabulary/places/new", id="kafr-nabl", name="Kafr Nabl", type="town",
+                    parent="idlib-governorate")
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    assert '"action": "vocabulary"' in seen_before_git[0], "the entry was on disk before git ran"
+    assert entries(site)[0]["detail"] == "add place kafr-nabl"
+    assert entries(site, "commit")[-1]["detail"] == "add place kafr-nabl; git failed"
+    assert "kafr-nabl" in (site.content / "places.yaml").read_text(encoding="utf-8")

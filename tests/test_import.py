@@ -131,11 +131,15 @@ def test_a_valid_500_row_sheet_arrives_as_drafts_in_one_commit_and_one_audit_ent
     assert not any(Path(n).stem.startswith("testimony") for n in added), "no id falls back to 'testimony'"
     assert archive_cli("check", "--content", content, "--instance", tmp_path / "instance")[0] == 0
     entries = [json.loads(line) for line in (tmp_path / "instance" / "audit.jsonl").read_text().splitlines()]
-    assert [e["action"] for e in entries] == ["import"] and "import of 500 from interviews.csv" in entries[0]["detail"]
+    # One entry for the import, written before git runs; git's outcome follows as a `commit` entry.
+    assert entries[0]["action"] == "import" and "import of 500 from interviews.csv" in entries[0]["detail"]
     if shutil.which("git"):
+        assert [e["action"] for e in entries] == ["import", "commit"]
         assert git(content, "rev-list", "--count", "HEAD").strip() == "2"
         assert len(git(content, "show", "--name-only", "--format=", "HEAD").split()) == 500
-        assert entries[0]["detail"].endswith(git(content, "rev-parse", "HEAD").strip()[:12])
+        assert entries[1]["detail"] == "import; commit " + git(content, "rev-parse", "HEAD").strip()[:12]
+    else:
+        assert [e["action"] for e in entries] == ["import"]
     again = archive_cli("import", source, "--content", content, "--instance", tmp_path / "instance")
     assert again[0] == 1, "a second run finds every row already there"
     assert len({line.split(",")[0] for line in again[1].splitlines() if "repeats '" in line}) == 500
@@ -211,3 +215,26 @@ def test_semicolon_separated_csv_and_a_byte_order_mark_are_read(content, tmp_pat
     (tmp_path / "excel.csv").write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
     code, out, err = archive_cli("import", tmp_path / "excel.csv", "--content", content, "--instance", tmp_path / "instance")
     assert code == 0, out + err
+
+
+def test_the_audit_entry_is_written_before_git_and_survives_git_failing(content, tmp_path, archive_cli, monkeypatch):
+    """Like a curator's save: the import's entry is on disk before git runs, so git failing (or a worker killed
+    in git) never leaves imported files without it; git's outcome follows as a `commit` entry."""
+    from archive import history
+
+    audit_file = tmp_path / "instance" / "audit.jsonl"
+    seen_before_git = []
+
+    def failing(*args, **kwargs):
+        seen_before_git.append(audit_file.read_text() if audit_file.exists() else "")
+        raise history.HistoryError("git is not available")
+
+    monkeypatch.setattr(history, "commit_files", failing)
+    source = write_csv(tmp_path / "few.csv", sheet(count=4, bad=False))
+    code, out, err = archive_cli("import", source, "--content", content, "--instance", tmp_path / "instance")
+    assert code == 0, out + err
+    assert "git could not record them" in err
+    assert seen_before_git and '"action": "import"' in seen_before_git[0], "the entry was on disk before git ran"
+    entries = [json.loads(line) for line in audit_file.read_text().splitlines()]
+    assert [e["action"] for e in entries] == ["import", "commit"] and entries[1]["detail"] == "import; git failed"
+    assert len(files(content) - {"en/already-here.md"}) == 4

@@ -139,13 +139,14 @@ def import_run() -> Response | tuple[str, int]:
         paths = importing.write(result, collection.root)
     except ArchiveError as error:
         return _page(409, **context, upload_error=str(error))
+    importing.record(paths, result, instance=instance(), curator=current_curator(), address=request.remote_addr)
     warnings = []
     try:
         publish_change(paths)
     except PublishIncomplete as error:
         warnings.append(str(error))
-    commit, warning = importing.record(paths, result, root=collection.root, instance=instance(),
-                                       curator=current_curator(), address=request.remote_addr)
+    warning = importing.commit(paths, result, root=collection.root, instance=instance(),
+                               curator=current_curator(), address=request.remote_addr)[1]
     if warning:
         warnings.append(_("The files were saved, but git could not record them: %(error)s", error=warning))
     path.unlink(missing_ok=True)

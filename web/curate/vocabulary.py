@@ -106,22 +106,27 @@ def _save(kind: str, kinds: str, old_id: str | None) -> Response | tuple[str, in
         paths = ve.write_change(plan, collection.root)
     except ArchiveError as error:
         return _form(kind, kinds, values, old_id=old_id, errors={"_form": [str(error)]}, version=opened, status=409)
+    what = (f"rename {kind} {old_id} to {plan.entry_id}" if plan.renamed
+            else f"{'add' if old_id is None else 'edit'} {kind} {plan.entry_id}")
+    # The audit entry first, on disk before publishing and git (as a testimony save does), so a worker
+    # killed in between never leaves the change without it; git's outcome follows as a `commit` entry.
+    after = file_hash(plan.text.encode("utf-8"))
+    log("vocabulary", before=plan.version, after=after,
+        detail=what + (f"; {len(plan.rewrites)} testimonies rewritten" if plan.rewrites else ""))
     warnings = []
     try:
         publish_change(paths)
     except PublishIncomplete as error:
         warnings.append(str(error))
-    what = (f"rename {kind} {old_id} to {plan.entry_id}" if plan.renamed
-            else f"{'add' if old_id is None else 'edit'} {kind} {plan.entry_id}")
-    commit = None
     with locked(collection.root):
         try:
             commit = history.commit_files(paths, curator=current_curator(), message=what)
         except history.HistoryError as error:
+            log("commit", after=after, detail=f"{what}; git failed")
             warnings.append(_("The file was saved, but git could not record it: %(error)s", error=str(error)))
-    detail = what + (f"; {len(plan.rewrites)} testimonies rewritten" if plan.rewrites else "")
-    detail += f"; commit {commit[:12]}" if commit else ""
-    log("vocabulary", before=plan.version, after=file_hash(plan.text.encode("utf-8")), detail=detail)
+        else:
+            if commit:
+                log("commit", after=after, detail=f"{what}; commit {commit[:12]}")
     flash(_("The place %(id)s was saved.", id=plan.entry_id) if kind == "place"
           else _("The theme %(id)s was saved.", id=plan.entry_id))
     if plan.renamed:
