@@ -72,7 +72,8 @@ def _build_chunk(directory: str, root: str, stats: Sequence[FileStat], ids: froz
             result = judge(read_testimony(Path(root), stat, places, themes, set(ids)), today, places, key, audience)
             if result.view is not None:
                 writer.add_document(**index_document(result.view, places, themes, audience, stat.mtime_ns))
-            judged.append(Judged(result.id, result.entry, None, result.problems))
+            public = result.view if audience is Audience.PUBLIC else None  # for the catalogue (search.catalogue)
+            judged.append(Judged(result.id, result.entry, public, result.problems))
         if writer._added:
             return writer._finalize_segment(), judged
         writer._close_segment()

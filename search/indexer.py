@@ -21,6 +21,7 @@ from archive.errors import ArchiveError
 from whoosh import index as whoosh_index
 
 from . import build
+from .catalogue import update_catalogue, write_catalogue
 from .changes import Judged, Plan, invalid_warning, judge, plan_changes, valid_until
 from .documents import index_document
 from .locking import writer_lock
@@ -198,6 +199,8 @@ def _rebuild(paths: IndexPaths, old: Manifest | None, scan: Scan, today: dt.date
     judged = build.build_generation(directory, scan.root, stats, scan.ids, today, key, procs, advance,
                                     paths.audience)
     entries = {key(j.id): j.entry for j in judged}
+    if paths.audience is Audience.PUBLIC:
+        write_catalogue(directory, judged, scan, today, key)
     manifest = Manifest((old.serial if old else 0) + 1, SCHEMA_VERSION, generation, vocabulary_hash,
                         today.isoformat(), valid_until(entries, today), entries)
     write_manifest(paths, manifest)  # the swap: readers now open the new generation
@@ -219,12 +222,14 @@ def _update(paths: IndexPaths, manifest: Manifest, scan: Scan, plan: Plan, today
     documents, deletions = [], [e.id for e in plan.removed if e.indexed and e.id]
     added, updated, removed = [], [], list(deletions)
     purge = bool(deletions)  # a testimony leaves the index, or its consent changed: no trace may stay
+    results: list[Judged] = []
     for number, stat in enumerate(plan.read, 1):
         if progress:
             progress(number, len(plan.read))
         result: Judged = judge(read_testimony(scan.root, stat, places, themes, ids), today, places, key, audience)
         before = manifest.entries.get(key(stat.id))
         entries[key(stat.id)] = result.entry
+        results.append(result)
         if before is None or not before.indexed:
             if result.view is not None:
                 added.append(stat.id)
@@ -240,6 +245,8 @@ def _update(paths: IndexPaths, manifest: Manifest, scan: Scan, plan: Plan, today
             purge = purge or before.consent != result.entry.consent
     if documents or deletions:
         build.update_generation(directory, documents, deletions, purge)
+    if audience is Audience.PUBLIC:
+        update_catalogue(directory, results, plan.removed, scan, today, key)
     new = Manifest(manifest.serial + 1, SCHEMA_VERSION, manifest.generation, manifest.vocabulary_hash,
                    today.isoformat(), valid_until(entries, today), entries)
     write_manifest(paths, new)

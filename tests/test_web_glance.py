@@ -178,6 +178,7 @@ def test_no_timeline_without_results(web_client):
 def test_a_map_page_of_the_sample_collection_weighs_at_most_30_kb_compressed(tmp_path, path):
     from web import create_app
 
+    web_support.build_index(ROOT / "testimonies", tmp_path / "instance")  # listings read the index's catalogue
     app = create_app({"ARCHIVE_CONTENT": str(ROOT / "testimonies"), "ARCHIVE_INSTANCE": str(tmp_path / "instance"),
                       "TESTING": True})
     for language in ("en", "ar"):

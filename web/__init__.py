@@ -57,7 +57,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.extensions["archive_site"] = Site(Path(app.config["ARCHIVE_CONTENT"]),
                                           reload_seconds=float(app.config["ARCHIVE_RELOAD_SECONDS"]),
-                                          stamp=stamp_path(Path(app.config["ARCHIVE_INSTANCE"])))
+                                          stamp=stamp_path(Path(app.config["ARCHIVE_INSTANCE"])),
+                                          instance=Path(app.config["ARCHIVE_INSTANCE"]))
     app.extensions["archive_assets"] = {path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:10]
                                         for path in STATIC.iterdir() if path.is_file()}
     i18n.init_app(app)

@@ -45,11 +45,11 @@ def testimony(testimony_id: str) -> Response:
 def places() -> Response:
     counts, _ = public_counts()
     entries: list[dict[str, Any]] = []
-    for place in site().collection.places:
+    for place in site().vocabularies.places:
         entries.append({
             "id": place.id, "name": local_name(place.name, place.names), "names": dict(place.names),
             "aliases": list(place.aliases),
-            "type": place.type, "parent": site().collection.places.parent(place.id),
+            "type": place.type, "parent": site().vocabularies.places.parent(place.id),
             "coordinates": list(place.coordinates) if place.coordinates else None,
             "count": counts.get(place.id, 0),
             "url": url_for("pages.place", place_id=place.id),
@@ -61,11 +61,11 @@ def places() -> Response:
 def themes() -> Response:
     _, counts = public_counts()
     entries: list[dict[str, Any]] = []
-    for theme in site().collection.themes:
+    for theme in site().vocabularies.themes:
         entries.append({
             "id": theme.id, "label": local_name(theme.label, theme.labels), "labels": dict(theme.labels),
             "aliases": {language: list(names) for language, names in theme.aliases.items()},
-            "broader": site().collection.themes.parent(theme.id), "description": theme.description,
+            "broader": site().vocabularies.themes.parent(theme.id), "description": theme.description,
             "count": counts.get(theme.id, 0),
             "url": url_for("pages.theme", theme_id=theme.id),
         })

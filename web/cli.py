@@ -27,10 +27,7 @@ def serve(host: str, port: int, workers: int | None, config: Config) -> None:
 
     from .server import run
 
-    collection = collection_or_fail(config)
-    if collection.errors:
-        click.echo(f"warning: {len(collection.errors)} problems in {config.content}; the files with problems "
-                   f"are not published (run 'archive check').", err=True)
+    _warn_of_problems(config)
     try:
         reports = [update_index(config, dt.date.today(), procs=os.cpu_count() or 1, audience=audience)
                    for audience in (Audience.PUBLIC, Audience.CURATOR)]
@@ -42,3 +39,11 @@ def serve(host: str, port: int, workers: int | None, config: Config) -> None:
     click.echo(f"Serving {config.content} at http://{host}:{port}/ with {count} worker"
                f"{'s' * (count != 1)}; press Ctrl-C to stop.", err=True)
     run(config, host, port, count)
+
+
+def _warn_of_problems(config: Config) -> None:
+    """Say how many problems the files have; the collection read for it is not kept (the server holds none)."""
+    errors = len(collection_or_fail(config).errors)
+    if errors:
+        click.echo(f"warning: {errors} problems in {config.content}; the files with problems "
+                   f"are not published (run 'archive check').", err=True)

@@ -30,7 +30,7 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 def rows(views: Iterable[TestimonyView]) -> list[dict[str, Any]]:
     """One record per testimony, as the JSON export and the CSV columns give it."""
     info = site().info
-    collection = site().collection
+    collection = site().vocabularies
     found = []
     for view in views:
         found.append({

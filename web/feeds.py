@@ -40,7 +40,7 @@ def sitemap() -> bytes:
     ET.register_namespace("", SITEMAP_NS)
     root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
     base = _base()
-    collection = site().collection
+    collection = site().vocabularies
 
     def add(path: str, lastmod: dt.date | None = None) -> None:
         entry = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
@@ -69,7 +69,7 @@ def atom() -> bytes:
     ET.register_namespace("", ATOM_NS)
     info = site().info
     base = _base()
-    collection = site().collection
+    collection = site().vocabularies
     entries = recently_added(FEED_SIZE)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

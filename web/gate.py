@@ -1,13 +1,14 @@
 """The one gate: every testimony a page, the API, a citation or an export shows comes through here.
 
-It asks `archive.consent` and nothing else: a single testimony via `Collection.view` (consent.view,
-or the answer for an id that several files share), and
-lists via the site's set of public views, which `consent.view` built.
+It asks `archive.consent` and nothing else: a single testimony via `Site.view` (consent.view on its one
+file as it is now, or the answer for an id that several files share), and lists via the site's set of
+public views: the catalogue's rows, each made by `consent.view` and still agreeing with the files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from flask import abort, current_app
 from werkzeug.exceptions import HTTPException
@@ -45,7 +46,7 @@ def site() -> Site:
 def _public_answer(testimony_id: str) -> TestimonyView:
     """The public view of an id; raises NotFound (404) or Gone (410) as archive.consent decides
     (an id that several files share answers as its most restrictive copy)."""
-    return site().collection.view(testimony_id, Audience.PUBLIC, today())
+    return site().view(testimony_id, Audience.PUBLIC, today())
 
 
 def get_public_testimony_or_404(testimony_id: str) -> TestimonyView:
@@ -72,17 +73,17 @@ def public_view(testimony_id: str | None) -> TestimonyView | None:
 
 
 def withdrawn_ids() -> list[str]:
-    """Every id the public is told was withdrawn (the 410 answer), for OAI-PMH's deleted records."""
+    """Every id the public is told was withdrawn (the 410 answer), for OAI-PMH's deleted records: those the
+    catalogue holds (none of them pending), and duplicated ids whose answer is 410 (read from their files)."""
     def build() -> list[str]:
-        found = []
-        collection = site().collection
-        for testimony_id in sorted({*collection.testimonies, *collection.duplicates}):
+        found = set(public_views().withdrawn())
+        for testimony_id in {Path(p).stem for p in site().scan().duplicates}:
             try:
                 _public_answer(testimony_id)
             except Gone:
-                found.append(testimony_id)
+                found.add(testimony_id)
             except NotFound:
                 continue
-        return found
+        return sorted(found)
 
     return public_views().memo("withdrawn", build)

@@ -60,7 +60,7 @@ def place_map(within: str | None = None, public: PublicSet | None = None) -> Pla
     """The map of every place with public testimonies; on a place's page (`within`), centred on it and the places
     inside it, which the table lists (with the other places the map shows around them)."""
     public = public or public_views()
-    places = site().collection.places
+    places = site().vocabularies.places
     counts = counts_here(public)
     counted = [p.id for p in places if counts.get(p.id)]
     inside = places.descendants(within) if within is not None else frozenset()

@@ -54,7 +54,7 @@ def _anonymous(view: TestimonyView) -> bool:
 
 def keywords(view: TestimonyView) -> list[str]:
     """The testimony's themes, labelled in the testimony's language."""
-    themes = site().collection.themes
+    themes = site().vocabularies.themes
     found = []
     for theme_id in view.themes:
         theme = themes.get(theme_id)
@@ -63,7 +63,7 @@ def keywords(view: TestimonyView) -> list[str]:
 
 
 def _place_names(view: TestimonyView) -> list[str]:
-    places = site().collection.places
+    places = site().vocabularies.places
     return [places[p].name_in(view.language) if p in places else p for p in view.places]
 
 
@@ -99,7 +99,7 @@ def dublin_core(view: TestimonyView) -> list[tuple[str, str]]:
 
 
 def _json_ld(view: TestimonyView, info: CollectionInfo) -> dict[str, Any]:
-    places = site().collection.places
+    places = site().vocabularies.places
     url = info.permalink(view.id)
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "Article", "@id": url, "url": url,

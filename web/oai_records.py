@@ -58,13 +58,13 @@ class Record:
 
 def set_spec(kind: str, entry_id: str) -> str:
     """'place:syria:idlib-governorate:saraqib': the kind, then the entry's path from its root."""
-    vocabulary: Vocabulary[Any] = site().collection.places if kind == "place" else site().collection.themes
+    vocabulary: Vocabulary[Any] = site().vocabularies.places if kind == "place" else site().vocabularies.themes
     return ":".join([kind, *reversed(vocabulary.ancestors(entry_id)), entry_id])
 
 
 def _sets_of(view: TestimonyView) -> tuple[str, ...]:
     """Every set a public view belongs to: each of its (public-level) places and themes and their parents."""
-    collection = site().collection
+    collection = site().vocabularies
     found: set[str] = set()
     for kind, ids, vocabulary in (("place", view.places, collection.places), ("theme", view.themes, collection.themes)):
         for entry_id in ids:
@@ -152,7 +152,7 @@ def records() -> list[Record]:
 
 def list_sets() -> list[tuple[str, str]]:
     """(setSpec, setName) of every set that holds a public record, parents before children."""
-    collection = site().collection
+    collection = site().vocabularies
     specs = sorted({spec for record in records() if not record.deleted for spec in record.sets})
     named = []
     for spec in specs:

@@ -226,7 +226,7 @@ def oai_path() -> dict[str, Any]:
 def document() -> dict[str, Any]:
     """The OpenAPI document; the collection's title names the API."""
     info = site().info
-    collection = site().collection
+    collection = site().vocabularies
     id_parameter = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
                     "description": "The testimony's id"}
     return {

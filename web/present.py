@@ -52,7 +52,7 @@ def local_name(default: str, translated: Mapping[str, str], language: str | None
 
 def vocabulary_name(kind: str, entry_id: str) -> str:
     """The name of a place (kind "place") or the label of a theme, in the reader's language; the id if unknown."""
-    collection = site().collection
+    collection = site().vocabularies
     if kind == "place":
         place = collection.places.get(entry_id)
         return local_name(place.name, place.names) if place else entry_id
@@ -110,7 +110,7 @@ def translations_of(view: TestimonyView, public: PublicSet | None = None) -> lis
 def testimony_json(view: TestimonyView, body: RenderedBody | None = None,
                    citation: Citation | None = None) -> dict[str, Any]:
     """Every public field of a testimony, as `GET /api/t/<id>` returns it."""
-    collection = site().collection
+    collection = site().vocabularies
     info: CollectionInfo = site().info
     citation = citation or citation_for(view)
     body = body or render_body(view.body)
@@ -149,7 +149,7 @@ def testimony_json(view: TestimonyView, body: RenderedBody | None = None,
 
 def summary_ref(view: TestimonyView) -> dict[str, Any]:
     """A testimony in a list (home, place and theme pages, related): what a result shows, minus the snippet."""
-    collection = site().collection
+    collection = site().vocabularies
     return {
         "id": view.id,
         "title": view.title,
@@ -175,7 +175,7 @@ def expanded(ids: Iterable[str], vocabulary: Vocabulary[Any]) -> set[str]:
 def public_counts(public: PublicSet | None = None) -> tuple[Counter[str], Counter[str]]:
     """(place counts, theme counts) over public testimonies, each counted under every enclosing entry."""
     public = public or public_views()
-    collection = site().collection
+    collection = site().vocabularies
 
     def count() -> tuple[Counter[str], Counter[str]]:
         places: Counter[str] = Counter()
@@ -201,7 +201,7 @@ def recently_added(limit: int, public: PublicSet | None = None) -> list[Testimon
 def testimonies_in(entry_id: str, kind: str, public: PublicSet | None = None) -> list[TestimonyView]:
     """The public testimonies about a place (or tagged with a theme), narrower ones included."""
     public = public or public_views()
-    collection = site().collection
+    collection = site().vocabularies
     vocabulary: Vocabulary[Any] = collection.places if kind == "place" else collection.themes
     found = []
     for view in public.views.values():
@@ -214,7 +214,7 @@ def testimonies_in(entry_id: str, kind: str, public: PublicSet | None = None) ->
 def tree(kind: str, counts: Counter[str], roots: Iterable[str] | None = None,
          depth: int | None = None) -> list[dict[str, Any]]:
     """The place (or theme) hierarchy as nested {"id", "name", "names", "count", "children"}."""
-    collection = site().collection
+    collection = site().vocabularies
     vocabulary: Vocabulary[Any] = collection.places if kind == "place" else collection.themes
     ref = (lambda i: place_ref(i, collection.places)) if kind == "place" else (
         lambda i: theme_ref(i, collection.themes))

@@ -144,7 +144,8 @@ def run(args: Mapping[str, Any]) -> Outcome:
     public, results = _guarded(lambda guard, public: index().search(query, guard, _current_text(public)), query)
     data = results.to_json()
     data.pop("ok", None)
-    data["results"] = [_as_shown(hit, public.views[hit["id"]]) for hit in data["results"] if hit["id"] in public]
+    shown = [(hit, public.views.get(hit["id"])) for hit in data["results"]]
+    data["results"] = [_as_shown(hit, view) for hit, view in shown if view is not None]
     data = localised(data)
     links = SearchLinks(args, data)
     for item in data.get("understood", []):
@@ -207,35 +208,30 @@ def _rescanned(generation: str) -> bool:
     if len(seen) > 1000:
         seen.clear()
     seen.add(generation)
-    before = public_views()
+    before = public_views().fingerprint
     site().rescan()
-    return public_views() is not before
+    return public_views().fingerprint != before
 
 
 def _agrees(public: PublicSet, indexed: Mapping[str, str]) -> bool:
     """True when every indexed testimony is public now in exactly the form it was indexed in."""
-    views = public.views
-    for testimony_id, version in indexed.items():
-        view = views.get(testimony_id)
-        if view is None or view.version != version:
-            return False
-    return True
+    versions = public.views.versions  # pending ids are not in it: a generation that holds one is refused
+    return all(versions.get(testimony_id) == version for testimony_id, version in indexed.items())
 
 
 def _current_text(public: PublicSet) -> Callable[[str], tuple[str, str] | None]:
-    """Each public testimony's body and summary as plain text, as the files say now (for snippets)."""
+    """Each public testimony's body and summary as plain text, from the catalogue's public view (for snippets)."""
     def text(testimony_id: str) -> tuple[str, str] | None:
         view = public.views.get(testimony_id)
         if view is None:
             return None
-        return public.memo(f"plain:{testimony_id}:{view.version}", lambda: (
-            plain_text(view.body), plain_text(view.summary) if view.summary else ""))
+        return plain_text(view.body), plain_text(view.summary) if view.summary else ""
     return text
 
 
 def _as_shown(hit: dict[str, Any], view: TestimonyView) -> dict[str, Any]:
     """A result as the gate shows the testimony now: nothing but the snippet and order comes from the index."""
-    collection = site().collection
+    collection = site().vocabularies
     return {**hit, "title": view.title, "narrator": view.narrator,
             "summary": plain_text(view.summary) if view.summary else None,
             "places": [{"id": p, "name": collection.places[p].name if p in collection.places else p}
@@ -247,7 +243,7 @@ def _as_shown(hit: dict[str, Any], view: TestimonyView) -> dict[str, Any]:
 
 def localised(data: dict[str, Any]) -> dict[str, Any]:
     """Place names, theme labels and language names in the reader's language; ids, order and counts unchanged."""
-    collection = site().collection
+    collection = site().vocabularies
     places, themes = collection.places, collection.themes
 
     def place(place_id: str, default: str) -> str:
@@ -277,7 +273,7 @@ def facet_lists(data: Mapping[str, Any]) -> dict[str, list[tuple[dict[str, Any],
     place that is listed, larger counts first among siblings); the other facets flat, in their order."""
     lists: dict[str, list[tuple[dict[str, Any], int]]] = {
         name: [(item, 0) for item in items] for name, items in data.get("facets", {}).items()}
-    places = site().collection.places
+    places = site().vocabularies.places
     items = {str(item["value"]): item for item in data.get("facets", {}).get("place", [])}
     parent = {value: next((a for a in places.ancestors(value) if a in items), None) for value in items}
     children: dict[str | None, list[str]] = {}

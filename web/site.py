@@ -1,14 +1,16 @@
-"""The collection as the site serves it: loaded once per process, reloaded when the files change.
+"""The content directory as one worker serves it, holding no testimony.
 
-Two ways a change is noticed:
-
-- the change stamp: a curator's save (web.curate.publish) replaces `<instance>/content-changed`;
-  every process stats that one file whenever it asks for the collection, and reloads at once
-  when it changed, so every worker serves the change from its very next request;
-- the periodic scan, for edits made outside the site (an editor, git pull): one `stat` per
-  file, at most once every `ARCHIVE_RELOAD_SECONDS`.
-
-The public views of every testimony are worked out once per (files, stamp, day).
+- The public views of every listing come from the catalogue the indexer writes beside the public index
+  (web.public_set, search.catalogue); a worker keeps only each public id and its version.
+- One testimony (a page, its citation, export or record) is read from its one file when asked for and
+  passed through `archive.consent` as it is now (`Site.view`).
+- The vocabularies and collection.yaml are small and kept in memory.
+- Which files exist, and their stats, come from a scan of names and stats (no file is read): at most
+  once every `ARCHIVE_RELOAD_SECONDS`, and at once when the change stamp moves (a curator's save,
+  web.curate.publish, replaces `<instance>/content-changed`). Files whose stat differs from what the
+  catalogue was written from are pending: out of every listing until the indexer has caught up.
+- Curator pages, which list hidden testimonies too, still read the whole collection (`Site.collection`),
+  loaded only when a signed-in curator first asks for it.
 """
 
 from __future__ import annotations
@@ -18,20 +20,25 @@ import hashlib
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any
 
 import archive.files
 from archive import consent
-from archive.collection import Collection, ReadCache, load_collection
+from archive.collection import Collection, ReadCache, display_path, load_collection
 from archive.consent import Audience, TestimonyView
 from archive.errors import Gone, NotFound
+from archive.loader import load_collection_info, read_testimony as read_fields
 from archive.model import CollectionInfo
+from archive.vocabulary import Gazetteer, Themes
+from search.sources import Scan, load_vocabularies, read_testimony, scan_content
 
-__all__ = ["Site", "PublicSet", "content_signature", "public_fingerprint", "STAMP_NAME", "stamp_path", "touch_stamp"]
+from .public_set import GONE, Catalogues, PublicSet, public_fingerprint
 
-T = TypeVar("T")
+__all__ = ["Site", "PublicSet", "Vocabularies", "content_signature", "public_fingerprint", "STAMP_NAME",
+           "stamp_path", "touch_stamp"]
+
 _VOCABULARY_FILES = ("collection.yaml", "places.yaml", "themes.yaml")
 STAMP_NAME = "content-changed"
 
@@ -50,7 +57,7 @@ def touch_stamp(instance: Path) -> None:
     archive.files.replace(stamp_path(instance), f"{time.time_ns()} {os.getpid()}\n", sync=False)  # a signal, not data
 
 
-def _stamp_of(path: Path | None) -> tuple[int, int, int] | None:
+def _stat_of(path: Path | None) -> tuple[int, int, int] | None:
     if path is None:
         return None
     try:
@@ -75,7 +82,18 @@ def content_signature(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _vocabulary_hash(root: Path) -> str:
+@dataclass(frozen=True)
+class Vocabularies:
+    """collection.yaml, places.yaml and themes.yaml as read, with a hash of all three (all public)."""
+
+    root: Path
+    info: CollectionInfo | None
+    places: Gazetteer
+    themes: Themes
+    digest: str
+
+
+def _vocabularies(root: Path) -> Vocabularies:
     digest = hashlib.sha256()
     for name in _VOCABULARY_FILES:
         try:
@@ -83,117 +101,122 @@ def _vocabulary_hash(root: Path) -> str:
         except OSError:
             digest.update(b"\0missing")
         digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def public_fingerprint(day: dt.date, vocabulary: str, views: Mapping[str, TestimonyView]) -> str:
-    """A hash of what every public page may show: the day, the public vocabularies, each public version.
-
-    From the public form alone: a hidden file, or a hidden field of a public one, never changes it.
-    """
-    digest = hashlib.sha256(f"{day.isoformat()}\0{vocabulary}\0".encode())
-    for testimony_id in sorted(views):
-        digest.update(f"{testimony_id} {views[testimony_id].version}\n".encode())
-    return digest.hexdigest()[:10]
-
-
-@dataclass(frozen=True)
-class PublicSet:
-    """Every testimony the public may see on one day, as public views."""
-
-    day: dt.date
-    signature: str
-    views: Mapping[str, TestimonyView]
-    fingerprint: str  # changes with what the public sees (each public version, the vocabularies) and the day
-
-    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def __contains__(self, testimony_id: object) -> bool:
-        return testimony_id in self.views
-
-    def memo(self, name: str, build: Callable[[], T]) -> T:
-        """A value worked out from this public set once (counts, translation links), then reused."""
-        if name not in self.derived:
-            self.derived[name] = build()
-        return self.derived[name]  # type: ignore[no-any-return]
+    path = root / "collection.yaml"
+    info = load_collection_info(path, display_path(path))[0] if path.is_file() else None
+    places, themes = load_vocabularies(root)
+    return Vocabularies(root, info, places, themes, digest.hexdigest())
 
 
 class Site:
     """One process's view of the content directory; `stamp` is the change stamp it follows (if any)."""
 
-    def __init__(self, content: Path, reload_seconds: float = 2.0, stamp: Path | None = None):
+    def __init__(self, content: Path, reload_seconds: float = 2.0, stamp: Path | None = None,
+                 instance: Path | None = None):
         self.content = Path(content)
         self.reload_seconds = reload_seconds
         self.stamp = stamp
+        self.catalogues = Catalogues(Path(instance) if instance else (stamp.parent if stamp else self.content))
         self._lock = threading.Lock()
-        self._checked = 0.0
-        self._files = ""  # content_signature when last loaded
-        self._stamp: tuple[int, int, int] | None = None  # the change stamp when last loaded
-        self._signature = ""  # both: what the public set follows
-        self._vocabulary = ""  # a hash of collection.yaml, places.yaml and themes.yaml, all public
-        self._collection: Collection | None = None
+        self._checked = -float("inf")
+        self._stamp: Any = ()  # the change stamp at the last scan
+        self._scan: Scan | None = None
+        self._vocabulary_stats: Any = None
+        self._vocabularies: Vocabularies | None = None
         self._public: PublicSet | None = None
-        self._read_cache: ReadCache = {}  # files unchanged since the last load are not parsed again
+        self._collection: Collection | None = None  # curator pages only
+        self._collection_mark: Any = None
+        self._read_cache: ReadCache = {}
+
+    # --- names and stats, and the vocabularies --------------------------------------------------------
+
+    def scan(self, force: bool = False) -> Scan:
+        """The testimony files' names and stats, scanned again when the stamp moved or the interval passed."""
+        now = time.monotonic()
+        stamp = _stat_of(self.stamp)  # the one stat every request makes
+        if force or self._scan is None or stamp != self._stamp or now - self._checked >= self.reload_seconds:
+            with self._lock:
+                self._scan, self._stamp, self._checked = scan_content(self.content), stamp, now
+                stats = tuple(_stat_of(self.content / name) for name in _VOCABULARY_FILES)
+                if stats != self._vocabulary_stats or self._vocabularies is None:
+                    self._vocabularies, self._vocabulary_stats = _vocabularies(self.content), stats
+        return self._scan
 
     @property
-    def collection(self) -> Collection:
-        """The collection, read again if the change stamp moved or any of its files changed since the last look."""
-        now = time.monotonic()
-        stamp = _stamp_of(self.stamp)  # the one stat every request makes
-        if self._collection is None or stamp != self._stamp or now - self._checked >= self.reload_seconds:
-            with self._lock:
-                self._refresh(stamp, force=stamp != self._stamp)
-                self._checked = now
-        return self._collection  # type: ignore[return-value]
-
-    def reload(self) -> Collection:
-        """Read the collection again now, whatever the stamp and the files say (after this process saved one)."""
-        with self._lock:
-            self._refresh(_stamp_of(self.stamp), force=True)
-            self._checked = time.monotonic()
-        return self._collection  # type: ignore[return-value]
-
-    def rescan(self) -> Collection:
-        """Read the collection again now if the change stamp or any of its files changed (one stat per file)."""
-        with self._lock:
-            self._refresh(_stamp_of(self.stamp), force=False)
-            self._checked = time.monotonic()
-        return self._collection  # type: ignore[return-value]
-
-    def _refresh(self, stamp: tuple[int, int, int] | None, force: bool) -> None:
-        """Load the collection if forced, never loaded, or its files changed (the caller holds the lock).
-
-        The stamp is read before the files, so a change made during the load is seen next time.
-        """
-        files = content_signature(self.content)
-        if self._collection is not None and not force and files == self._files and stamp == self._stamp:
-            return
-        self._collection = load_collection(self.content, self._read_cache)
-        self._files, self._stamp = files, stamp
-        self._signature = hashlib.sha256(f"{files}\0{stamp}".encode()).hexdigest()
-        self._vocabulary = _vocabulary_hash(self.content)
-        self._public = None
+    def vocabularies(self) -> Vocabularies:
+        self.scan()
+        return self._vocabularies  # type: ignore[return-value]
 
     @property
     def info(self) -> CollectionInfo:
         """The collection's metadata; a plain stand-in while collection.yaml is missing or invalid."""
-        return self.collection.info or CollectionInfo(title="Testimony archive", publisher="", base_url="")
+        return self.vocabularies.info or CollectionInfo(title="Testimony archive", publisher="", base_url="")
+
+    def rescan(self) -> Scan:
+        """Look at the files again now (when the index seems ahead of this process)."""
+        return self.scan(force=True)
+
+    # --- the public side ---------------------------------------------------------------------------
 
     def public(self, today: dt.date) -> PublicSet:
-        """Every public view for `today`; only `archive.consent` decides what is in it."""
-        collection = self.collection
-        signature = self._signature
+        """Every public view for `today` the catalogue holds and the files still agree with."""
+        scan = self.scan()
+        vocabularies = self._vocabularies
+        assert vocabularies is not None
         current = self._public
-        if current is not None and current.day == today and current.signature == signature:
+        reader, mark = self.catalogues.current()
+        if current is not None and current.signature == (mark, id(scan), today, vocabularies.digest):
             return current
-        views: dict[str, TestimonyView] = {}
-        for testimony in collection.testimonies.values():
-            try:
-                views[testimony.id] = consent.view(testimony, Audience.PUBLIC, today=today,
-                                                   places=collection.places)
-            except (NotFound, Gone):
-                continue
-        fingerprint = public_fingerprint(today, self._vocabulary, views)
-        current = PublicSet(today, signature, views, fingerprint)
+        found = self.catalogues.public(today, scan, vocabularies.digest, lambda i: self._judged(i, today))
+        current = PublicSet(today, (mark, id(scan), today, vocabularies.digest), found.views, found.fingerprint,
+                            found.withdrawn)
         self._public = current
         return current
+
+    def _judged(self, testimony_id: str, today: dt.date) -> TestimonyView | str | None:
+        """The public view of one file now, GONE if it answers 410, None if the public may not see it."""
+        try:
+            return self.view(testimony_id, Audience.PUBLIC, today)
+        except Gone:
+            return GONE
+        except NotFound:
+            return None
+
+    def view(self, testimony_id: str, audience: Audience, today: dt.date) -> TestimonyView:
+        """`consent.view` of an id, read from its one file now; an id that several files share answers as
+        its most restrictive copy (`consent.duplicate_answer`). Raises NotFound (404) or Gone (410)."""
+        scan = self.scan()
+        vocabularies = self._vocabularies
+        assert vocabularies is not None
+        copies = [p for p in scan.duplicates if Path(p).stem == testimony_id]
+        if copies:
+            raise consent.duplicate_answer(testimony_id, [_access(self.content / p) for p in copies])
+        stat = scan.files.get(testimony_id)
+        if stat is None:
+            raise NotFound("No testimony has that id.")
+        loaded = read_testimony(self.content, stat, vocabularies.places, vocabularies.themes, set(scan.ids))
+        return consent.view(loaded.testimony, audience, today=today, places=vocabularies.places)
+
+    # --- curator pages: the whole collection, loaded when first asked for ---------------------------
+
+    @property
+    def collection(self) -> Collection:
+        """Every testimony, hidden ones too, for curator pages; read again when the files changed."""
+        scan = self.scan()
+        with self._lock:
+            mark = (id(scan), self._vocabulary_stats)
+            if self._collection is None or mark != self._collection_mark:
+                self._collection = load_collection(self.content, self._read_cache)
+                self._collection_mark = mark
+        return self._collection
+
+    def reload(self) -> Scan:
+        """After this process saved a file: scan again now (the collection follows when next asked for)."""
+        return self.scan(force=True)
+
+
+def _access(path: Path) -> str | None:
+    """A file's consent.access as written (None if unreadable), for the answer of a duplicated id."""
+    fields = read_fields(path, display_path(path))[3]
+    section = fields.get("consent") if isinstance(fields, dict) else None
+    access = section.get("access") if isinstance(section, dict) else None
+    return access if isinstance(access, str) else None

@@ -54,7 +54,7 @@ class SearchLinks:
 
     def filters(self) -> list[dict[str, str]]:
         """Each filter in force, with a label and the link that removes it."""
-        collection = site().collection
+        collection = site().vocabularies
         found = []
         for name, value in self.args.items(multi=True):
             if name in MULTI_PARAMS:

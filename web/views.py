@@ -119,7 +119,7 @@ def theme(theme_id: str) -> str:
 
 
 def _entry_page(kind: str, entry_id: str) -> str:
-    collection = site().collection
+    collection = site().vocabularies
     vocabulary = collection.places if kind == "place" else collection.themes
     entry = vocabulary.get(entry_id)
     if entry is None:

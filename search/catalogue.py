@@ -1,0 +1,192 @@
+"""The catalogue: every public view of one index generation, in one SQLite file beside its Whoosh index.
+
+Web workers read listings, counts, feeds, links and the search guard from here instead of holding the
+collection; the file is shared between processes through the OS page cache. It is written by the
+indexer in the same run as the index it sits beside (a full build writes a new file in the new
+generation's folder before the manifest names it; an update changes it in one transaction after the
+Whoosh commit and before the manifest), and holds:
+
+    meta      the day consent was judged for, the vocabularies' hash and a keyed digest of every
+              testimony file's name and stat the run scanned (`files_digest`)
+    views     per public testimony: id, `consent.public_version`, `consent.next_change`, language,
+              translation_of, and the pickled `consent.view(..., Audience.PUBLIC)` itself, zlib-compressed:
+              nothing else of a testimony is in the file
+    withdrawn the keyed hashes (`Keys`) of the ids whose public answer is 410 (OAI-PMH's deleted records)
+    files     per testimony file: a keyed hash of its path (`Keys`, as the manifest), its mtime and size,
+              so a reader can tell which files changed since (and treat their ids as pending)
+
+No hidden testimony's id, path or hash is in it in clear: the `files` rows and the digest are HMACs
+under the instance secret, as in the manifest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import pickle
+import sqlite3
+import threading
+import zlib
+from pathlib import Path
+from typing import Container, Iterable, Iterator, Mapping
+
+from archive import consent
+from archive.consent import State, TestimonyView
+
+from .changes import Judged
+from .manifest import Entry, Keys
+from .sources import Scan
+
+__all__ = ["NAME", "write_catalogue", "update_catalogue", "files_digest", "CatalogueReader"]
+
+NAME = "catalogue.sqlite"
+_SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE views (id TEXT PRIMARY KEY, version TEXT NOT NULL, next_change TEXT, language TEXT NOT NULL,
+                    translation_of TEXT, view BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE withdrawn (id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+
+def files_digest(scan: Scan, key: Keys) -> str:
+    """A keyed digest of every testimony file's path and stat, and of the vocabularies, as one scan saw them."""
+    digest = hashlib.sha256(f"{scan.vocabulary_hash}\n".encode())
+    for stat in sorted(scan.files.values(), key=lambda s: s.path):
+        digest.update(f"{stat.path}\0{stat.mtime_ns}\0{stat.size}\n".encode())
+    for path in sorted(scan.duplicates):
+        digest.update(f"{path}\0duplicate\n".encode())
+    return key(f"catalogue files:{digest.hexdigest()}")
+
+
+def _row(judged: Judged, today: dt.date, public: Container[str]) -> tuple[object, ...]:
+    """A view's row. Its translation_of is kept only while the original is public too (it is a LINK), and
+    beside the view, not in it, so that it can be cleared when the original leaves the public."""
+    view = judged.view
+    assert view is not None
+    end = judged.entry.embargo_until
+    change = consent.next_change(dt.date.fromisoformat(end) if end else None, today)  # None for a public view
+    original = view.translation_of if view.translation_of in public else None
+    blob = pickle.dumps(dataclasses.replace(view, translation_of=None), protocol=pickle.HIGHEST_PROTOCOL)
+    return (view.id, view.version, change.isoformat() if change else None, view.language, original,
+            zlib.compress(blob, 6))
+
+
+def _withdrawn(judged: Iterable[Judged], key: Keys) -> list[tuple[str]]:
+    return [(key(j.id),) for j in judged if j.entry.state == State.WITHDRAWN.value]
+
+
+def _meta(connection: sqlite3.Connection, scan: Scan, today: dt.date, key: Keys) -> None:
+    connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
+        ("day", today.isoformat()), ("vocabulary", scan.vocabulary_hash), ("files", files_digest(scan, key))])
+
+
+def write_catalogue(directory: Path, judged: Iterable[Judged], scan: Scan, today: dt.date, key: Keys) -> None:
+    """A new generation's catalogue: every public view the build judged, and every file's keyed stat."""
+    judged = list(judged)
+    path = Path(directory) / NAME
+    temporary = path.with_name(f".{NAME}.tmp")
+    temporary.unlink(missing_ok=True)
+    connection = sqlite3.connect(temporary)
+    try:
+        connection.executescript(_SCHEMA)
+        with connection:
+            public = {j.id for j in judged if j.view is not None}
+            connection.executemany("INSERT INTO views VALUES (?, ?, ?, ?, ?, ?)",
+                                   [_row(j, today, public) for j in judged if j.view is not None])
+            connection.executemany("INSERT INTO withdrawn VALUES (?)", _withdrawn(judged, key))
+            connection.executemany("INSERT INTO files VALUES (?, ?, ?)",
+                                   [(key(s.path), s.mtime_ns, s.size) for s in scan.files.values()])
+            _meta(connection, scan, today, key)
+    finally:
+        connection.close()
+    os.replace(temporary, path)
+
+
+def update_catalogue(directory: Path, judged: Iterable[Judged], gone: Iterable[Entry], scan: Scan, today: dt.date,
+                     key: Keys) -> None:
+    """Change a serving generation's catalogue in one transaction: the files read again (`judged`), and the
+    manifest entries of the files that are gone. Readers see it before or after, never between."""
+    judged, gone = list(judged), list(gone)
+    path = Path(directory) / NAME
+    if not path.is_file():
+        raise OSError(f"the catalogue {path} is missing")  # the caller rebuilds
+    connection = sqlite3.connect(path, timeout=30)
+    try:
+        with connection:
+            ids = [(j.id,) for j in judged] + [(e.id,) for e in gone if e.id]
+            connection.executemany("DELETE FROM views WHERE id = ?", ids)
+            connection.executemany("DELETE FROM withdrawn WHERE id = ?", [(key(i),) for (i,) in ids])
+            connection.executemany("UPDATE views SET translation_of = NULL WHERE translation_of = ?", ids)
+            public = _Public(connection, {j.id for j in judged if j.view is not None})
+            connection.executemany("INSERT INTO views VALUES (?, ?, ?, ?, ?, ?)",
+                                   [_row(j, today, public) for j in judged if j.view is not None])
+            connection.executemany("INSERT INTO withdrawn VALUES (?)", _withdrawn(judged, key))
+            connection.executemany("DELETE FROM files WHERE path = ?", [(e.path,) for e in gone])
+            connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
+                                   [(j.entry.path, j.entry.mtime_ns, j.entry.size) for j in judged])
+            _meta(connection, scan, today, key)
+    finally:
+        connection.close()
+
+
+class _Public:
+    """The ids public in a catalogue being updated: those written now, and the rows it keeps."""
+
+    def __init__(self, connection: sqlite3.Connection, written: set[str]):
+        self.connection, self.written = connection, written
+
+    def __contains__(self, testimony_id: object) -> bool:
+        return testimony_id in self.written or self.connection.execute(
+            "SELECT 1 FROM views WHERE id = ?", (testimony_id,)).fetchone() is not None
+
+
+class CatalogueReader:
+    """One catalogue file, read-only; a connection per thread (SQLite connections are not shared)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        self.meta: Mapping[str, str] = dict(self._query("SELECT name, value FROM meta"))
+
+    def _connection(self) -> sqlite3.Connection:
+        found = getattr(self._local, "connection", None)
+        if found is None:
+            found = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            found.execute("PRAGMA query_only = 1")
+            self._local.connection = found
+        return found
+
+    def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        return self._connection().execute(sql, args).fetchall()
+
+    def view(self, testimony_id: str) -> TestimonyView | None:
+        rows = self._query("SELECT view, translation_of FROM views WHERE id = ?", (testimony_id,))
+        return _view(*rows[0]) if rows else None  # type: ignore[arg-type]
+
+    def views(self) -> Iterator[TestimonyView]:
+        """Every view, in id order, one at a time."""
+        cursor = self._connection().execute("SELECT view, translation_of FROM views ORDER BY id")
+        for blob, original in cursor:
+            yield _view(blob, original)
+
+    def versions(self) -> dict[str, tuple[str, str | None]]:
+        """Every public id, its version and the day its view may next change (None: only when its file does)."""
+        return {str(i): (str(v), c) for i, v, c in  # type: ignore[misc]
+                self._query("SELECT id, version, next_change FROM views")}
+
+    def withdrawn(self) -> frozenset[str]:
+        """The keyed hashes of the ids that answer 410."""
+        return frozenset(str(row[0]) for row in self._query("SELECT id FROM withdrawn"))
+
+    def files(self) -> dict[str, tuple[int, int]]:
+        """Each file's keyed path and its (mtime_ns, size) when the catalogue was written."""
+        return {str(p): (int(m), int(s)) for p, m, s in  # type: ignore[call-overload]
+                self._query("SELECT path, mtime_ns, size FROM files")}
+
+
+def _view(blob: bytes, original: str | None) -> TestimonyView:
+    view: TestimonyView = pickle.loads(zlib.decompress(blob))
+    return dataclasses.replace(view, translation_of=original) if original else view
