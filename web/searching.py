@@ -1,10 +1,8 @@
 """The web's one door into `search/`: one query value and one result value for the page and the API.
 
-`run(args)` parses the request's parameters into a `search.query.Query` and runs it on this
-process's `search.searcher.SearchIndex`; the page renders `Outcome.data`, which is exactly
-what `/api/search` returns. Every hit is checked against the gate as well, so a testimony
-withdrawn a moment ago never shows even before the indexer has caught up.
-"""
+`run(args)` parses the request into a `search.query.Query`, runs it on this process's `SearchIndex`,
+and returns `Outcome.data` (exactly `/api/search`'s body); every hit is checked against the public set
+(docs/serving.md), so a testimony withdrawn a moment ago never shows before the indexer catches up."""
 
 from __future__ import annotations
 
@@ -144,8 +142,8 @@ def run(args: Mapping[str, Any]) -> Outcome:
     public, results = _guarded(lambda guard, public: index().search(query, guard, _current_text(public)), query)
     data = results.to_json()
     data.pop("ok", None)
-    shown = [(hit, public.views.get(hit["id"])) for hit in data["results"]]
-    data["results"] = [_as_shown(hit, view) for hit, view in shown if view is not None]
+    data["results"] = [_as_shown(hit, view) for hit, view in ((h, public.views.get(h["id"])) for h in data["results"])
+                       if view is not None]
     data = localised(data)
     links = SearchLinks(args, data)
     for item in data.get("understood", []):
@@ -165,9 +163,7 @@ def _guarded(ask: Callable[[Guard, PublicSet], T], query: Query) -> tuple[Public
     place coarsened), makes every answer from that generation a 503 -- results, totals, facet
     counts, suggestions, exports -- until the indexer catches up. A public testimony the index does
     not hold yet only makes the answer smaller. The comparison is made once per (public set,
-    generation); each request then looks up its verdict. If the index is ahead of this process (a
-    file it has not re-read yet), the files are read again once before refusing.
-    """
+    generation). If the index is ahead of this process, the files are scanned again once before refusing."""
     admitted, running = _slots()
     if not admitted.acquire(blocking=False):
         raise SearchBusy("every search slot and place in line is taken")
@@ -200,8 +196,7 @@ def _compared(ask: Callable[[Guard, PublicSet], T], query: Query) -> tuple[Publi
 
 
 def _rescanned(generation: str) -> bool:
-    """Once per index generation, look for file changes this process has not read yet (the index may be
-    ahead of it); True if there were some. While the index lags, requests cost no scan."""
+    """Once per index generation, look for file changes this process has not scanned yet; True if some."""
     seen: set[str] = current_app.extensions.setdefault("archive_rescanned", set())
     if generation in seen:
         return False
@@ -223,9 +218,7 @@ def _current_text(public: PublicSet) -> Callable[[str], tuple[str, str] | None]:
     """Each public testimony's body and summary as plain text, from the catalogue's public view (for snippets)."""
     def text(testimony_id: str) -> tuple[str, str] | None:
         view = public.views.get(testimony_id)
-        if view is None:
-            return None
-        return plain_text(view.body), plain_text(view.summary) if view.summary else ""
+        return None if view is None else (plain_text(view.body), plain_text(view.summary) if view.summary else "")
     return text
 
 
