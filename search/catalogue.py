@@ -6,14 +6,16 @@ indexer in the same run as the index it sits beside (a full build writes a new f
 generation's folder before the manifest names it; an update changes it in one transaction after the
 Whoosh commit and before the manifest), and holds:
 
-    meta      the day consent was judged for, the vocabularies' hash and a keyed digest of every
-              testimony file's name and stat the run scanned (`files_digest`)
+    meta      the day consent was judged for, the vocabularies' hash, a keyed digest of every
+              testimony file's name and stat the run scanned (`files_digest`), and a token new with each write
     views     per public testimony: id, `consent.public_version`, `consent.next_change`, language,
-              translation_of, and the pickled `consent.view(..., Audience.PUBLIC)` itself, zlib-compressed:
+              translation_of, the keyed hash of its id, and the pickled `consent.view(..., Audience.PUBLIC)` itself, zlib-compressed:
               nothing else of a testimony is in the file
-    withdrawn the keyed hashes (`Keys`) of the ids whose public answer is 410 (OAI-PMH's deleted records)
-    files     per testimony file: a keyed hash of its path (`Keys`, as the manifest), its mtime and size,
-              so a reader can tell which files changed since (and treat their ids as pending)
+    withdrawn the keyed hashes (`Keys`) of the ids whose public answer is 410 (OAI-PMH's deleted records),
+              and their files' folders
+    files     per testimony file (an id no other file shares): a keyed hash of its id (`Keys`, as the
+              manifest), its folder, mtime and size, so a page finds its one file, and the watcher
+              (web.watching) can tell which files changed since (their ids are then pending)
 
 No hidden testimony's id, path or hash is in it in clear: the `files` rows and the digest are HMACs
 under the instance secret, as in the manifest.
@@ -26,6 +28,8 @@ import datetime as dt
 import hashlib
 import os
 import pickle
+import posixpath
+import secrets
 import sqlite3
 import threading
 import zlib
@@ -37,7 +41,7 @@ from archive.consent import State, TestimonyView
 
 from .changes import Judged
 from .manifest import Entry, Keys
-from .sources import Scan
+from .sources import FileStat, Scan
 
 __all__ = ["NAME", "write_catalogue", "update_catalogue", "files_digest", "CatalogueReader"]
 
@@ -45,10 +49,13 @@ NAME = "catalogue.sqlite"
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE views (id TEXT PRIMARY KEY, version TEXT NOT NULL, next_change TEXT, language TEXT NOT NULL,
-                    translation_of TEXT, view BLOB NOT NULL) WITHOUT ROWID;
-CREATE TABLE withdrawn (id TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID;
+                    translation_of TEXT, view BLOB NOT NULL, kid TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX views_kid ON views (kid);
+CREATE TABLE withdrawn (kid TEXT PRIMARY KEY, folder TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE files (kid TEXT PRIMARY KEY, folder TEXT NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL)
+    WITHOUT ROWID;
 """
+_VIEW_ROW = "INSERT INTO views VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 
 def files_digest(scan: Scan, key: Keys) -> str:
@@ -61,7 +68,7 @@ def files_digest(scan: Scan, key: Keys) -> str:
     return key(f"catalogue files:{digest.hexdigest()}")
 
 
-def _row(judged: Judged, today: dt.date, public: Container[str]) -> tuple[object, ...]:
+def _row(judged: Judged, today: dt.date, public: Container[str], key: Keys) -> tuple[object, ...]:
     """A view's row. Its translation_of is kept only while the original is public too (it is a LINK), and
     beside the view, not in it, so that it can be cleared when the original leaves the public."""
     view = judged.view
@@ -71,16 +78,22 @@ def _row(judged: Judged, today: dt.date, public: Container[str]) -> tuple[object
     original = view.translation_of if view.translation_of in public else None
     blob = pickle.dumps(dataclasses.replace(view, translation_of=None), protocol=pickle.HIGHEST_PROTOCOL)
     return (view.id, view.version, change.isoformat() if change else None, view.language, original,
-            zlib.compress(blob, 6))
+            zlib.compress(blob, 6), key(view.id))
 
 
-def _withdrawn(judged: Iterable[Judged], key: Keys) -> list[tuple[str]]:
-    return [(key(j.id),) for j in judged if j.entry.state == State.WITHDRAWN.value]
+def _withdrawn(judged: Iterable[Judged], scan: Scan, key: Keys) -> list[tuple[str, str]]:
+    return [(key(j.id), posixpath.dirname(scan.files[j.id].path)) for j in judged
+            if j.entry.state == State.WITHDRAWN.value and j.id in scan.files]
+
+
+def _file(stat: FileStat, key: Keys) -> tuple[object, ...]:
+    return (key(stat.id), posixpath.dirname(stat.path), stat.mtime_ns, stat.size)
 
 
 def _meta(connection: sqlite3.Connection, scan: Scan, today: dt.date, key: Keys) -> None:
     connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
-        ("day", today.isoformat()), ("vocabulary", scan.vocabulary_hash), ("files", files_digest(scan, key))])
+        ("day", today.isoformat()), ("vocabulary", scan.vocabulary_hash), ("files", files_digest(scan, key)),
+        ("token", secrets.token_hex(8))])
 
 
 def write_catalogue(directory: Path, judged: Iterable[Judged], scan: Scan, today: dt.date, key: Keys) -> None:
@@ -94,11 +107,9 @@ def write_catalogue(directory: Path, judged: Iterable[Judged], scan: Scan, today
         connection.executescript(_SCHEMA)
         with connection:
             public = {j.id for j in judged if j.view is not None}
-            connection.executemany("INSERT INTO views VALUES (?, ?, ?, ?, ?, ?)",
-                                   [_row(j, today, public) for j in judged if j.view is not None])
-            connection.executemany("INSERT INTO withdrawn VALUES (?)", _withdrawn(judged, key))
-            connection.executemany("INSERT INTO files VALUES (?, ?, ?)",
-                                   [(key(s.path), s.mtime_ns, s.size) for s in scan.files.values()])
+            connection.executemany(_VIEW_ROW, [_row(j, today, public, key) for j in judged if j.view is not None])
+            connection.executemany("INSERT INTO withdrawn VALUES (?, ?)", _withdrawn(judged, scan, key))
+            connection.executemany("INSERT INTO files VALUES (?, ?, ?, ?)", [_file(s, key) for s in scan.files.values()])
             _meta(connection, scan, today, key)
     finally:
         connection.close()
@@ -118,15 +129,14 @@ def update_catalogue(directory: Path, judged: Iterable[Judged], gone: Iterable[E
         with connection:
             ids = [(j.id,) for j in judged] + [(e.id,) for e in gone if e.id]
             connection.executemany("DELETE FROM views WHERE id = ?", ids)
-            connection.executemany("DELETE FROM withdrawn WHERE id = ?", [(key(i),) for (i,) in ids])
+            connection.executemany("DELETE FROM withdrawn WHERE kid = ?", [(key(i),) for (i,) in ids])
             connection.executemany("UPDATE views SET translation_of = NULL WHERE translation_of = ?", ids)
             public = _Public(connection, {j.id for j in judged if j.view is not None})
-            connection.executemany("INSERT INTO views VALUES (?, ?, ?, ?, ?, ?)",
-                                   [_row(j, today, public) for j in judged if j.view is not None])
-            connection.executemany("INSERT INTO withdrawn VALUES (?)", _withdrawn(judged, key))
-            connection.executemany("DELETE FROM files WHERE path = ?", [(e.path,) for e in gone])
-            connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
-                                   [(j.entry.path, j.entry.mtime_ns, j.entry.size) for j in judged])
+            connection.executemany(_VIEW_ROW, [_row(j, today, public, key) for j in judged if j.view is not None])
+            connection.executemany("INSERT INTO withdrawn VALUES (?, ?)", _withdrawn(judged, scan, key))
+            connection.executemany("DELETE FROM files WHERE kid = ?", [(key(i),) for (i,) in ids])
+            connection.executemany("INSERT INTO files VALUES (?, ?, ?, ?)",
+                                   [_file(scan.files[j.id], key) for j in judged if j.id in scan.files])
             _meta(connection, scan, today, key)
     finally:
         connection.close()
@@ -177,14 +187,26 @@ class CatalogueReader:
         return {str(i): (str(v), c) for i, v, c in  # type: ignore[misc]
                 self._query("SELECT id, version, next_change FROM views")}
 
-    def withdrawn(self) -> frozenset[str]:
-        """The keyed hashes of the ids that answer 410."""
-        return frozenset(str(row[0]) for row in self._query("SELECT id FROM withdrawn"))
+    def withdrawn(self) -> dict[str, str]:
+        """The keyed hashes of the ids that answer 410, and the folder of each one's file."""
+        return {str(k): str(f) for k, f in self._query("SELECT kid, folder FROM withdrawn")}
 
-    def files(self) -> dict[str, tuple[int, int]]:
-        """Each file's keyed path and its (mtime_ns, size) when the catalogue was written."""
-        return {str(p): (int(m), int(s)) for p, m, s in  # type: ignore[call-overload]
-                self._query("SELECT path, mtime_ns, size FROM files")}
+    def files(self) -> dict[str, tuple[str, int, int]]:
+        """Each file's keyed id and its (folder, mtime_ns, size) when the catalogue was written."""
+        return {str(k): (str(f), int(m), int(s)) for k, f, m, s in  # type: ignore[call-overload]
+                self._query("SELECT kid, folder, mtime_ns, size FROM files")}
+
+    def folder(self, kid: str) -> str | None:
+        """The folder of the one file whose id has this keyed hash, if the catalogue knows it."""
+        rows = self._query("SELECT folder FROM files WHERE kid = ?", (kid,))
+        return str(rows[0][0]) if rows else None
+
+    def public_ids(self, kids: Iterable[str]) -> set[str]:
+        """The public ids among these keyed hashes."""
+        found: set[str] = set()
+        for kid in kids:
+            found.update(str(row[0]) for row in self._query("SELECT id FROM views WHERE kid = ?", (kid,)))
+        return found
 
 
 def _view(blob: bytes, original: str | None) -> TestimonyView:

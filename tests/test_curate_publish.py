@@ -64,7 +64,7 @@ def test_a_withdrawal_reaches_the_other_worker_on_its_very_next_request(workers)
     languages_before = facet_count(other, "language", "ar")
     path = content / "ar" / "open-account-ar.md"
     change(path, "access: public", "access: withdrawn")
-    assert other.get("/t/open-account-ar").status_code == 200  # no stamp yet: the other worker still serves it
+    assert other.get("/t/open-account-ar").status_code == 410  # no stamp yet: a page reads its one file now
     with first.app_context():
         publish_change([path])
     # the very next request to either worker, without sleeping
@@ -104,10 +104,11 @@ def test_a_save_that_keeps_size_and_time_still_reaches_every_worker(workers):
 def test_each_request_costs_one_stat_of_the_stamp_and_no_scan(workers, monkeypatch):
     first, second, content, instance = workers
     from web import site as site_module
+    from web import watching
 
     scans = []
-    original = site_module.content_signature
-    monkeypatch.setattr(site_module, "content_signature", lambda root: scans.append(root) or original(root))
+    original = watching.scan_content  # without a watcher process, a worker scans names and stats itself
+    monkeypatch.setattr(watching, "scan_content", lambda root: scans.append(root) or original(root))
     client = second.test_client()
     for _ in range(5):
         assert client.get("/t/open-account").status_code == 200

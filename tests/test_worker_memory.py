@@ -37,7 +37,8 @@ def _memory_kb(pid: int) -> int:
 
 
 def _worker(master: int) -> int:
-    found = [pid for pid in _children(master) if b"web.indexer" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    helpers = (b"web.indexer", b"web.watching")  # the indexer and the file watcher
+    found = [pid for pid in _children(master) if not any(h in Path(f"/proc/{pid}/cmdline").read_bytes() for h in helpers)]
     assert len(found) == 1, found
     return found[0]
 

@@ -8,7 +8,6 @@ public views: the catalogue's rows, each made by `consent.view` and still agreei
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from flask import abort, current_app
 from werkzeug.exceptions import HTTPException
@@ -73,17 +72,5 @@ def public_view(testimony_id: str | None) -> TestimonyView | None:
 
 
 def withdrawn_ids() -> list[str]:
-    """Every id the public is told was withdrawn (the 410 answer), for OAI-PMH's deleted records: those the
-    catalogue holds (none of them pending), and duplicated ids whose answer is 410 (read from their files)."""
-    def build() -> list[str]:
-        found = set(public_views().withdrawn())
-        for testimony_id in {Path(p).stem for p in site().scan().duplicates}:
-            try:
-                _public_answer(testimony_id)
-            except Gone:
-                found.add(testimony_id)
-            except NotFound:
-                continue
-        return sorted(found)
-
-    return public_views().memo("withdrawn", build)
+    """Every id the public is told was withdrawn (the 410 answer), for OAI-PMH's deleted records."""
+    return public_views().memo("withdrawn", public_views().withdrawn)

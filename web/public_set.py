@@ -3,12 +3,11 @@
 A worker holds no testimony: `PublicSet.views` is a mapping over the catalogue file, which every worker
 shares through the OS page cache. What it holds in memory is each public id with its version.
 
-The catalogue was written from the files as one index run scanned them. This worker's own scan of the
-files' names and stats (no file is read) says which testimony files differ from what the catalogue was
-written from: their ids are *pending* and the public set leaves them out (fail closed) until the indexer
-has written them again. Everything is pending when the vocabularies differ, when the day is before the
-one consent was judged for, or when a view's `next_change` day has come. A pending testimony's page is
-still read from its file through the gate (web.site.Site.view).
+The catalogue was written from the files as one index run scanned them. Which files differ from that now
+comes from the watcher (web.watching): their ids are *pending*, and the public set leaves them out (fail
+closed) unless this worker has read them itself through the gate. Nothing is listed when the vocabularies
+differ, when the day is before the one consent was judged for, or when the watcher compared the files
+with another catalogue; a view is left out once its `next_change` day has come.
 """
 
 from __future__ import annotations
@@ -21,16 +20,18 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 from archive.consent import TestimonyView
-from search.catalogue import NAME, CatalogueReader, files_digest
+from search.catalogue import NAME, CatalogueReader
 from search.manifest import IndexPaths, Keys, read_serial
-from search.sources import Scan
 
-__all__ = ["PublicSet", "CatalogueViews", "Catalogues", "public_fingerprint"]
+from .watching import Watched
+
+__all__ = ["PublicSet", "CatalogueViews", "Catalogues", "public_fingerprint", "public_set", "GONE", "REJUDGE"]
 
 T = TypeVar("T")
 REJUDGE = 200  # pending files a worker reads itself; beyond that they wait for the indexer
 GONE = "gone"
 Judge = Callable[[str], "TestimonyView | str | None"]
+Find = Callable[[str, "tuple[str, ...]"], "str | None"]
 
 
 def public_fingerprint(day: dt.date, vocabulary: str, versions: Mapping[str, str]) -> str:
@@ -133,47 +134,43 @@ class Catalogues:
                 return None, None
         return self._reader, mark
 
-    def public(self, today: dt.date, scan: Scan, vocabulary: str, judge: Judge) -> PublicSet:
-        """The public set today. `judge` reads one file through the gate now: its public view, GONE if it
-        answers 410, None if the public may not see it. Up to REJUDGE pending files are judged so, and shown as
-        they are now (as the page shows them); beyond that they wait, hidden, for the indexer."""
-        reader, mark = self.current()
-        signature = (mark, today)
-        if reader is None:
-            return PublicSet(today, signature, CatalogueViews(None, {}), public_fingerprint(today, "", {}))
-        pending = _pending_ids(reader, scan, self.keys())
-        versions = _trusted(reader, scan, today, pending)
-        judged = {i: judge(i) for i in sorted(pending)} if _usable(reader, scan, today) and len(pending) <= REJUDGE else {}
-        fresh = {i: found for i, found in judged.items() if isinstance(found, TestimonyView)}
-        versions.update((i, view.version) for i, view in fresh.items())
-        key = self.keys()
-
-        def withdrawn() -> list[str]:
-            listed = reader.withdrawn()  # keyed: hash the ids only when there are some
-            found = {i for i in scan.files if i not in pending and key(i) in listed} if listed else set()
-            return sorted(found | {i for i, answer in judged.items() if answer == GONE})
-
-        return PublicSet(today, signature, CatalogueViews(reader, versions, fresh),
-                         public_fingerprint(today, vocabulary, versions), withdrawn)
 
 
-def _pending_ids(reader: CatalogueReader, scan: Scan, key: Keys) -> frozenset[str]:
-    """The ids of the files that differ from what the catalogue was written from (new, edited, moved)."""
-    if reader.meta.get("files") == files_digest(scan, key):
-        return frozenset()
-    written = reader.files()
-    return frozenset(s.id for s in scan.files.values() if written.get(key(s.path)) != (s.mtime_ns, s.size))
+def public_set(reader: CatalogueReader | None, watched: Watched | None, today: dt.date, vocabulary: str,
+               judge: Judge, find: Find, signature: object) -> PublicSet:
+    """The public set today: the catalogue's views, less every pending id (`watched`, web.watching). Up to
+    REJUDGE pending files are read through the gate (`judge`) and shown as they are now, as their pages
+    show them; beyond that they wait, hidden, for the indexer. `find(kid, folders)` names the id of a
+    keyed hash from the files in those folders. No catalogue, or one no file agrees with, lists nothing."""
+    empty = PublicSet(today, signature, CatalogueViews(None, {}), public_fingerprint(today, vocabulary, {}))
+    if reader is None or watched is None or watched.pending is None or not _usable(reader, watched, today):
+        return empty
+    pending = watched.pending
+    hidden = reader.public_ids(pending)  # catalogued ids whose file changed
+    versions = {i: version for i, (version, change) in reader.versions().items()
+                if i not in hidden and (change is None or today < dt.date.fromisoformat(change))}
+    judged: dict[str, TestimonyView | str | None] = {}
+    if len(pending) <= REJUDGE:
+        for kid, folders in pending.items():
+            testimony_id = find(kid, folders) if len(folders) == 1 else None
+            if testimony_id is not None:
+                judged[testimony_id] = judge(testimony_id)
+    fresh = {i: found for i, found in judged.items() if isinstance(found, TestimonyView)}
+    versions.update((i, view.version) for i, view in fresh.items())
+
+    def withdrawn() -> list[str]:
+        listed = {kid: (folder,) for kid, folder in reader.withdrawn().items() if kid not in pending}
+        found = {find(kid, folders) for kid, folders in listed.items()}
+        shared = {find(kid, folders[:1]) for kid, folders in pending.items() if len(folders) > 1}  # duplicated ids
+        found |= {i for i in shared if i and judge(i) == GONE}
+        return sorted({i for i in found if i} | {i for i, answer in judged.items() if answer == GONE})
+
+    return PublicSet(today, signature, CatalogueViews(reader, versions, fresh),
+                     public_fingerprint(today, vocabulary, versions), withdrawn)
 
 
-def _trusted(reader: CatalogueReader, scan: Scan, today: dt.date, pending: frozenset[str]) -> dict[str, str]:
-    """Each public id whose catalogue row still holds today, and its version; every other id is left out."""
-    if not _usable(reader, scan, today):
-        return {}
-    return {i: version for i, (version, change) in reader.versions().items()
-            if i in scan.files and i not in pending and (change is None or today < dt.date.fromisoformat(change))}
-
-
-def _usable(reader: CatalogueReader, scan: Scan, today: dt.date) -> bool:
-    """False when nothing in the catalogue holds: other vocabularies, or a day before the one it was judged for."""
-    meta = reader.meta
-    return meta.get("vocabulary") == scan.vocabulary_hash and today >= dt.date.fromisoformat(meta.get("day", "9999-12-31"))
+def _usable(reader: CatalogueReader, watched: Watched, today: dt.date) -> bool:
+    """False when nothing in the catalogue holds: another catalogue was watched, other vocabularies, or a day
+    before the one it was judged for."""
+    return (watched.token == reader.meta.get("token") and watched.vocabulary
+            and today >= dt.date.fromisoformat(reader.meta.get("day", "9999-12-31")))

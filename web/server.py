@@ -62,6 +62,12 @@ def start_indexer(config: Config, poll: float = POLL_SECONDS) -> subprocess.Pope
                              str(os.getpid()), str(poll)])
 
 
+def start_watcher(config: Config, poll: float = POLL_SECONDS) -> subprocess.Popen[bytes]:
+    """Start the one watcher of the files' names and stats (web.watching), apart from the indexer."""
+    return subprocess.Popen([sys.executable, "-c", "import sys; from web.watching import main; main(sys.argv[1:])",
+                             str(config.content), str(config.instance), str(os.getpid()), str(poll)])
+
+
 def stop_indexer(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
     """Ask the indexer to stop (it finishes the update it is in), then insist."""
     if process.poll() is not None:
@@ -95,9 +101,11 @@ def run(config: Config, host: str, port: int, workers: int, poll: float = POLL_S
         "control_socket_disable": True,
     }
     keeper = IndexerKeeper(config, poll)
+    keeper.watcher = IndexerKeeper(config, poll, start=start_watcher, name="file watcher")
     try:
         ArchiveApplication(config, options, keeper).run()
     finally:
+        keeper.watcher.stop()
         keeper.stop()
 
 
@@ -108,14 +116,19 @@ class IndexerKeeper:
     while the indexer keeps dying within a minute, so a broken one does not spin.
     """
 
-    def __init__(self, config: Config, poll: float = POLL_SECONDS, backoff: float = 1.0, max_backoff: float = 60.0):
-        self.config, self.poll = config, poll
+    def __init__(self, config: Config, poll: float = POLL_SECONDS, backoff: float = 1.0, max_backoff: float = 60.0,
+                 start: Callable[[Config, float], subprocess.Popen[bytes]] = start_indexer,
+                 name: str = "background indexer"):
+        self.config, self.poll, self.start, self.name = config, poll, start, name
+        self.watcher: IndexerKeeper | None = None  # the file watcher, kept alike (web.watching)
         self.backoff, self.max_backoff, self.delay = backoff, max_backoff, backoff
-        self.process = start_indexer(config, poll)
+        self.process = start(config, poll)
         self.started = time.monotonic()
 
     def check(self, log: Any) -> None:
-        """Called by the master about once a second: start the indexer again if it has stopped."""
+        """Called by the master about once a second: start the indexer (and the watcher) again if stopped."""
+        if self.watcher is not None:
+            self.watcher.check(log)
         code = self.process.poll()
         if code is None:
             return
@@ -125,9 +138,9 @@ class IndexerKeeper:
         if now - self.started < self.delay:
             return
         how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
-        self.process = start_indexer(self.config, self.poll)
-        log.error("The background indexer %s; started it again (pid %s). An update it was making is redone "
-                  "from the files.", how if code else "stopped", self.process.pid)
+        self.process = self.start(self.config, self.poll)
+        log.error("The %s %s; started it again (pid %s). An update it was making is redone "
+                  "from the files.", self.name, how if code else "stopped", self.process.pid)
         self.started, self.delay = now, min(self.delay * 2, self.max_backoff)
 
     def stop(self) -> None:

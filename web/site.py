@@ -1,14 +1,15 @@
-"""The content directory as one worker serves it, holding no testimony.
+"""The content directory as one worker serves it, holding no testimony (docs/serving.md).
 
 - The public views of every listing come from the catalogue the indexer writes beside the public index
   (web.public_set, search.catalogue); a worker keeps only each public id and its version.
+- Which files differ from that catalogue comes from the watcher (web.watching): one stat of
+  `<instance>/watched.json` per request. Without a fresh one (no watcher, a stopped one, or a change
+  stamp newer than it) this worker scans names and stats itself, at most once per look.
 - One testimony (a page, its citation, export or record) is read from its one file when asked for and
   passed through `archive.consent` as it is now (`Site.view`).
-- The vocabularies and collection.yaml are small and kept in memory.
-- Which files exist, and their stats, come from a scan of names and stats (no file is read): at most
-  once every `ARCHIVE_RELOAD_SECONDS`, and at once when the change stamp moves (a curator's save,
-  web.curate.publish, replaces `<instance>/content-changed`). Files whose stat differs from what the
-  catalogue was written from are pending: out of every listing until the indexer has caught up.
+- The vocabularies and collection.yaml are small and kept in memory (web.vocabularies).
+- The change stamp: a curator's save (web.curate.publish) replaces `<instance>/content-changed`; every
+  request stats it, and looks again at once when it moved.
 - Curator pages, which list hidden testimonies too, still read the whole collection (`Site.collection`),
   loaded only when a signed-in curator first asks for it.
 """
@@ -18,29 +19,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import posixpath
+import re
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import archive.files
 from archive import consent
 from archive.collection import Collection, ReadCache, display_path, load_collection
 from archive.consent import Audience, TestimonyView
 from archive.errors import Gone, NotFound
-from archive.loader import load_collection_info, read_testimony as read_fields
+from archive.loader import read_testimony as read_fields
 from archive.model import CollectionInfo
-from archive.vocabulary import Gazetteer, Themes
-from search.sources import Scan, load_vocabularies, read_testimony, scan_content
+from search.catalogue import CatalogueReader
+from search.sources import FileStat, Scan, read_testimony, scan_content
 
-from .public_set import GONE, Catalogues, PublicSet, public_fingerprint
+from .public_set import GONE, Catalogues, PublicSet, public_fingerprint, public_set
+from .vocabularies import VOCABULARY_FILES, Vocabularies, read_vocabularies
+from .watching import STALE_SECONDS, Watched, observe, read_watched
 
 __all__ = ["Site", "PublicSet", "Vocabularies", "content_signature", "public_fingerprint", "STAMP_NAME",
            "stamp_path", "touch_stamp"]
 
-_VOCABULARY_FILES = ("collection.yaml", "places.yaml", "themes.yaml")
 STAMP_NAME = "content-changed"
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")  # docs/format.md: an id is a lowercase slug; nothing else is looked up
 
 
 def stamp_path(instance: Path) -> Path:
@@ -73,38 +77,13 @@ def content_signature(root: Path) -> str:
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if name.endswith(".md") or (folder == str(root) and name in _VOCABULARY_FILES):
+            if name.endswith(".md") or (folder == str(root) and name in VOCABULARY_FILES):
                 try:
                     stat = os.stat(os.path.join(folder, name))
                 except OSError:
                     continue
                 digest.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class Vocabularies:
-    """collection.yaml, places.yaml and themes.yaml as read, with a hash of all three (all public)."""
-
-    root: Path
-    info: CollectionInfo | None
-    places: Gazetteer
-    themes: Themes
-    digest: str
-
-
-def _vocabularies(root: Path) -> Vocabularies:
-    digest = hashlib.sha256()
-    for name in _VOCABULARY_FILES:
-        try:
-            digest.update((root / name).read_bytes())
-        except OSError:
-            digest.update(b"\0missing")
-        digest.update(b"\0")
-    path = root / "collection.yaml"
-    info = load_collection_info(path, display_path(path))[0] if path.is_file() else None
-    places, themes = load_vocabularies(root)
-    return Vocabularies(root, info, places, themes, digest.hexdigest())
 
 
 class Site:
@@ -115,35 +94,43 @@ class Site:
         self.content = Path(content)
         self.reload_seconds = reload_seconds
         self.stamp = stamp
-        self.catalogues = Catalogues(Path(instance) if instance else (stamp.parent if stamp else self.content))
+        self.instance = Path(instance) if instance else (stamp.parent if stamp else self.content)
+        self.catalogues = Catalogues(self.instance)
         self._lock = threading.Lock()
         self._checked = -float("inf")
-        self._stamp: Any = ()  # the change stamp at the last scan
-        self._scan: Scan | None = None
+        self._stamp: Any = ()  # the change stamp at the last look
         self._vocabulary_stats: Any = None
         self._vocabularies: Vocabularies | None = None
+        self._own: tuple[Any, Watched] | None = None  # (catalogue mark, what this worker saw) without a watcher
+        self._scan: Scan | None = None  # only without a catalogue, or for curators' collection
+        self._kids: dict[str, str] = {}
         self._public: PublicSet | None = None
         self._collection: Collection | None = None  # curator pages only
         self._collection_mark: Any = None
         self._read_cache: ReadCache = {}
 
-    # --- names and stats, and the vocabularies --------------------------------------------------------
+    # --- the change stamp and the vocabularies ----------------------------------------------------------
 
-    def scan(self, force: bool = False) -> Scan:
-        """The testimony files' names and stats, scanned again when the stamp moved or the interval passed."""
+    def _look(self, force: bool = False) -> bool:
+        """Stat the stamp (every request) and, when it moved or the interval passed, the vocabularies; True
+        when this process should look at the files again."""
         now = time.monotonic()
-        stamp = _stat_of(self.stamp)  # the one stat every request makes
-        if force or self._scan is None or stamp != self._stamp or now - self._checked >= self.reload_seconds:
-            with self._lock:
-                self._scan, self._stamp, self._checked = scan_content(self.content), stamp, now
-                stats = tuple(_stat_of(self.content / name) for name in _VOCABULARY_FILES)
-                if stats != self._vocabulary_stats or self._vocabularies is None:
-                    self._vocabularies, self._vocabulary_stats = _vocabularies(self.content), stats
-        return self._scan
+        stamp = _stat_of(self.stamp)
+        if not (force or self._vocabularies is None or stamp != self._stamp
+                or now - self._checked >= self.reload_seconds):
+            return False
+        with self._lock:
+            self._stamp, self._checked = stamp, now
+            stats = tuple(_stat_of(self.content / name) for name in VOCABULARY_FILES)
+            if stats != self._vocabulary_stats or self._vocabularies is None:
+                self._vocabularies, self._vocabulary_stats = read_vocabularies(self.content), stats
+            self._own = None
+            self._scan = None
+        return True
 
     @property
     def vocabularies(self) -> Vocabularies:
-        self.scan()
+        self._look()
         return self._vocabularies  # type: ignore[return-value]
 
     @property
@@ -151,24 +138,66 @@ class Site:
         """The collection's metadata; a plain stand-in while collection.yaml is missing or invalid."""
         return self.vocabularies.info or CollectionInfo(title="Testimony archive", publisher="", base_url="")
 
-    def rescan(self) -> Scan:
-        """Look at the files again now (when the index seems ahead of this process)."""
-        return self.scan(force=True)
+    def rescan(self) -> bool:
+        """Look at the files again on the next question (after this process saved one, or when the index seems
+        ahead); True once it will."""
+        return self._look(force=True)
+
+    reload = rescan
+
+    def key(self, testimony_id: str) -> str:
+        found = self._kids.get(testimony_id)
+        if found is None:
+            found = self.catalogues.keys()(testimony_id)
+            if len(self._kids) < 100_000:
+                self._kids[testimony_id] = found
+        return found
+
+    # --- which files differ from the catalogue ----------------------------------------------------------
+
+    def watched(self, reader: CatalogueReader, mark: Any) -> Watched:
+        """What differs from this catalogue: the watcher's file when it is fresh, made for this catalogue and
+        newer than the change stamp; else this worker's own scan (at most once per look)."""
+        self._look()
+        found = read_watched(self.instance)
+        stamp = self._stamp
+        if found is not None:
+            watched, stat = found
+            fresh = time.time() - stat.st_mtime < STALE_SECONDS
+            after = stamp is None or stat.st_mtime_ns >= stamp[1]
+            if fresh and after and watched.token == reader.meta.get("token"):
+                return watched
+        own = self._own
+        if own is None or own[0] != mark:
+            own = (mark, observe(self.content, reader, self.catalogues.keys(), self._kids))
+            self._own = own
+        return own[1]
+
+    def _find(self, kid: str, folders: tuple[str, ...]) -> str | None:
+        """The id whose keyed hash is `kid`, from the names of the files in its folder."""
+        for folder in folders:
+            try:
+                names = os.listdir(self.content / folder)
+            except OSError:
+                continue
+            for name in names:
+                if name.endswith(".md") and not name.startswith(".") and self.key(name[:-3]) == kid:
+                    return name[:-3]
+        return None
 
     # --- the public side ---------------------------------------------------------------------------
 
     def public(self, today: dt.date) -> PublicSet:
         """Every public view for `today` the catalogue holds and the files still agree with."""
-        scan = self.scan()
-        vocabularies = self._vocabularies
-        assert vocabularies is not None
-        current = self._public
+        vocabularies = self.vocabularies
         reader, mark = self.catalogues.current()
-        if current is not None and current.signature == (mark, id(scan), today, vocabularies.digest):
+        watched = self.watched(reader, mark) if reader is not None else None
+        signature = (mark, watched, today, vocabularies.digest)
+        current = self._public
+        if current is not None and current.signature == signature:
             return current
-        found = self.catalogues.public(today, scan, vocabularies.digest, lambda i: self._judged(i, today))
-        current = PublicSet(today, (mark, id(scan), today, vocabularies.digest), found.views, found.fingerprint,
-                            found.withdrawn)
+        current = public_set(reader, watched, today, vocabularies.digest, lambda i: self._judged(i, today),
+                             self._find, signature)
         self._public = current
         return current
 
@@ -181,19 +210,41 @@ class Site:
         except NotFound:
             return None
 
+    def _folders(self, testimony_id: str) -> tuple[tuple[str, ...], Callable[[str], bool]]:
+        """The folders of an id's files now, and whether an id has any file (for translation_of)."""
+        reader, mark = self.catalogues.current()
+        if reader is None:  # no index yet: this worker scans names for itself
+            if self._scan is None:
+                self._scan = scan_content(self.content)
+            scan = self._scan
+            copies = [posixpath.dirname(p) for p in scan.duplicates if Path(p).stem == testimony_id]
+            found = scan.files.get(testimony_id)
+            return (tuple(copies) or ((posixpath.dirname(found.path),) if found else ())), scan.ids.__contains__
+        pending = self.watched(reader, mark).pending
+
+        def folders(i: str) -> tuple[str, ...]:
+            kid = self.key(i)
+            if pending is not None and kid in pending:
+                return pending[kid]
+            folder = reader.folder(kid)  # type: ignore[union-attr]
+            return (folder,) if folder is not None else ()
+
+        return folders(testimony_id), lambda i: bool(folders(i))
+
     def view(self, testimony_id: str, audience: Audience, today: dt.date) -> TestimonyView:
         """`consent.view` of an id, read from its one file now; an id that several files share answers as
         its most restrictive copy (`consent.duplicate_answer`). Raises NotFound (404) or Gone (410)."""
-        scan = self.scan()
-        vocabularies = self._vocabularies
-        assert vocabularies is not None
-        copies = [p for p in scan.duplicates if Path(p).stem == testimony_id]
-        if copies:
-            raise consent.duplicate_answer(testimony_id, [_access(self.content / p) for p in copies])
-        stat = scan.files.get(testimony_id)
-        if stat is None:
+        vocabularies = self.vocabularies
+        if not _SLUG.fullmatch(testimony_id):
             raise NotFound("No testimony has that id.")
-        loaded = read_testimony(self.content, stat, vocabularies.places, vocabularies.themes, set(scan.ids))
+        folders, exists = self._folders(testimony_id)
+        paths = [posixpath.join(f, f"{testimony_id}.md") for f in folders]
+        if len(paths) > 1:
+            raise consent.duplicate_answer(testimony_id, [_access(self.content / p) for p in paths])
+        if not paths or not (self.content / paths[0]).is_file():
+            raise NotFound("No testimony has that id.")
+        stat = FileStat(testimony_id, paths[0], 0, 0)
+        loaded = read_testimony(self.content, stat, vocabularies.places, vocabularies.themes, _Ids(exists))
         return consent.view(loaded.testimony, audience, today=today, places=vocabularies.places)
 
     # --- curator pages: the whole collection, loaded when first asked for ---------------------------
@@ -201,17 +252,23 @@ class Site:
     @property
     def collection(self) -> Collection:
         """Every testimony, hidden ones too, for curator pages; read again when the files changed."""
-        scan = self.scan()
+        self._look()
         with self._lock:
-            mark = (id(scan), self._vocabulary_stats)
+            mark = content_signature(self.content)
             if self._collection is None or mark != self._collection_mark:
                 self._collection = load_collection(self.content, self._read_cache)
                 self._collection_mark = mark
         return self._collection
 
-    def reload(self) -> Scan:
-        """After this process saved a file: scan again now (the collection follows when next asked for)."""
-        return self.scan(force=True)
+
+class _Ids:
+    """Every id with a file, asked one at a time (a translation's original must exist)."""
+
+    def __init__(self, exists: Callable[[str], bool]):
+        self.exists = exists
+
+    def __contains__(self, testimony_id: object) -> bool:
+        return isinstance(testimony_id, str) and self.exists(testimony_id)
 
 
 def _access(path: Path) -> str | None:

@@ -32,8 +32,11 @@ from archive.config import Config
 from archive.consent import Audience
 from archive.errors import ArchiveError
 
+from search.manifest import IndexPaths
+
 from ..gate import site, today
 from ..site import touch_stamp
+from ..watching import mark
 
 __all__ = ["publish_change", "PublishIncomplete", "INDEX_WAIT"]
 
@@ -53,6 +56,7 @@ def publish_change(paths: list[Path] | None = None) -> None:
     config = Config(Path(current_app.config["ARCHIVE_CONTENT"]), Path(current_app.config["ARCHIVE_INSTANCE"]))
     changed = [Path(p) for p in paths or ()]
     touch_stamp(config.instance)
+    mark(config.instance, config.content, changed, IndexPaths(config.instance).keys())  # pending until re-indexed
     site().reload()
     failed = []
     for audience in (Audience.PUBLIC, Audience.CURATOR):

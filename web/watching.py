@@ -1,0 +1,161 @@
+"""Which testimony files differ from the serving catalogue: `python -m web.watching CONTENT INSTANCE PARENT [SECONDS]`.
+
+One light process of `archive serve` (besides the workers and the indexer) scans the files' names and
+stats every ARCHIVE_RELOAD_SECONDS -- no file is read -- and compares them with the catalogue of the
+serving public index generation (search.catalogue). It writes what differs to `<instance>/watched.json`:
+per keyed id (`Keys`, never an id in clear) the folders its files are in now (none: gone; two or more:
+a duplicated id). Workers stat that one file instead of scanning the content directory, and leave every
+pending id out of listings and search (web.public_set). It runs apart from the indexer, so a slow or
+stopped index run never delays it. A curator's save marks the files it wrote at once (`mark`), before
+re-indexing. When the file is missing, stale (the watcher stopped) or made for another catalogue, a
+worker scans for itself (`observe`), as it did before there was a watcher.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from archive import files
+from search.catalogue import CatalogueReader, files_digest
+from search.manifest import Keys
+from search.sources import scan_content
+
+__all__ = ["Watched", "WATCH_NAME", "STALE_SECONDS", "observe", "read_watched", "write_watched", "mark", "main"]
+
+WATCH_NAME = "watched.json"
+STALE_SECONDS = 10.0  # a watched.json older than this is not believed: the watcher has stopped
+TOO_MANY = 20_000  # beyond this many changed files, everything is pending until the indexer catches up
+
+
+@dataclass(frozen=True)
+class Watched:
+    """The files as they differ from one catalogue (`token`): keyed id -> the folders of its files now;
+    `pending` None means too many to list (nothing from the catalogue holds)."""
+
+    token: str
+    vocabulary: bool  # places.yaml and themes.yaml are those the catalogue was written with
+    pending: Mapping[str, tuple[str, ...]] | None
+    seen: str = ""  # a keyed digest of the names and stats seen: changes with any file, pending or not
+
+
+def observe(content: Path, reader: CatalogueReader, key: Keys, cache: dict[str, str] | None = None) -> Watched:
+    """Scan names and stats and compare them with the catalogue. `cache` keeps each id's keyed hash."""
+    cache = {} if cache is None else cache
+    scan = scan_content(content)
+    token, vocabulary = reader.meta.get("token", ""), reader.meta.get("vocabulary") == scan.vocabulary_hash
+    seen = files_digest(scan, key)
+    if reader.meta.get("files") == seen:
+        return Watched(token, vocabulary, {}, seen)
+
+    def kid(testimony_id: str) -> str:
+        found = cache.get(testimony_id)
+        if found is None:
+            found = cache[testimony_id] = key(testimony_id)
+        return found
+
+    written = reader.files()
+    pending: dict[str, tuple[str, ...]] = {}
+    for stat in scan.files.values():
+        folder = posixpath.dirname(stat.path)
+        if written.get(kid(stat.id)) != (folder, stat.mtime_ns, stat.size):
+            pending[kid(stat.id)] = (folder,)
+    for path in scan.duplicates:
+        copy = kid(posixpath.basename(path)[:-3])
+        pending[copy] = (*pending.get(copy, ()), posixpath.dirname(path))
+    present = {kid(i) for i in scan.ids}
+    pending.update((gone, ()) for gone in written.keys() - present)
+    return Watched(token, vocabulary, pending if len(pending) <= TOO_MANY else None, seen)
+
+
+def _path(instance: Path) -> Path:
+    return Path(instance) / WATCH_NAME
+
+
+def write_watched(instance: Path, watched: Watched) -> None:
+    data = {"token": watched.token, "vocabulary": watched.vocabulary, "seen": watched.seen,
+            "pending": None if watched.pending is None else {k: list(v) for k, v in sorted(watched.pending.items())}}
+    files.replace(_path(instance), json.dumps(data, separators=(",", ":")), sync=False)
+
+
+def read_watched(instance: Path) -> tuple[Watched, os.stat_result] | None:
+    """watched.json and its stat, or None when there is none or it cannot be read."""
+    try:
+        with open(_path(instance), "rb") as stream:
+            stat = os.fstat(stream.fileno())
+            data = json.loads(stream.read())
+        pending = data["pending"]
+        return Watched(str(data["token"]), bool(data["vocabulary"]),
+                       None if pending is None else {str(k): tuple(v) for k, v in pending.items()},
+                       str(data["seen"])), stat
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def mark(instance: Path, content: Path, paths: Iterable[Path], key: Keys) -> None:
+    """A curator's save, after touching the change stamp: mark the files just written as pending now, before
+    any index is updated, so that watched.json is newer than the stamp again (else workers scan for themselves)."""
+    with files.locked(_path(instance).with_suffix(".lock")):
+        found, paths = read_watched(instance), list(paths)
+        if found is None or found[0].pending is None or not paths or any(Path(p).suffix != ".md" for p in paths):
+            return  # nothing to add to, or not testimonies (a vocabulary): workers scan for themselves
+        pending = dict(found[0].pending)
+        for path in paths:
+            try:
+                folder = Path(path).resolve().parent.relative_to(Path(content).resolve()).as_posix()
+            except ValueError:
+                continue
+            pending[key(Path(path).stem)] = (folder if folder != "." else "",) if Path(path).exists() else ()
+        write_watched(instance, Watched(found[0].token, found[0].vocabulary, pending, f"{found[0].seen} {time.time_ns()}"))
+
+
+def watch(content: Path, instance: Path, stop: threading.Event, seconds: float, parent: int | None = None) -> None:
+    """Write watched.json every `seconds` (its mtime is the workers' sign that the watcher is alive)."""
+    from search.manifest import IndexPaths
+
+    from .public_set import Catalogues
+
+    catalogues, cache = Catalogues(instance), {}
+    stamp = Path(instance) / "content-changed"
+    while not stop.is_set():
+        if parent is not None and os.getppid() != parent:
+            break
+        before = _stamp(stamp)
+        reader = catalogues.current()[0]
+        if reader is not None:
+            watched = observe(content, reader, IndexPaths(instance).keys(), cache)
+            with files.locked(_path(instance).with_suffix(".lock")):
+                if _stamp(stamp) == before:  # a save since the scan began: scan again first
+                    write_watched(instance, watched)
+        if _stamp(stamp) == before:
+            stop.wait(seconds)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns)
+
+
+def main(argv: list[str] | None = None) -> None:
+    import signal
+
+    content, instance, parent, *rest = argv if argv is not None else sys.argv[1:]
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    watch(Path(content), Path(instance), stop, float(rest[0]) if rest else 2.0, int(parent))
+
+
+if __name__ == "__main__":
+    main()
+
