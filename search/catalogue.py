@@ -16,6 +16,7 @@ Whoosh commit and before the manifest), and holds:
     files     per testimony file (an id no other file shares): a keyed hash of its id (`Keys`, as the
               manifest), its folder, mtime and size, so a page finds its one file, and the watcher
               (web.watching) can tell which files changed since (their ids are then pending)
+    copies    the keyed id and folder of each copy of an id that several files share (none is published)
 
 No hidden testimony's id, path or hash is in it in clear: the `files` rows and the digest are HMACs
 under the instance secret, as in the manifest.
@@ -54,6 +55,7 @@ CREATE INDEX views_kid ON views (kid);
 CREATE TABLE withdrawn (kid TEXT PRIMARY KEY, folder TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE files (kid TEXT PRIMARY KEY, folder TEXT NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL)
     WITHOUT ROWID;
+CREATE TABLE copies (kid TEXT NOT NULL, folder TEXT NOT NULL);
 """
 _VIEW_ROW = "INSERT INTO views VALUES (?, ?, ?, ?, ?, ?, ?)"
 
@@ -91,6 +93,9 @@ def _file(stat: FileStat, key: Keys) -> tuple[object, ...]:
 
 
 def _meta(connection: sqlite3.Connection, scan: Scan, today: dt.date, key: Keys) -> None:
+    connection.execute("DELETE FROM copies")
+    connection.executemany("INSERT INTO copies VALUES (?, ?)", [  # every copy of an id several files share
+        (key(posixpath.basename(p)[:-3]), posixpath.dirname(p)) for p in scan.duplicates])
     connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
         ("day", today.isoformat()), ("vocabulary", scan.vocabulary_hash), ("files", files_digest(scan, key)),
         ("token", secrets.token_hex(8))])
@@ -196,10 +201,11 @@ class CatalogueReader:
         return {str(k): (str(f), int(m), int(s)) for k, f, m, s in  # type: ignore[call-overload]
                 self._query("SELECT kid, folder, mtime_ns, size FROM files")}
 
-    def folder(self, kid: str) -> str | None:
-        """The folder of the one file whose id has this keyed hash, if the catalogue knows it."""
-        rows = self._query("SELECT folder FROM files WHERE kid = ?", (kid,))
-        return str(rows[0][0]) if rows else None
+    def folders(self, kid: str) -> tuple[str, ...]:
+        """The folders of the files whose id has this keyed hash (two or more: a duplicated id)."""
+        rows = self._query("SELECT folder FROM files WHERE kid = ? UNION ALL SELECT folder FROM copies WHERE kid = ?",
+                           (kid, kid))
+        return tuple(str(row[0]) for row in rows)
 
     def public_ids(self, kids: Iterable[str]) -> set[str]:
         """The public ids among these keyed hashes."""

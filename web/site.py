@@ -226,8 +226,7 @@ class Site:
             kid = self.key(i)
             if pending is not None and kid in pending:
                 return pending[kid]
-            folder = reader.folder(kid)  # type: ignore[union-attr]
-            return (folder,) if folder is not None else ()
+            return reader.folders(kid)  # type: ignore[union-attr]
 
         return folders(testimony_id), lambda i: bool(folders(i))
 
