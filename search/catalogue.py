@@ -9,7 +9,8 @@ Whoosh commit and before the manifest), and holds:
     meta      the day consent was judged for, the vocabularies' hash, a keyed digest of every
               testimony file's name and stat the run scanned (`files_digest`), and a token new with each write
     views     per public testimony: id, `consent.public_version`, `consent.next_change`, language,
-              translation_of, the keyed hash of its id, and the pickled `consent.view(..., Audience.PUBLIC)` itself, zlib-compressed:
+              translation_of, the keyed hash of its id, what listings sort and count by (`listing_facts`,
+              from the view), and the pickled `consent.view(..., Audience.PUBLIC)` itself, zlib-compressed:
               nothing else of a testimony is in the file
     withdrawn the keyed hashes (`Keys`) of the ids whose public answer is 410 (OAI-PMH's deleted records),
               and their files' folders
@@ -44,20 +45,23 @@ from .changes import Judged
 from .manifest import Entry, Keys
 from .sources import FileStat, Scan
 
-__all__ = ["NAME", "write_catalogue", "update_catalogue", "files_digest", "CatalogueReader"]
+__all__ = ["NAME", "FORMAT", "catalogue_current", "listing_facts", "write_catalogue", "update_catalogue", "files_digest", "CatalogueReader"]
 
 NAME = "catalogue.sqlite"
+FORMAT = "2"  # changes with the tables: an index whose catalogue has another is rebuilt
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE views (id TEXT PRIMARY KEY, version TEXT NOT NULL, next_change TEXT, language TEXT NOT NULL,
-                    translation_of TEXT, view BLOB NOT NULL, kid TEXT NOT NULL) WITHOUT ROWID;
+                    translation_of TEXT, view BLOB NOT NULL, kid TEXT NOT NULL, places TEXT NOT NULL,
+                    themes TEXT NOT NULL, added_on TEXT NOT NULL, event_start TEXT NOT NULL, updated TEXT)
+                    WITHOUT ROWID;
 CREATE INDEX views_kid ON views (kid);
 CREATE TABLE withdrawn (kid TEXT PRIMARY KEY, folder TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE files (kid TEXT PRIMARY KEY, folder TEXT NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL)
     WITHOUT ROWID;
 CREATE TABLE copies (kid TEXT NOT NULL, folder TEXT NOT NULL);
 """
-_VIEW_ROW = "INSERT INTO views VALUES (?, ?, ?, ?, ?, ?, ?)"
+_VIEW_ROW = "INSERT INTO views VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def files_digest(scan: Scan, key: Keys) -> str:
@@ -80,7 +84,15 @@ def _row(judged: Judged, today: dt.date, public: Container[str], key: Keys) -> t
     original = view.translation_of if view.translation_of in public else None
     blob = pickle.dumps(dataclasses.replace(view, translation_of=None), protocol=pickle.HIGHEST_PROTOCOL)
     return (view.id, view.version, change.isoformat() if change else None, view.language, original,
-            zlib.compress(blob, 6), key(view.id))
+            zlib.compress(blob, 6), key(view.id), *listing_facts(view))
+
+
+def listing_facts(view: TestimonyView) -> tuple[str, str, str, str, str | None]:
+    """What listings sort and count a view by, beside it: places, themes, the day it counts as added (its last
+    revision, else the end of its recording date), its event's first day, its last revision."""
+    added = view.updated or view.recorded.date.end
+    return (" ".join(view.places), " ".join(view.themes), added.isoformat(), view.event_date.start.isoformat(),
+            view.updated.isoformat() if view.updated else None)
 
 
 def _withdrawn(judged: Iterable[Judged], scan: Scan, key: Keys) -> list[tuple[str, str]]:
@@ -98,7 +110,15 @@ def _meta(connection: sqlite3.Connection, scan: Scan, today: dt.date, key: Keys)
         (key(posixpath.basename(p)[:-3]), posixpath.dirname(p)) for p in scan.duplicates])
     connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
         ("day", today.isoformat()), ("vocabulary", scan.vocabulary_hash), ("files", files_digest(scan, key)),
-        ("token", secrets.token_hex(8))])
+        ("token", secrets.token_hex(8)), ("format", FORMAT)])
+
+
+def catalogue_current(directory: Path) -> bool:
+    """True when the generation in `directory` has a catalogue of this format (else the index is rebuilt)."""
+    try:
+        return CatalogueReader(Path(directory) / NAME).meta.get("format") == FORMAT
+    except (OSError, sqlite3.Error):
+        return False
 
 
 def write_catalogue(directory: Path, judged: Iterable[Judged], scan: Scan, today: dt.date, key: Keys) -> None:
@@ -127,8 +147,8 @@ def update_catalogue(directory: Path, judged: Iterable[Judged], gone: Iterable[E
     manifest entries of the files that are gone. Readers see it before or after, never between."""
     judged, gone = list(judged), list(gone)
     path = Path(directory) / NAME
-    if not path.is_file():
-        raise OSError(f"the catalogue {path} is missing")  # the caller rebuilds
+    if not catalogue_current(Path(directory)):
+        raise OSError(f"the catalogue {path} is missing or of another format")  # the caller rebuilds
     connection = sqlite3.connect(path, timeout=30)
     try:
         with connection:
@@ -163,8 +183,12 @@ class CatalogueReader:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        if not self.path.is_file():
+            raise OSError(f"there is no catalogue at {path}")
         self._local = threading.local()
-        self.meta: Mapping[str, str] = dict(self._query("SELECT name, value FROM meta"))
+        self.meta: Mapping[str, str] = dict(self._query("SELECT name, value FROM meta"))  # type: ignore[arg-type]
+        if self.meta.get("format") != FORMAT:
+            raise OSError(f"the catalogue {path} is of another format")
 
     def _connection(self) -> sqlite3.Connection:
         found = getattr(self._local, "connection", None)
@@ -186,6 +210,11 @@ class CatalogueReader:
         cursor = self._connection().execute("SELECT view, translation_of FROM views ORDER BY id")
         for blob, original in cursor:
             yield _view(blob, original)
+
+    def listing(self) -> Iterator[tuple[str, ...]]:
+        """(id, version, language, translation_of, places, themes, added_on, event_start, updated) of every view."""
+        yield from self._connection().execute(
+            "SELECT id, version, language, translation_of, places, themes, added_on, event_start, updated FROM views")
 
     def versions(self) -> dict[str, tuple[str, str | None]]:
         """Every public id, its version and the day its view may next change (None: only when its file does)."""

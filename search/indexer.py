@@ -21,7 +21,7 @@ from archive.errors import ArchiveError
 from whoosh import index as whoosh_index
 
 from . import build
-from .catalogue import update_catalogue, write_catalogue
+from .catalogue import catalogue_current, update_catalogue, write_catalogue
 from .changes import Judged, Plan, invalid_warning, judge, plan_changes, valid_until
 from .documents import index_document
 from .locking import writer_lock
@@ -89,6 +89,8 @@ def _rebuild_reason(paths: IndexPaths, manifest: Manifest | None, scan: Scan) ->
         return "places.yaml or themes.yaml changed"
     if not whoosh_index.exists_in(str(paths.generation(manifest.generation))):
         return "the index could not be read"
+    if paths.audience is Audience.PUBLIC and not catalogue_current(paths.generation(manifest.generation)):
+        return "its catalogue is missing or of another format"
     return None
 
 

@@ -51,7 +51,7 @@ def sitemap() -> bytes:
     add(url_for("pages.home"))
     add(url_for("pages.places"))
     add(url_for("pages.themes"))
-    for view in sorted(public_views().views.values(), key=lambda v: v.id):
+    for view in sorted(public_views().views.listed(), key=lambda v: v.id):
         add(url_for("pages.testimony", testimony_id=view.id), view.updated)
     for place in collection.places:
         add(url_for("pages.place", place_id=place.id))

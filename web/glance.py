@@ -37,7 +37,7 @@ def counts_here(public: PublicSet | None = None) -> Counter[str]:
 
     def count() -> Counter[str]:
         found: Counter[str] = Counter()
-        for view in public.views.values():
+        for view in public.views.listed():
             found.update(set(view.places))
         return found
 

@@ -95,16 +95,16 @@ def translations_of(view: TestimonyView, public: PublicSet | None = None) -> lis
     """The public translations of a testimony, and the public original it translates, if any."""
     public = public or public_views()
 
-    def index() -> dict[str, list[TestimonyView]]:
-        found: dict[str, list[TestimonyView]] = {}
-        for other in sorted(public.views.values(), key=lambda v: (v.language, v.id)):
+    def index() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for other in sorted(public.views.listed(), key=lambda v: (v.language, v.id)):
             if other.translation_of is not None:
-                found.setdefault(other.translation_of, []).append(other)
+                found.setdefault(other.translation_of, []).append(other.id)
         return found
 
-    linked = public.memo("translations", index).get(view.id, [])
+    linked = [public.views.get(i) for i in public.memo("translations", index).get(view.id, [])]
     original = public.views.get(view.translation_of or "")
-    return ([original] if original else []) + linked
+    return ([original] if original else []) + [v for v in linked if v is not None]
 
 
 def testimony_json(view: TestimonyView, body: RenderedBody | None = None,
@@ -180,7 +180,7 @@ def public_counts(public: PublicSet | None = None) -> tuple[Counter[str], Counte
     def count() -> tuple[Counter[str], Counter[str]]:
         places: Counter[str] = Counter()
         themes: Counter[str] = Counter()
-        for view in public.views.values():
+        for view in public.views.listed():
             places.update(expanded(view.places, collection.places))
             themes.update(expanded(view.themes, collection.themes))
         return places, themes
@@ -195,7 +195,8 @@ def added_on(view: TestimonyView) -> dt.date:
 
 def recently_added(limit: int, public: PublicSet | None = None) -> list[TestimonyView]:
     public = public or public_views()
-    return sorted(public.views.values(), key=lambda v: (added_on(v), v.id), reverse=True)[:limit]
+    newest = sorted(public.views.listed(), key=lambda v: (v.added_on, v.id), reverse=True)[:limit]
+    return [v for v in (public.views.get(listed.id) for listed in newest) if v is not None]
 
 
 def testimonies_in(entry_id: str, kind: str, public: PublicSet | None = None) -> list[TestimonyView]:
@@ -204,11 +205,12 @@ def testimonies_in(entry_id: str, kind: str, public: PublicSet | None = None) ->
     collection = site().vocabularies
     vocabulary: Vocabulary[Any] = collection.places if kind == "place" else collection.themes
     found = []
-    for view in public.views.values():
-        ids = view.places if kind == "place" else view.themes
+    for listed in public.views.listed():
+        ids = listed.places if kind == "place" else listed.themes
         if entry_id in expanded(ids, vocabulary):
-            found.append(view)
-    return sorted(found, key=lambda v: (v.event_date.start, v.id))
+            found.append(listed)
+    found.sort(key=lambda v: (v.event_start, v.id))
+    return [v for v in (public.views.get(listed.id) for listed in found) if v is not None]
 
 
 def tree(kind: str, counts: Counter[str], roots: Iterable[str] | None = None,

@@ -17,10 +17,10 @@ import hashlib
 import heapq
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, TypeVar
+from typing import Any, Callable, Iterator, Mapping, NamedTuple, TypeVar
 
 from archive.consent import TestimonyView
-from search.catalogue import NAME, CatalogueReader
+from search.catalogue import NAME, CatalogueReader, listing_facts
 from search.manifest import IndexPaths, Keys, read_serial
 
 from .watching import Watched
@@ -73,11 +73,40 @@ class CatalogueViews(Mapping[str, TestimonyView]):
     def __len__(self) -> int:
         return len(self.versions)
 
+    def listed(self) -> Iterator[Listed]:
+        """Every view's listing facts, in no particular order (no view is read)."""
+        rows = self.reader.listing() if self.reader is not None else iter(())
+        for testimony_id, version, *facts in rows:
+            if testimony_id not in self.fresh and self.versions.get(testimony_id) == version:
+                yield _listed(testimony_id, *facts)
+        for view in self.fresh.values():
+            yield _listed(view.id, view.language, view.translation_of, *listing_facts(view))
+
     def values(self) -> Iterator[TestimonyView]:  # type: ignore[override]
         """Every view, one at a time, in id order (none is kept)."""
         stored = self.reader.views() if self.reader is not None else iter(())
         catalogued = (v for v in stored if v.id not in self.fresh and self.versions.get(v.id) == v.version)
         yield from heapq.merge(catalogued, (self.fresh[i] for i in sorted(self.fresh)), key=lambda v: v.id)
+
+
+class Listed(NamedTuple):
+    """What listings sort and count a public view by, without reading the view (search.catalogue)."""
+
+    id: str
+    language: str
+    translation_of: str | None
+    places: tuple[str, ...]
+    themes: tuple[str, ...]
+    added_on: dt.date
+    event_start: dt.date
+    updated: dt.date | None
+
+
+def _listed(testimony_id: str, language: str, original: str | None, places: str, themes: str, added: str,
+            start: str, updated: str | None) -> Listed:
+    return Listed(testimony_id, language, original, tuple(places.split()), tuple(themes.split()),
+                  dt.date.fromisoformat(added), dt.date.fromisoformat(start),
+                  dt.date.fromisoformat(updated) if updated else None)
 
 
 @dataclass(frozen=True)
