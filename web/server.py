@@ -52,8 +52,11 @@ class ArchiveApplication(BaseApplication):  # type: ignore[misc]
     def load(self) -> Callable[..., Any]:
         from . import create_app
 
-        return create_app({"ARCHIVE_CONTENT": str(self.archive_config.content),
-                           "ARCHIVE_INSTANCE": str(self.archive_config.instance)})
+        app = create_app({"ARCHIVE_CONTENT": str(self.archive_config.content),
+                          "ARCHIVE_INSTANCE": str(self.archive_config.instance)})
+        for name in app.jinja_env.list_templates():  # compiled once here, in the master: no worker's first
+            app.jinja_env.get_template(name)          # request waits for it
+        return app
 
 
 def start_indexer(config: Config, poll: float = POLL_SECONDS) -> subprocess.Popen[bytes]:
@@ -99,6 +102,10 @@ def run(config: Config, host: str, port: int, workers: int, poll: float = POLL_S
         "loglevel": "info",
         "accesslog": None,  # what a reader searches for or reads is theirs alone: no access log
         "control_socket_disable": True,
+        # The app is loaded in the master before it listens, and each worker is a fork of it: its code,
+        # templates and translations are shared, and a worker answers from its first request. Nothing
+        # per-process (a searcher, a catalogue connection) is opened before a request asks for it.
+        "preload_app": True,
     }
     keeper = IndexerKeeper(config, poll)
     keeper.watcher = IndexerKeeper(config, poll, start=start_watcher, name="file watcher")

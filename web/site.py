@@ -38,7 +38,7 @@ from search.sources import FileStat, Scan, read_testimony, scan_content
 
 from .public_set import GONE, Catalogues, PublicSet, public_fingerprint, public_set
 from .vocabularies import VOCABULARY_FILES, Vocabularies, read_vocabularies
-from .watching import STALE_SECONDS, Watched, observe, read_watched
+from .watching import STALE_SECONDS, WATCH_NAME, Watched, observe, read_watched
 
 __all__ = ["Site", "PublicSet", "Vocabularies", "content_signature", "public_fingerprint", "STAMP_NAME",
            "stamp_path", "touch_stamp"]
@@ -104,6 +104,7 @@ class Site:
         self._own: tuple[Any, Watched] | None = None  # (catalogue mark, what this worker saw) without a watcher
         self._scan: Scan | None = None  # only without a catalogue, or for curators' collection
         self._kids: dict[str, str] = {}
+        self._watched_file: Any = None  # (read_watched's answer, the stat it was read at)
         self._public: PublicSet | None = None
         self._collection: Collection | None = None  # curator pages only
         self._collection_mark: Any = None
@@ -159,7 +160,7 @@ class Site:
         """What differs from this catalogue: the watcher's file when it is fresh, made for this catalogue and
         newer than the change stamp; else this worker's own scan (at most once per look)."""
         self._look()
-        found = read_watched(self.instance)
+        found = self._read_watched()
         stamp = self._stamp
         if found is not None:
             watched, stat = found
@@ -172,6 +173,20 @@ class Site:
             own = (mark, observe(self.content, reader, self.catalogues.keys(), self._kids))
             self._own = own
         return own[1]
+
+    def _read_watched(self) -> tuple[Watched, os.stat_result] | None:
+        """watched.json, parsed again only when it was replaced (one stat otherwise)."""
+        try:
+            stat = os.stat(self.instance / WATCH_NAME)
+        except OSError:
+            return None
+        known = self._watched_file
+        if known is None or known[1] != (stat.st_ino, stat.st_mtime_ns, stat.st_size):
+            found = read_watched(self.instance)
+            if found is None:
+                return None
+            known = self._watched_file = (found, (found[1].st_ino, found[1].st_mtime_ns, found[1].st_size))
+        return known[0]
 
     def _find(self, kid: str, folders: tuple[str, ...]) -> str | None:
         """The id whose keyed hash is `kid`, from the names of the files in its folder."""
