@@ -13,7 +13,7 @@ from typing import Callable
 
 import click
 
-from . import audit, curators
+from .store import audit, curators
 from .cli_support import config_options, fail
 from .config import Config
 

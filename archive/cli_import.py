@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import importing
+from .store import importing
 from .cli_curator import _os_user
 from .cli_support import collection_or_fail, config_options, fail
 from .collection import display_path

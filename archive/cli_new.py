@@ -10,7 +10,7 @@ import click
 from .cli_support import collection_or_fail, config_options
 from .collection import display_path
 from .config import Config
-from .scaffold import PLACEHOLDER_BODY, Draft, create
+from .store.scaffold import PLACEHOLDER_BODY, Draft, create
 from .text import id_from_title
 
 _ACCESS = click.Choice(["public", "restricted", "withdrawn"])

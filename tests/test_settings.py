@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import web_support
-from archive import audit
+from archive.store import audit
 from curate_support import PASSWORD, add_curator, csrf_token, sign_in
 from web import create_app
 

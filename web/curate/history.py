@@ -1,9 +1,9 @@
 """A testimony's history in the browser: every version with who, when, why and what changed; any old
-version; and a revert to it as a new, audited save under today's consent (archive.reverting).
+version; and a revert to it as a new, audited save under today's consent (archive.store.reverting).
 
 `curate.history` (/curate/t/<id>/history), `curate.version` (/curate/t/<id>/history/<commit>) and
 `curate.revert` (POST /curate/t/<id>/history/<commit>/revert). Versions come from git
-(archive.versions), reasons from the audit log; values the public is kept from are marked.
+(archive.store.versions), reasons from the audit log; values the public is kept from are marked.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from flask import abort, render_template, request
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from archive import audit, consent, diffs, editing, reverting, versions
+from archive import consent, diffs
+from archive.store import audit, editing, reverting, versions
 from archive.errors import ArchiveError
-from archive.history import HistoryError
-from archive.saving import Conflict, replace_file
+from archive.store.history import HistoryError
+from archive.store.saving import Conflict, replace_file
 
 from ..gate import site, today
 from ..i18n import gettext as _

@@ -1,9 +1,9 @@
 """Adding and editing testimonies, consent actions, and the curator's view of one testimony.
 
 `curate.new`, `curate.edit`, `curate.consent`, `curate.testimony`. Every save is checked
-by `archive.editing` (the same checks as `archive check`), written by `archive.saving`
+by `archive.store.editing` (the same checks as `archive check`), written by `archive.store.saving`
 (atomic, locked, refused over a newer version), written to the audit log at once (before
-anything else runs), made public by `publish_change`, and committed by `archive.history`
+anything else runs), made public by `publish_change`, and committed by `archive.store.history`
 when the content is in git (git's outcome goes to the audit log too).
 """
 
@@ -18,11 +18,11 @@ from typing import Any, Callable, Mapping
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from archive import audit, editing, history
+from archive.store import audit, editing, history
 from archive.consent import State
 from archive.errors import ArchiveError
 from archive.loader import file_hash
-from archive.saving import Conflict, create_file, locked, replace_file
+from archive.store.saving import Conflict, create_file, locked, replace_file
 
 from ..gate import site, today
 from ..i18n import gettext as _

@@ -1,6 +1,6 @@
 """Places and themes edited in the browser: `/curate/vocabulary/<places|themes>`, add and edit (rename).
 
-Each change goes through `archive.vocabulary_editing` (the checks of `archive check`, references
+Each change goes through `archive.store.vocabulary_editing` (the checks of `archive check`, references
 rewritten on a rename), is written under the content lock, takes effect at once (the search
 indexes rebuild, as they do whenever places.yaml or themes.yaml change), then becomes one git
 commit and one audit entry (action `vocabulary`).
@@ -14,10 +14,10 @@ from typing import Any, Mapping
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from archive import history, vocabulary_editing as ve
+from archive.store import history, vocabulary_editing as ve
 from archive.errors import ArchiveError
 from archive.loader import file_hash
-from archive.saving import locked
+from archive.store.saving import locked
 from archive.vocabulary import PLACE_RANK
 
 from ..gate import site

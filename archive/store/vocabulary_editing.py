@@ -3,7 +3,7 @@
 A change is the values of one entry's form (`PLACE_FIELDS`, `THEME_FIELDS`), written into the file
 with ruamel.yaml's round trip so other entries, comments and quoting stay as they were. A new id
 (a rename) is a rewrite of every reference: other entries' `parent` / `broader`, and the
-`places` / `themes` of every testimony that names the old id (through `archive.editing`, which
+`places` / `themes` of every testimony that names the old id (through `archive.store.editing`, which
 touches only those fields). The old id is not kept: every reference is rewritten, so nothing
 depends on it (a name or alias typed in a testimony still resolves as before). The change is
 refused when the vocabulary would have a problem `archive check` reports (schema, duplicate id,
@@ -23,9 +23,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import editing
-from .collection import Collection, display_path, vocabulary_from_text
-from .errors import ArchiveError
-from .loader import file_hash
+from ..collection import Collection, display_path, vocabulary_from_text
+from ..errors import ArchiveError
+from ..loader import file_hash
 from .saving import locked, replace_file
 
 __all__ = ["PLACE_FIELDS", "THEME_FIELDS", "FILES", "VocabularyPlan", "values_of", "plan_change", "write_change"]

@@ -23,16 +23,16 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from .collection import cross_check, testimony_files
-from .dates import DateError, as_text
-from .datewords import typed_date
-from .errors import ArchiveError, Problem, from_message, problem
-from .messages import Message
-from .loader import split_front_matter, testimony_from_text
-from .model import Testimony
-from .text import fold, id_from_title, script_language
-from .vocabulary import Vocabulary
-from .yamlfile import parse_yaml
+from ..collection import cross_check, testimony_files
+from ..dates import DateError, as_text
+from ..datewords import typed_date
+from ..errors import ArchiveError, Problem, from_message, problem
+from ..messages import Message
+from ..loader import split_front_matter, testimony_from_text
+from ..model import Testimony
+from ..text import fold, id_from_title, script_language
+from ..vocabulary import Vocabulary
+from ..yamlfile import parse_yaml
 
 __all__ = [
     "Field", "FIELDS", "FIELD_NAMES", "DEFAULTS", "Values", "Prepared", "CONSENT_ACTIONS", "GENERAL",
