@@ -12,7 +12,8 @@ from typing import Any, Iterator, Mapping
 from . import consent
 from .consent import Audience, TestimonyView
 from .errors import ArchiveError, Problem, problem
-from .loader import exposure_problems, load_collection_info, load_places, load_themes, read_testimony
+from .collection_files import load_collection_info, load_places, load_themes
+from .loader import exposure_problems, read_testimony
 from .model import CollectionInfo, Testimony
 from .vocabulary import Gazetteer, Themes, Vocabulary
 from .yamlfile import Lines

@@ -10,7 +10,7 @@ from typing import Any, Callable
 import pytest
 
 import web_support
-from archive.loader import load_collection_info
+from archive.collection_files import load_collection_info
 
 BASE = 'title: "Web Test Archive"\npublisher: "Web Test Publisher"\nbase_url: "https://archive.example.org"\n'
 ARABIC = (BASE + 'titles: {ar: "أرشيف الاختبار"}\n'
