@@ -38,10 +38,10 @@ def _kind(kinds: str) -> str:
 
 def _labels(kind: str) -> dict[str, tuple[str, str]]:
     """Each field's label and hint."""
+    labels = {"id": (_("Id"), _("Lower-case letters, digits and single hyphens. Changing it rewrites every testimony "
+                                "that uses it."))}
     if kind == "place":
-        return {
-            "id": (_("Id"), _("Lower-case letters, digits and single hyphens. Changing it rewrites every testimony "
-                              "that uses it.")),
+        return labels | {
             "name": (_("Name"), ""),
             "name_ar": (_("Arabic name"), ""),
             "aliases": (_("Other names and spellings"), _("One per line.")),
@@ -49,9 +49,7 @@ def _labels(kind: str) -> dict[str, tuple[str, str]]:
             "parent": (_("Inside (the enclosing place)"), _("Its id or any of its names; empty for none.")),
             "coordinates": (_("Coordinates"), _("Latitude, longitude, e.g. 35.86, 36.80; empty for none.")),
         }
-    return {
-        "id": (_("Id"), _("Lower-case letters, digits and single hyphens. Changing it rewrites every testimony "
-                          "that uses it.")),
+    return labels | {
         "label": (_("Label"), ""),
         "label_ar": (_("Arabic label"), ""),
         "broader": (_("Broader theme"), _("Its id or label; empty for none.")),
