@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+from tests.support import builder
 
 __all__ = ["PASSWORD", "add_curator", "csrf_token", "sign_in", "sign_out", "CurateSite", "make_curate_site",
            "curate_site"]
@@ -83,7 +84,7 @@ def make_curate_site(base: Path, rows: Any = None, extra: dict[str, str] | None 
     content = web_support.write(base / "content", rows if rows is not None else web_support.ROWS, extra)
     instance = base / "instance"
     if index:
-        web_support.build_index(content, instance)
+        builder.build_index(content, instance)
     add_curator(instance, curator, password)
     app = create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(instance), "TESTING": True,
                       "ARCHIVE_RELOAD_SECONDS": 0, **(config or {})})

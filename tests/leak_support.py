@@ -16,7 +16,6 @@ every marker found in any response body or header. It is one function so that a 
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import html
 import json
@@ -31,6 +30,8 @@ from xml.etree import ElementTree as ET
 
 import web_support
 from archive.text import fold
+from tests.support import builder
+from tests.support import vocabularies
 
 __all__ = ["Marker", "Leak", "Crawl", "Fetched", "LeakCollection", "build", "scan", "crawl", "plan", "find_leaks",
            "marker_word", "GAZETTEER_ROUTE", "BASE_URL", "oai_seeds", "oai_links"]
@@ -126,21 +127,13 @@ THEMES_EXTRA = """\
 """
 
 
-def _set(front: dict[str, Any], dotted: str, value: Any) -> None:
-    *parents, last = dotted.split(".")
-    target = front
-    for key in parents:
-        target = target.setdefault(key, {})
-    target[last] = value
-
-
 def _hidden_testimony(c: LeakCollection, state: str, changes: dict[str, Any], arabic: bool = False) -> None:
     """A testimony the public may not see, with a marker in every field it has."""
     def m(name: str) -> str:
         return c.add(f"{state} {name}", arabic=arabic and name in ("title", "body"))
 
     tid = f"{state}-{m('id')}"
-    front = web_support.fields(tid)
+    front = builder.fields(tid, "consent")
     for dotted, value in {
         "title": f"{m('title')} account", "summary": f"Summary {m('summary')}.",
         "narrator.name": f"{m('narrator name').capitalize()} Person", "narrator.pseudonym": m("pseudonym"),
@@ -155,7 +148,7 @@ def _hidden_testimony(c: LeakCollection, state: str, changes: dict[str, Any], ar
         "places": ["hidden-only-place", "saraqib"], "themes": ["hidden-only-theme", "airstrikes"],
         **changes,
     }.items():
-        _set(front, dotted, value)
+        builder.change(front, {dotted: value})
     body = (f"The {m('body')} of this account, at the bakery and the market.\n\n"
             f"A second paragraph about the queue and the aircraft.\n")
     c.hidden_ids[tid] = 410 if state == "withdrawn" else 404
@@ -163,15 +156,12 @@ def _hidden_testimony(c: LeakCollection, state: str, changes: dict[str, Any], ar
 
 
 def _write(c: LeakCollection, tid: str, front: dict[str, Any], body: str) -> None:
-    folder = c.root / (front.get("language") or "en")
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{tid}.md").write_text(web_support.render(copy.deepcopy(front), body), encoding="utf-8")
+    builder.write_files(c.root, {f"{front.get('language') or 'en'}/{tid}.md": builder.render(front, body)})
 
 
 def _public(c: LeakCollection, tid: str, changes: dict[str, Any], body: str = web_support.BODY) -> None:
-    front = web_support.fields(tid)
-    for dotted, value in changes.items():
-        _set(front, dotted, value)
+    front = builder.fields(tid, "consent")
+    builder.change(front, changes)
     c.public_ids.append(tid)
     _write(c, tid, front, body)
 
@@ -201,15 +191,15 @@ def _unpublishable(c: LeakCollection) -> None:
 def build(root: Path) -> LeakCollection:
     """Write the leak-scan collection into `root` and return what it holds."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "collection.yaml").write_text(web_support.COLLECTION, encoding="utf-8")
+    (root / "collection.yaml").write_text(vocabularies.COLLECTIONS["consent"], encoding="utf-8")
     c = LeakCollection(root)
     c.village = c.add("coarsened village", allowed=GAZETTEER_ROUTE)
     (root / "places.yaml").write_text(
-        web_support.PLACES + PLACES_EXTRA
+        vocabularies.PLACES["consent"] + PLACES_EXTRA
         + f"- id: {c.village}\n  name: \"{c.village.capitalize()}\"\n  type: village\n  parent: idlib-district\n"
         + "  coordinates: [35.95, 36.75]\n",  # so that the map would draw it, if it counted the coarsened testimony
         encoding="utf-8")
-    (root / "themes.yaml").write_text(web_support.THEMES + THEMES_EXTRA, encoding="utf-8")
+    (root / "themes.yaml").write_text(vocabularies.THEMES["consent"] + THEMES_EXTRA, encoding="utf-8")
 
     # The public controls: their markers must show up, or the scan proves nothing.
     control = c.add("control title", public=True)

@@ -11,6 +11,7 @@ import pytest
 
 import web_support
 from archive.loader import load_collection_info
+from tests.support import builder
 
 BASE = 'title: "Web Test Archive"\npublisher: "Web Test Publisher"\nbase_url: "https://archive.example.org"\n'
 ARABIC = (BASE + 'titles: {ar: "أرشيف الاختبار"}\n'
@@ -79,7 +80,7 @@ def test_the_home_page_shows_the_collection_in_the_readers_language(tmp_path: Pa
     from web import create_app
 
     content = web_support.write(tmp_path / "content", extra={"collection.yaml": ARABIC})
-    web_support.build_index(content, tmp_path / "instance")
+    builder.build_index(content, tmp_path / "instance")
     client = create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(tmp_path / "instance"),
                          "TESTING": True}).test_client()
     arabic = client.get("/?lang=ar").get_data(as_text=True)

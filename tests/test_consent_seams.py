@@ -37,6 +37,8 @@ from curate_support import PASSWORD, add_curator
 from search.manifest import IndexPaths, read_serial
 from test_serve_recovery import _indexer
 from test_web_serve import fetch, free_port, wait_for
+from tests.support import builder
+from tests.support import vocabularies
 
 pytestmark = pytest.mark.slow
 
@@ -75,7 +77,7 @@ class Canary:
         return f"en/{self.id}.md"
 
     def front(self, **changes: object) -> dict:
-        return web_support.fields(self.id, places=[self.village],
+        return builder.fields(self.id, "consent", places=[self.village],
                                   **{"narrator.name": f"Samira {self.surname.capitalize()}", **changes})
 
     def body(self, redacted: bool = False) -> str:
@@ -84,18 +86,18 @@ class Canary:
         return web_support.BODY + f"\nWe hid in {told} until night.\n"
 
     def text(self) -> str:
-        return web_support.render(self.front(), self.body())
+        return builder.render(self.front(), self.body())
 
     def narrowed(self) -> str:
         front = self.front(**{"consent.identity": "anonymous", "consent.place_detail": "governorate"})
-        return web_support.render(front, self.body(redacted=True))
+        return builder.render(front, self.body(redacted=True))
 
 
 CANARIES = {c: Canary(c) for c in "abcd"}
 
 
 def content_with(root: Path, extra: dict[str, str] | None = None) -> Path:
-    files = {"places.yaml": web_support.PLACES + VILLAGES, **{c.path: c.text() for c in CANARIES.values()}}
+    files = {"places.yaml": vocabularies.PLACES["consent"] + VILLAGES, **{c.path: c.text() for c in CANARIES.values()}}
     return web_support.write(root, extra={**files, **(extra or {})})
 
 
@@ -338,7 +340,7 @@ BULK = 250  # small testimonies: enough that a rebuild takes a few seconds, to b
 
 
 def test_a_rebuild_in_progress_never_serves_a_narrowed_testimony_as_it_was(serve):
-    template = web_support.render(web_support.fields("bulk-xxxx", title="A short account (bulk-xxxx)"),
+    template = builder.render(builder.fields("bulk-xxxx", "consent", title="A short account (bulk-xxxx)"),
                                   "The well in the courtyard ran dry.\n")
     bulk = {f"en/bulk/bulk-{i:04d}.md": template.replace("bulk-xxxx", f"bulk-{i:04d}") for i in range(BULK)}
     server, c = serve(bulk, timeout=120), CANARIES["c"]
@@ -427,7 +429,7 @@ class Curator:
 
 def test_nothing_in_the_index_folder_can_be_matched_against_a_guess(tmp_path):
     content, instance = content_with(tmp_path / "content"), tmp_path / "instance"
-    web_support.build_index(content, instance)
+    builder.build_index(content, instance)
     stored = "\n".join(p.read_bytes().decode("latin-1") for p in (instance / "index").rglob("*") if p.is_file())
     keys = IndexPaths(instance).keys()
     for row in web_support.HIDDEN:

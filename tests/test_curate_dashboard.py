@@ -12,6 +12,7 @@ import pytest
 import web_support
 from archive.consent import State
 from curate_support import make_curate_site
+from tests.support import builder
 
 ROW_ID = re.compile(r'<span class="testimony-id">([^<]+)</span>')
 STATE = re.compile(r'<td[^>]*><span class="state state-([a-z]+)">([^<]+)</span></td>')
@@ -106,7 +107,7 @@ def test_bad_parameters_are_a_400_with_a_sentence(site, query, param):
 
 
 def test_pages_and_recently_changed_first(tmp_path):
-    rows = tuple(web_support.Row(f"row {n}", f"many-{n:02d}", web_support.fields(f"many-{n:02d}"))
+    rows = tuple(web_support.Row(f"row {n}", f"many-{n:02d}", builder.fields(f"many-{n:02d}", "consent"))
                  for n in range(45))
     curate = make_curate_site(tmp_path, rows=rows)
     now = time.time()

@@ -22,6 +22,7 @@ from web import create_app
 from web.curate import publish
 from web.curate.publish import PublishIncomplete, publish_change
 from web.site import stamp_path
+from tests.support import builder
 
 HOUR = 3600
 
@@ -31,7 +32,7 @@ def workers(tmp_path):
     """(first, second, content, instance): two apps on one collection, each having served pages."""
     content = web_support.write(tmp_path / "content")
     instance = tmp_path / "instance"
-    web_support.build_index(content, instance)
+    builder.build_index(content, instance)
     apps = [create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(instance), "TESTING": True,
                         "ARCHIVE_RELOAD_SECONDS": HOUR}) for _ in range(2)]
     for app in apps:

@@ -26,7 +26,8 @@ from search.indexer import ensure_current, index_status, update_index
 from search.manifest import IndexPaths, read_manifest
 from search.query import Query, QueryError, parse_query
 from search.searcher import SearchIndex
-from search_support import files_containing, write_content
+from search_support import files_containing
+from tests.support import builder
 
 TODAY = dt.date(2024, 6, 1)
 HIDDEN_WORDS = ("zqrestrictedbody", "zqembargobody", "zqdraftbody", "zqwithdrawnbody", "zqnoteword")
@@ -121,7 +122,7 @@ def test_the_curator_manifest_and_paths_are_its_own(both):
 
 
 def test_an_ended_embargo_changes_the_curator_state(tmp_path):
-    config = Config(write_content(tmp_path / "content", {
+    config = Config(builder.write_collection(tmp_path / "content", vocabulary="search", testimonies={
         "later": dict(title="Later", body="A sealed account.", embargo_until="2025-03-01"),
         "open": dict(title="Open", body="An open account."),
     }), tmp_path / "instance")
@@ -138,7 +139,7 @@ def test_an_ended_embargo_changes_the_curator_state(tmp_path):
 
 
 def test_recently_changed_first(tmp_path):
-    content = write_content(tmp_path / "content", {n: dict(title=n.title()) for n in ("old", "mid", "new")})
+    content = builder.write_collection(tmp_path / "content", vocabulary="search", testimonies={n: dict(title=n.title()) for n in ("old", "mid", "new")})
     for age, name in ((3000, "old"), (2000, "mid"), (1000, "new")):
         stamp = time.time() - age
         os.utime(content / "t" / f"{name}.md", (stamp, stamp))
@@ -152,7 +153,7 @@ def test_recently_changed_first(tmp_path):
 
 
 def test_a_save_that_keeps_the_stat_is_read_when_named(tmp_path):
-    content = write_content(tmp_path / "content", {"same": dict(title="Bakery", body="The bakery queue.")})
+    content = builder.write_collection(tmp_path / "content", vocabulary="search", testimonies={"same": dict(title="Bakery", body="The bakery queue.")})
     config = Config(content, tmp_path / "instance")
     for audience in Audience:
         update_index(config, TODAY, procs=1, audience=audience)

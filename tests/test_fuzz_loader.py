@@ -26,6 +26,7 @@ from archive.errors import ArchiveError, InvalidFile, Problem
 from archive.loader import load_testimony, parse_testimony
 from archive.text import fold
 from fuzz_support import ODD_CHARACTERS, fuzz_settings, odd_text
+from tests.support import builder
 
 STEM = "fuzzed"
 
@@ -124,7 +125,7 @@ def test_arbitrary_bytes_give_a_testimony_or_our_problems(content, data):
 # --- generated front matter -----------------------------------------------------------------------
 
 def _valid_fields() -> dict[str, Any]:
-    return web_support.fields(STEM, **{"consent.note": "a note", "updated": "2019-04-01",
+    return builder.fields(STEM, "consent", **{"consent.note": "a note", "updated": "2019-04-01",
                                        "source": {"title": "Source", "url": "https://example.org/a",
                                                   "date": "2018-09-12"},
                                        "contributors": [{"name": "Sami", "role": "translator"}],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 import pytest
 from hypothesis import assume, example, given
@@ -23,6 +24,7 @@ from archive.text import fold
 from fuzz_support import XSS_VECTORS, fuzz_settings, odd_text
 from inert_html import dangers
 from web.render import clean_snippet, inline, render_body
+from tests.support import builder
 
 MARKDOWN_PIECES = (
     "\n\n", "\n", "    ", "\t", "> ", "* ", "- ", "1. ", "# ", "## ", "###### ", "---", "***", "```", "```html\n", "~~~",
@@ -146,14 +148,16 @@ def page_site(tmp_path_factory):
     base = tmp_path_factory.mktemp("fuzz-render")
     content = web_support.write(base / "content", (web_support.ROW_BY_NAME["public"],))
     instance = base / "instance"
-    web_support.build_index(content, instance)
+    builder.build_index(content, instance)
     app = create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(instance), "TESTING": True,
                       "ARCHIVE_RELOAD_SECONDS": 0})
     return app.test_client(), content, instance
 
 
 one_line = st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=30)
-hostile_line = st.one_of(st.sampled_from(XSS_VECTORS).map(lambda v: v.replace("\n", " ")), one_line).filter(
+# One-line fields reject control characters (archive check), so a vector's are written as spaces, as "\n" is.
+hostile_line = st.one_of(st.sampled_from(XSS_VECTORS).map(
+    lambda v: "".join(" " if unicodedata.category(c) == "Cc" else c for c in v)), one_line).filter(
     lambda s: s.strip() and "[[" not in s)
 
 
@@ -170,12 +174,12 @@ def test_testimony_page_api_and_citations_are_inert(page_site, body, title, summ
     client, content, instance = page_site
     assume(unclosed_redaction(body) is None and body.strip())
     assume(SECRET not in fold(html.unescape(redact(body, Audience.PUBLIC))))
-    front = web_support.fields(
-        "fuzzed", title=f"{title} [[redact: {SECRET}]]", summary=summary, content_warnings=[warning],
+    front = builder.fields(
+        "fuzzed", "consent", title=f"{title} [[redact: {SECRET}]]", summary=summary, content_warnings=[warning],
         contributors=[{"name": contributor, "role": "translator"}],
         source={"title": source, "publisher": source, "url": "https://example.org/source"},
         **{"narrator.description": description})
-    (content / "en" / "fuzzed.md").write_text(web_support.render(front, body), encoding="utf-8")
+    (content / "en" / "fuzzed.md").write_text(builder.render(front, body), encoding="utf-8")
     touch_stamp(instance)
     page = client.get("/t/fuzzed")
     assert page.status_code == 200, page.get_data(as_text=True)[:500]

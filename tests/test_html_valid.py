@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from browser import site_data
+from tests.support import builder
 
 JAVA = shutil.which("java")
 NO_JAVA = "java not installed: apt-get install default-jre-headless (done by .ci/run)"
@@ -53,7 +54,7 @@ def pages(tmp_path_factory) -> Path:
 
     base = tmp_path_factory.mktemp("html-valid")
     content = site_data.write(base / "content")
-    site_data.build_index(content, base / "instance")
+    builder.build_index(content, base / "instance")
     app = create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(base / "instance"), "TESTING": True})
     out = base / "pages"
     out.mkdir()

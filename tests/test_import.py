@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import archive_render_testimony, archive_testimony_fields
+from tests.support import builder
 
 COLUMNS = ["title", "language", "event_date", "places", "themes", "narrator.pseudonym", "narrator.name",
            "consent.access", "consent.identity", "consent.date", "consent.recorded_by", "recorded.date",
@@ -80,9 +80,9 @@ def git(repo: Path, *args: str) -> str:
 
 @pytest.fixture
 def content(write_collection, tmp_path, monkeypatch):
-    existing = archive_testimony_fields("already-here")
+    existing = builder.fields("already-here", "checks")
     existing.update(title="An account already in the archive", source={"url": "https://example.org/old"})
-    root = write_collection({"en/already-here.md": archive_render_testimony(existing)})
+    root = write_collection({"en/already-here.md": builder.render(existing)})
     if shutil.which("git"):
         monkeypatch.setenv("HOME", str(tmp_path))
         git(root, "init", "--quiet")

@@ -20,6 +20,7 @@ import pytest
 import leak_support
 import web_support
 from leak_support import Crawl, LeakCollection, Marker, crawl, find_leaks
+from tests.support import builder
 
 NONSENSE = "zqxmnonsenseword"
 
@@ -36,7 +37,7 @@ def site(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("leak-scan")
     collection = leak_support.build(base / "content")
-    web_support.build_index(collection.root, base / "instance")
+    builder.build_index(collection.root, base / "instance")
     app = create_app({"ARCHIVE_CONTENT": str(collection.root), "ARCHIVE_INSTANCE": str(base / "instance"),
                       "TESTING": True, "ARCHIVE_OAI_PAGE_SIZE": 2})  # small pages: resumption tokens are followed
     return app, collection, base / "instance"
@@ -325,7 +326,7 @@ def test_after_a_curator_withdraws_and_restricts_nothing_leaks(tmp_path):
 
     c: LeakCollection = leak_support.build(tmp_path / "content")
     instance = tmp_path / "instance"
-    web_support.build_index(c.root, instance)
+    builder.build_index(c.root, instance)
     add_curator(instance)
     app = create_app({"ARCHIVE_CONTENT": str(c.root), "ARCHIVE_INSTANCE": str(instance), "TESTING": True})
     curator = app.test_client()
@@ -432,7 +433,7 @@ def test_after_an_import_a_revert_and_a_vocabulary_rename_nothing_leaks(tmp_path
                                                           "commit", "--quiet", "-m", "start")):
             subprocess.run(["git", "-C", str(c.root), *args], check=True, capture_output=True)
     instance = tmp_path / "instance"
-    web_support.build_index(c.root, instance)
+    builder.build_index(c.root, instance)
     add_curator(instance)
     app = create_app({"ARCHIVE_CONTENT": str(c.root), "ARCHIVE_INSTANCE": str(instance), "TESTING": True})
     curator = app.test_client()

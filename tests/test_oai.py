@@ -22,6 +22,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 import oai_xsd
 import web_support
 from web_support import ROW_BY_NAME, VISIBLE
+from tests.support import builder
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -46,7 +47,7 @@ def app(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("oai")
     content = web_support.write(base / "content")
-    web_support.build_index(content, base / "instance")
+    builder.build_index(content, base / "instance")
     return create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(base / "instance"),
                        "TESTING": True, "ARCHIVE_OAI_PAGE_SIZE": 3})
 
@@ -268,8 +269,8 @@ def test_a_harvested_then_withdrawn_record_is_only_an_id_and_a_datestamp(web_fre
     row = ROW_BY_NAME["pseudonymous"]
     before = oai(client, verb="GetRecord", metadataPrefix="oai_dc", identifier=PREFIX + row.id)
     assert b"Umm Karim" in etree.tostring(before)  # positive control: the public record names the pseudonym
-    front = web_support.fields(row.id, **{**_flat(row.front), "consent.access": "withdrawn"})
-    (content / "en" / f"{row.id}.md").write_text(web_support.render(front, row.body), encoding="utf-8")
+    front = builder.fields(row.id, "consent", **{**_flat(row.front), "consent.access": "withdrawn"})
+    (content / "en" / f"{row.id}.md").write_text(builder.render(front, row.body), encoding="utf-8")
     root = oai(client, verb="GetRecord", metadataPrefix="oai_dc", identifier=PREFIX + row.id)
     check_envelope(root)
     (record,) = root.iter(f"{{{OAI}}}record")
@@ -299,8 +300,8 @@ def test_datestamps_follow_the_public_form(web_fresh_site) -> None:
 
     def rewrite(name: str, **changes: object) -> None:
         row = ROW_BY_NAME[name]
-        front = web_support.fields(row.id, **{**_flat(row.front), **changes})
-        (content / "en" / f"{row.id}.md").write_text(web_support.render(front, row.body), encoding="utf-8")
+        front = builder.fields(row.id, "consent", **{**_flat(row.front), **changes})
+        (content / "en" / f"{row.id}.md").write_text(builder.render(front, row.body), encoding="utf-8")
 
     first = stamps()
     assert set(first) == PUBLIC_IDS
@@ -333,8 +334,8 @@ def test_an_edit_the_public_cannot_see_does_not_move_the_datestamp(web_fresh_sit
     assert error_code(oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc")) is None
     clock["now"] = dt.datetime(2026, 1, 2, 9, 0, tzinfo=dt.timezone.utc)
     row = ROW_BY_NAME["note"]
-    front = web_support.fields(row.id, **{**_flat(row.front), "consent.note": "zqnoteword changed for curators"})
-    (content / "en" / f"{row.id}.md").write_text(web_support.render(front, row.body), encoding="utf-8")
+    front = builder.fields(row.id, "consent", **{**_flat(row.front), "consent.note": "zqnoteword changed for curators"})
+    (content / "en" / f"{row.id}.md").write_text(builder.render(front, row.body), encoding="utf-8")
     changed = oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": "2026-01-02"})
     assert error_code(changed) == "noRecordsMatch"
 
@@ -370,8 +371,8 @@ def test_touching_a_file_without_changing_it_does_not_move_the_datestamp(web_fre
 def test_a_duplicated_id_never_appears(web_fresh_site) -> None:
     """Two files with one id publish neither (docs/format.md): OAI-PMH answers it as an unknown id."""
     row = ROW_BY_NAME["public"]
-    copy_front = web_support.fields(row.id, title="The other copy")
-    extra = {f"elsewhere/{row.id}.md": web_support.render(copy_front, row.body)}
+    copy_front = builder.fields(row.id, "consent", title="The other copy")
+    extra = {f"elsewhere/{row.id}.md": builder.render(copy_front, row.body)}
     app, _, _ = web_fresh_site(extra=extra)
     client = app.test_client()
     listed = b"".join(etree.tostring(p) for p in harvest(client, "ListIdentifiers"))

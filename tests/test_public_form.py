@@ -19,6 +19,7 @@ import web_support
 from archive import consent, model
 from archive.consent import PUBLIC_FORM, Shown
 from search.documents import plain_text
+from tests.support import builder
 
 SUBJECT, ELSEWHERE = web_support.SUBJECT, web_support.ELSEWHERE
 _rows, _edit = web_support.hidden_parts_rows, web_support.edit
@@ -161,9 +162,9 @@ def test_recorded_by_is_redacted_on_the_page_the_api_and_every_citation(web_fres
 
 
 def test_the_feed_stays_valid_xml_with_control_characters_in_the_files(web_fresh_site):
-    rows = (web_support.Row("control", "control-chars", web_support.fields(
-        "control-chars", summary="A summary with a bell \x07 and an escape \x1b in it.")),
-        web_support.Row("bad title", "bad-title", web_support.fields("bad-title", title="A title\x0bwith a tab"),
+    rows = (web_support.Row("control", "control-chars", builder.fields(
+        "control-chars", "consent", summary="A summary with a bell \x07 and an escape \x1b in it.")),
+        web_support.Row("bad title", "bad-title", builder.fields("bad-title", "consent", title="A title\x0bwith a tab"),
                         expect="404"))
     app, _, _ = web_fresh_site(rows=rows)
     client = app.test_client()
@@ -193,7 +194,7 @@ def test_words_in_raw_script_are_not_searchable_nor_in_snippets(web_fresh_site):
     body = ("The bakery queue formed before zqvisibleword dawn.\n\n"
             "<script>zqscriptword alert(1)</script>\n\n<style>.zqstyleword {}</style>\n\nThe market.\n")
     app, _, _ = web_fresh_site(rows=(web_support.Row("script", "script-account",
-                                                     web_support.fields("script-account"), body),))
+                                                     builder.fields("script-account", "consent"), body),))
     client = app.test_client()
     found = client.get("/api/search?q=zqvisibleword").get_json()
     assert [r["id"] for r in found["results"]] == ["script-account"]  # the positive control
@@ -213,14 +214,14 @@ def test_words_in_raw_script_are_not_searchable_nor_in_snippets(web_fresh_site):
 def test_an_id_two_files_share_answers_as_its_most_restrictive_copy(web_fresh_site, folder, original, copy,
                                                                      expected):
     word = "zqduplicateword"
-    app, content, _ = web_fresh_site(rows=(web_support.Row("dup", "dup-account", web_support.fields(
-        "dup-account", title=f"The {word} account")),))
+    app, content, _ = web_fresh_site(rows=(web_support.Row("dup", "dup-account", builder.fields(
+        "dup-account", "consent", title=f"The {word} account")),))
     client = app.test_client()
     assert client.get("/t/dup-account").status_code == 200  # the positive control
     web_support.edit(content, "dup-account", "access: public", f"access: {original}")
     (content / folder).mkdir()
-    (content / folder / "dup-account.md").write_text(web_support.render(web_support.fields(
-        "dup-account", title=f"The {word} account", **{"consent.access": copy})), "utf-8")
+    (content / folder / "dup-account.md").write_text(builder.render(builder.fields(
+        "dup-account", "consent", title=f"The {word} account", **{"consent.access": copy})), "utf-8")
     for path in ("/t/dup-account", "/api/t/dup-account", "/t/dup-account/cite.txt"):
         response = client.get(path)
         assert response.status_code == expected, path

@@ -14,6 +14,7 @@ import pytest
 
 import web_support
 from web.site import touch_stamp
+from tests.support import builder
 
 pytestmark = pytest.mark.slow
 
@@ -23,9 +24,9 @@ NARRATOR = "Zqdupnarrator Person"
 
 
 def _canary_rows() -> tuple[web_support.Row, ...]:
-    canary = web_support.fields(CANARY, title=f"The {WORD} morning", **{"narrator.name": NARRATOR})
+    canary = builder.fields(CANARY, "consent", title=f"The {WORD} morning", **{"narrator.name": NARRATOR})
     return (web_support.Row("canary", CANARY, canary),
-            web_support.Row("neighbour", "neighbour-account", web_support.fields("neighbour-account")))
+            web_support.Row("neighbour", "neighbour-account", builder.fields("neighbour-account", "consent")))
 
 
 def _search(served: web_support.Served, q: str) -> set[str] | None:
@@ -64,8 +65,8 @@ def test_duplicate_ids_publish_neither_copy(tmp_path, archive_cli, folder, origi
         web_support.edit(content, CANARY, "access: public", f"access: {original}")
         duplicate = content / folder / f"{CANARY}.md"
         duplicate.parent.mkdir()
-        duplicate.write_text(web_support.render(web_support.fields(
-            CANARY, title=f"The {WORD} morning", **{"narrator.name": NARRATOR, "consent.access": copy})), "utf-8")
+        duplicate.write_text(builder.render(builder.fields(
+            CANARY, "consent", title=f"The {WORD} morning", **{"narrator.name": NARRATOR, "consent.access": copy})), "utf-8")
 
         web_support.wait_until(lambda: served.get(f"/t/{CANARY}")[0] == expected, 20, "the duplicate to be seen")
         time.sleep(2.5)  # every worker has looked at the files again (ARCHIVE_RELOAD_SECONDS)

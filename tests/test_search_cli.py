@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from search_support import synthetic_collection, write_content, write_testimony
+from search_support import synthetic_collection
+from tests.support.builder import write_testimony
+from tests.support import builder
 
 
 @pytest.fixture
 def dirs(tmp_path):
-    content = write_content(tmp_path / "content", {
+    content = builder.write_collection(tmp_path / "content", vocabulary="search", testimonies={
         "market": dict(title="Barrel bombs on the market", places=("saraqib",), themes=("barrel-bombs",),
                        body="The helicopters bombed the market.", event_date="2016-02"),
         "school": dict(title="قصف المدرسة", language="ar", places=("idlib",), themes=("displacement",),

@@ -17,7 +17,9 @@ from search.locking import writer_lock
 from search.manifest import IndexPaths, read_manifest
 from search.query import Query, parse_query
 from search.searcher import SearchIndex
-from search_support import synthetic_collection, write_content, write_testimony
+from search_support import synthetic_collection
+from tests.support.builder import write_testimony
+from tests.support import builder
 
 ARCHIVE = str(Path(sys.executable).parent / "archive")
 
@@ -45,7 +47,7 @@ def test_two_index_runs_at_once(tmp_path):
 
 
 def test_a_second_run_gives_up_after_waiting(tmp_path):
-    config = Config(write_content(tmp_path / "content", {"a": {}}), tmp_path / "instance")
+    config = Config(builder.write_collection(tmp_path / "content", vocabulary="search", testimonies={"a": {}}), tmp_path / "instance")
     with writer_lock(IndexPaths(config.instance).lock):
         code, out, err = finish(archive(config, "index", "--wait", "0.5"))
     assert code == 1 and out == ""
@@ -97,7 +99,7 @@ CRASH_IN_COMMIT = textwrap.dedent("""
 
 
 def test_a_crash_inside_an_update_in_place_leaves_the_last_commit_serving(tmp_path):
-    config = Config(write_content(tmp_path / "content", {"a": dict(body="Apples."), "b": dict(body="Bread.")}),
+    config = Config(builder.write_collection(tmp_path / "content", vocabulary="search", testimonies={"a": dict(body="Apples."), "b": dict(body="Bread.")}),
                     tmp_path / "instance")
     today = dt.date(2024, 6, 1)
     update_index(config, today, procs=1)

@@ -9,7 +9,8 @@ import pytest
 from archive.collection import load_collection
 from archive.consent import Audience, view
 from search.documents import document_for, plain_text
-from search_support import write_content
+from tests.support import builder
+
 
 
 @pytest.mark.parametrize("markdown, text", [
@@ -31,7 +32,7 @@ def test_plain_text(markdown, text):
 
 
 def test_a_document_is_the_public_view(tmp_path):
-    content = write_content(tmp_path / "content", {
+    content = builder.write_collection(tmp_path / "content", vocabulary="search", testimonies={
         "t1": dict(title="Story", identity="anonymous", name="Hidden Person", places=("saraqib",),
                    place_detail="governorate", themes=("barrel-bombs",), event_date="2019-12/2020-02",
                    body="The **officer** [[redact: Secret Name]] came.", summary="In *short*."),

@@ -11,7 +11,8 @@ from archive.config import Config
 from search.query import Query, QueryError, parse_query
 from search.indexer import update_index
 from search.searcher import SearchIndex
-from search_support import files_containing, synthetic_collection, write_content
+from search_support import files_containing, synthetic_collection
+from tests.support import builder
 
 TODAY = dt.date(2024, 6, 1)
 LONG_BODY = ("We walked for days along the road north.\n\n" * 220) + "At the very end a quinceberry tree stood alone, " \
@@ -51,7 +52,7 @@ TESTIMONIES = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Config, SearchIndex]:
     base = tmp_path_factory.mktemp("search")
-    config = Config(write_content(base / "content", TESTIMONIES), base / "instance")
+    config = Config(builder.write_collection(base / "content", vocabulary="search", testimonies=TESTIMONIES), base / "instance")
     update_index(config, TODAY, procs=1)
     return config, SearchIndex(config)
 

@@ -14,7 +14,8 @@ from search.indexer import update_index
 from search.query import MAX_Q, Query, QueryError, parse_query
 from search.results import Results
 from search.searcher import SearchIndex
-from search_support import write_content
+from tests.support import builder
+
 
 TODAY = dt.date(2024, 6, 1)
 
@@ -22,7 +23,7 @@ TODAY = dt.date(2024, 6, 1)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Config, SearchIndex]:
     base = tmp_path_factory.mktemp("hostile")
-    config = Config(write_content(base / "content", {
+    config = Config(builder.write_collection(base / "content", vocabulary="search", testimonies={
         "market": dict(title="Barrel bombs on the market", places=("saraqib",), themes=("barrel-bombs",),
                        body="The helicopters bombed the market. Ma'arrat al-Nu'man was next."),
         "school": dict(title="قصف المدرسة", language="ar", places=("idlib",), body="قُصِفَتْ المَدْرَسَةُ"),

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from search_support import write_content, write_testimony
+from tests.support.builder import write_testimony
+from tests.support import builder
 
 THEMES_WITH_ALIASES = """\
 - id: violence
@@ -65,10 +66,10 @@ ACCOUNTS = {
 def site(tmp_path_factory):
     """(content, instance, Flask client) over a small collection whose themes have aliases."""
     from web import create_app
-    from web_support import build_index
+    from tests.support.builder import build_index
 
     base = tmp_path_factory.mktemp("understanding")
-    content = write_content(base / "content", ACCOUNTS)
+    content = builder.write_collection(base / "content", vocabulary="search", testimonies=ACCOUNTS)
     (content / "themes.yaml").write_text(THEMES_WITH_ALIASES, encoding="utf-8")
     instance = base / "instance"
     build_index(content, instance)
@@ -228,7 +229,7 @@ CANARY = "zarqalounite"
 def _consent_site(tmp_path: Path, variant: str):
     """A collection with one canary testimony shown as `variant` says (public is the positive control)."""
     from web import create_app
-    from web_support import build_index
+    from tests.support.builder import build_index
 
     fields = dict(title="Canary", places=("urem-al-kubra",), themes=("torture",), event_date="2015-05",
                   body=f"The {CANARY} cellar under the mill.")
@@ -238,7 +239,7 @@ def _consent_site(tmp_path: Path, variant: str):
         fields["body"] = f"The [[redact: {CANARY}]] cellar under the mill."
     elif variant == "anonymous-name":
         fields.update(identity="anonymous", name=f"Qasim {CANARY.title()}", body="The cellar under the mill.")
-    content = write_content(tmp_path / "content", ACCOUNTS)
+    content = builder.write_collection(tmp_path / "content", vocabulary="search", testimonies=ACCOUNTS)
     (content / "themes.yaml").write_text(THEMES_WITH_ALIASES, encoding="utf-8")
     write_testimony(content, "canary", **fields)
     instance = tmp_path / "instance"
@@ -293,10 +294,10 @@ def test_search_page_dates_help_place_tree_and_plurals(site):
 
 def test_long_facet_lists_fold_behind_show_more(tmp_path):
     from web import create_app
-    from web_support import build_index
+    from tests.support.builder import build_index
 
     accounts = {f"t{i}": dict(title=f"Account {i}", event_date=str(2010 + i)) for i in range(10)}
-    content = write_content(tmp_path / "content", accounts)
+    content = builder.write_collection(tmp_path / "content", vocabulary="search", testimonies=accounts)
     build_index(content, tmp_path / "instance")
     client = create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(tmp_path / "instance"),
                          "TESTING": True}).test_client()

@@ -13,14 +13,16 @@ from search.indexer import ensure_current, index_status, update_index
 from search.manifest import IndexPaths, read_manifest
 from search.query import parse_query
 from search.searcher import IndexMissing, SearchIndex
-from search_support import files_containing, write_content, write_testimony
+from search_support import files_containing
+from tests.support.builder import write_testimony
+from tests.support import builder
 
 TODAY = dt.date(2024, 6, 1)
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    content = write_content(tmp_path / "content", {
+    content = builder.write_collection(tmp_path / "content", vocabulary="search", testimonies={
         "alpha": dict(title="Alpha account", body="The bakery was shelled at dawn."),
         "beta": dict(title="Beta account", body="We carried water from the river.", places=("saraqib",)),
     })
@@ -243,7 +245,7 @@ def test_the_index_holds_exactly_the_public_views(config):
 
 
 def test_a_large_change_falls_back_to_a_parallel_rebuild(tmp_path):
-    content = write_content(tmp_path / "content", {f"d{n}": dict(title=f"Doc {n}") for n in range(60)})
+    content = builder.write_collection(tmp_path / "content", vocabulary="search", testimonies={f"d{n}": dict(title=f"Doc {n}") for n in range(60)})
     config = Config(content, tmp_path / "instance")
     update_index(config, TODAY, procs=1)
     for n in range(60):

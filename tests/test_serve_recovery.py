@@ -27,6 +27,7 @@ from archive.consent import Audience
 from search.indexer import index_status
 from test_web_serve import free_port, search_ids, wait_for
 from web.indexer import follow_changes, index_mark
+from tests.support import builder
 
 
 def _follow(config: Config):
@@ -60,7 +61,7 @@ def _remove_tree(path) -> None:
 
 def test_a_deleted_index_is_rebuilt_without_any_content_change(tmp_path):
     config = Config(web_support.write(tmp_path / "content"), tmp_path / "instance")
-    web_support.build_index(config.content, config.instance)
+    builder.build_index(config.content, config.instance)
     stop, thread = _follow(config)
     try:
         wait_for(lambda: _settled(config), 60, "both indexes to be fresh and the indexer idle")
@@ -142,8 +143,8 @@ def test_the_master_starts_a_killed_indexer_again(tmp_path):
         wait_for(lambda: _indexer(server.pid) not in (None, first), 30, "a new indexer")
         assert "The background indexer stopped; started it again" in log_path.read_text()
         # the new indexer does its work: a new file is found
-        new = web_support.fields("fresh-account", title="A fresh account of the zqfreshword")
-        (content / "en" / "fresh-account.md").write_text(web_support.render(new), "utf-8")
+        new = builder.fields("fresh-account", "consent", title="A fresh account of the zqfreshword")
+        (content / "en" / "fresh-account.md").write_text(builder.render(new), "utf-8")
         wait_for(lambda: "fresh-account" in search_ids(base, "zqfreshword"), 30, "a new file to be found")
     finally:
         server.send_signal(signal.SIGTERM)

@@ -17,6 +17,7 @@ import web_support
 from archive import audit
 from curate_support import PASSWORD, add_curator, csrf_token, sign_in
 from web import create_app
+from tests.support import builder
 
 WRONG = "not the password at all"
 
@@ -26,7 +27,7 @@ def _app(tmp_path: Path, settings: str, rows=(), index: bool = False):
     content = web_support.write(tmp_path / "content", rows)
     instance = tmp_path / "instance"
     if index:
-        web_support.build_index(content, instance)
+        builder.build_index(content, instance)
     add_curator(instance)
     add_curator(instance, "basel")
     (instance / "config.py").write_text(settings, "utf-8")

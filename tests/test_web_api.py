@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from web_support import VISIBLE
+from tests.support import builder
 
 RESULT_KEYS = {"id", "title", "url", "snippet", "summary", "narrator", "places", "themes", "event_date", "language"}
 FACETS = {"place", "theme", "language", "year"}
@@ -98,7 +99,7 @@ def _schema_app():
     base = Path(tempfile.mkdtemp(prefix="web-openapi-"))
     atexit.register(shutil.rmtree, base, True)
     content = web_support.write(base / "content")
-    web_support.build_index(content, base / "instance")
+    builder.build_index(content, base / "instance")
     return create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(base / "instance"),
                        "TESTING": True})
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from web_support import HIDDEN, ROW_BY_NAME, ROWS, VISIBLE, Row, build_index
+from tests.support.builder import build_index
+from web_support import HIDDEN, ROW_BY_NAME, ROWS, VISIBLE, Row
 
 UNKNOWN = "no-such-testimony"
 CITE_EXTENSIONS = ("txt", "bib", "ris", "json")

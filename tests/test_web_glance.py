@@ -15,11 +15,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 import web_support
-from web_support import VISIBLE, fields
+from web_support import VISIBLE
+from tests.support import builder
+from tests.support import vocabularies
 
 ROOT = Path(__file__).resolve().parent.parent
 VILLAGE = "zqsecretvillage"
-PLACES_WITH_VILLAGE = web_support.PLACES.replace(
+PLACES_WITH_VILLAGE = vocabularies.PLACES["consent"].replace(
     "  type: village\n  parent: idlib-district\n", "  type: village\n  parent: idlib-district\n  coordinates: [35.9, 36.7]\n")
 SARAQIB_PUBLIC = sum(1 for r in VISIBLE if "saraqib" in r.front["places"])
 
@@ -116,10 +118,10 @@ def test_the_search_timeline_counts_public_results_by_month_when_the_span_is_sho
     assert "The timeline as a table" in page and f'>August 2018</a></th><td>{len(VISIBLE)}</td>' in page
 
 
-SPREAD = (web_support.Row("a", "year-2012", fields("year-2012", event_date="2012")),
-          web_support.Row("b", "span-2014-2016", fields("span-2014-2016", event_date="2014-05/2016-02")),
-          web_support.Row("c", "march-2015", fields("march-2015", event_date="2015-03", themes=["displacement"])),
-          web_support.Row("d", "hidden-2013", fields("hidden-2013", event_date="2013-04",
+SPREAD = (web_support.Row("a", "year-2012", builder.fields("year-2012", "consent", event_date="2012")),
+          web_support.Row("b", "span-2014-2016", builder.fields("span-2014-2016", "consent", event_date="2014-05/2016-02")),
+          web_support.Row("c", "march-2015", builder.fields("march-2015", "consent", event_date="2015-03", themes=["displacement"])),
+          web_support.Row("d", "hidden-2013", builder.fields("hidden-2013", "consent", event_date="2013-04",
                                                      **{"consent.access": "restricted"})))
 
 

@@ -13,6 +13,7 @@ import pytest
 from lxml import html as lxml_html
 
 from web_support import ROW_BY_NAME
+from tests.support import builder
 
 BASE = "https://archive.example.org"
 SYNTAXES = ["json-ld", "opengraph", "dublincore", "rdfa", "microdata"]
@@ -167,8 +168,8 @@ def test_the_arabic_interface_cites_in_arabic_with_isolated_names(web_client, ti
 def test_json_ld_cannot_close_its_script_element(web_fresh_site) -> None:
     import web_support
 
-    row = web_support.Row("odd", "odd-account", web_support.fields(
-        "odd-account", title="</script><b>not markup</b> & more"))
+    row = web_support.Row("odd", "odd-account", builder.fields(
+        "odd-account", "consent", title="</script><b>not markup</b> & more"))
     app, _, _ = web_fresh_site(rows=(row,))
     text = page(app.test_client(), "/t/odd-account")
     head = text[:text.index("</head>")]

@@ -10,6 +10,7 @@ import pytest
 import rispy
 
 from web_support import VISIBLE
+from tests.support import builder
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -228,5 +229,5 @@ def test_content_changes_are_picked_up_without_a_restart(web_fresh_site):
     app, content, _ = web_fresh_site()
     client = app.test_client()
     assert client.get("/t/brand-new").status_code == 404
-    (content / "en" / "brand-new.md").write_text(web_support.render(web_support.fields("brand-new")), "utf-8")
+    (content / "en" / "brand-new.md").write_text(builder.render(builder.fields("brand-new", "consent")), "utf-8")
     assert client.get("/t/brand-new").status_code == 200

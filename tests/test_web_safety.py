@@ -11,6 +11,7 @@ import pytest
 
 import web_support
 from web.headers import CSP
+from tests.support import builder
 
 HOSTILE_BODY = """\
 A paragraph <script>alert("zqscript")</script> with a script.
@@ -84,13 +85,13 @@ def hostile_client(tmp_path_factory):
     from web import create_app
 
     base = tmp_path_factory.mktemp("hostile")
-    rows = (web_support.Row("hostile", "hostile", web_support.fields("hostile", title=HOSTILE_TITLE,
+    rows = (web_support.Row("hostile", "hostile", builder.fields("hostile", "consent", title=HOSTILE_TITLE,
                                                                      summary=HOSTILE_TITLE,
                                                                      content_warnings=["<b>x</b>"]),
                             HOSTILE_BODY),
             web_support.ROW_BY_NAME["public"])
     content = web_support.write(base / "content", rows)
-    web_support.build_index(content, base / "instance")
+    builder.build_index(content, base / "instance")
     return create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(base / "instance"),
                        "TESTING": True}).test_client()
 

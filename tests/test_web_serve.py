@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import web_support
+from tests.support import builder
 
 pytestmark = pytest.mark.slow
 
@@ -88,8 +89,8 @@ def test_archive_serve_over_http(tmp_path):
         assert "open-account" in search_ids(base, "bakery")
 
         # The background indexer follows the files; the workers pick up the new generation.
-        new = web_support.fields("fresh-account", title="A fresh account of the zqfreshword")
-        (content / "en" / "fresh-account.md").write_text(web_support.render(new), "utf-8")
+        new = builder.fields("fresh-account", "consent", title="A fresh account of the zqfreshword")
+        (content / "en" / "fresh-account.md").write_text(builder.render(new), "utf-8")
         wait_for(lambda: "fresh-account" in search_ids(base, "zqfreshword"), 30, "a new file to be found")
         path = content / "en" / "open-account.md"
         path.write_text(path.read_text("utf-8").replace("access: public", "access: withdrawn"), "utf-8")

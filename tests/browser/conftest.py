@@ -18,6 +18,8 @@ from typing import Iterator
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from tests.support import builder
+
 from . import fetch_axe, site_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +61,7 @@ def site_url(tmp_path_factory) -> Iterator[str]:
 
     base = tmp_path_factory.mktemp("browser-site")
     content = site_data.write(base / "content")
-    site_data.build_index(content, base / "instance")
+    builder.build_index(content, base / "instance")
     app = create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(base / "instance")})
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="browser-site", daemon=True)

@@ -11,75 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
+from tests.support import builder
 
-__all__ = ["write", "build_index", "BREAD_TOTAL", "BAKERY_TOTAL", "TESTIMONY", "ARABIC", "WITHDRAWN",
+__all__ = ["write", "BREAD_TOTAL", "BAKERY_TOTAL", "TESTIMONY", "ARABIC", "WITHDRAWN",
            "PLACE", "THEME", "MISSING"]
-
-COLLECTION = """\
-title: "Idlib Testimony Archive"
-description: "First-hand accounts of life and war in Idlib, kept with the narrators' consent."
-publisher: "Browser Test Publisher"
-base_url: "https://archive.example.org"
-license: CC-BY-NC-4.0
-languages: [en, ar]
-"""
-
-PLACES = """\
-- id: syria
-  name: "Syria"
-  names: {ar: "سوريا"}
-  type: country
-- id: idlib-governorate
-  name: "Idlib Governorate"
-  names: {ar: "محافظة إدلب"}
-  type: governorate
-  parent: syria
-  coordinates: [35.83, 36.64]
-- id: idlib
-  name: "Idlib"
-  names: {ar: "إدلب"}
-  aliases: ["Idleb"]
-  type: city
-  parent: idlib-governorate
-  coordinates: [35.9306, 36.6339]
-- id: saraqib
-  name: "Saraqib"
-  names: {ar: "سراقب"}
-  aliases: ["Saraqeb"]
-  type: city
-  parent: idlib-governorate
-  coordinates: [35.8625, 36.8039]
-- id: maarrat-al-numan
-  name: "Ma'arrat al-Nu'man"
-  names: {ar: "معرة النعمان"}
-  type: city
-  parent: idlib-governorate
-  coordinates: [35.6478, 36.6742]
-- id: atmeh-camp
-  name: "Atmeh camp"
-  names: {ar: "مخيم أطمة"}
-  type: camp
-  parent: idlib-governorate
-  coordinates: [36.3289, 36.6861]
-"""
-
-THEMES = """\
-- id: violence
-  label: "Violence"
-  labels: {ar: "العنف"}
-- id: airstrikes
-  label: "Airstrikes"
-  labels: {ar: "الغارات الجوية"}
-  broader: violence
-- id: displacement
-  label: "Displacement"
-  labels: {ar: "النزوح"}
-- id: daily-life
-  label: "Daily life"
-  labels: {ar: "الحياة اليومية"}
-  description: "Work, school, food and family under war."
-"""
 
 TESTIMONY = "market-morning"  # content warnings, five paragraphs, an Arabic translation
 ARABIC = "market-morning-ar"
@@ -109,25 +44,9 @@ MARKET_BODY_AR = """\
 """
 
 
-def _front(tid: str, **fields: Any) -> dict[str, Any]:
-    front: dict[str, Any] = {
-        "id": tid,
-        "title": fields.pop("title"),
-        "language": fields.pop("language", "en"),
-        "narrator": fields.pop("narrator", {"name": "Layla Haddad", "description": "A baker from the town"}),
-        "consent": {"access": fields.pop("access", "public"), "identity": fields.pop("identity", "named"),
-                    "date": "2019-03-02", "recorded_by": "Archive curator"},
-        "event_date": fields.pop("event_date", "2018-08"),
-        "places": fields.pop("places", [PLACE]),
-        "themes": fields.pop("themes", ["airstrikes"]),
-        "recorded": {"date": "2018-09", "by": "Idlib oral history project", "method": "interview"},
-    }
-    front.update(fields)
-    return front
-
-
-def _render(front: dict[str, Any], body: str) -> str:
-    return "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000) + "---\n" + body
+def _front(tid: str, *, access: str = "public", identity: str = "named", **changes: Any) -> dict[str, Any]:
+    """The builder's "reading" preset; `access` and `identity` are the consent's."""
+    return builder.fields(tid, "reading", **{"consent.access": access, "consent.identity": identity, **changes})
 
 
 HANDWRITTEN: tuple[tuple[dict[str, Any], str], ...] = (
@@ -188,19 +107,5 @@ BAKERY_TOTAL = 4
 
 def write(root: Path) -> Path:
     """The content directory, ready to index and serve."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "collection.yaml").write_text(COLLECTION, encoding="utf-8")
-    (root / "places.yaml").write_text(PLACES, encoding="utf-8")
-    (root / "themes.yaml").write_text(THEMES, encoding="utf-8")
-    for front, body in _all():
-        folder = root / front["language"]
-        folder.mkdir(exist_ok=True)
-        (folder / f"{front['id']}.md").write_text(_render(front, body), encoding="utf-8")
-    return root
-
-
-def build_index(content: Path, instance: Path) -> None:
-    """Bring the search index up to date, as `archive index` would (the web tests' own helper)."""
-    import web_support
-
-    web_support.build_index(content, instance)
+    files = {name: text for front, body in _all() for name, text in builder.written(front, body).items()}
+    return builder.write_collection(root, files, vocabulary="reading")

@@ -16,6 +16,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from .conftest import TIMEOUT_MS
 
 from curate_support import PASSWORD, add_curator
+from tests.support import builder
 
 
 class _Quiet(WSGIRequestHandler):
@@ -31,7 +32,7 @@ def curate_server(tmp_path) -> Iterator[tuple[str, Path]]:
 
     content = web_support.write(tmp_path / "content")
     instance = tmp_path / "instance"
-    web_support.build_index(content, instance)
+    builder.build_index(content, instance)
     add_curator(instance)
     app = create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(instance)})
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
