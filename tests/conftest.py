@@ -9,6 +9,7 @@ import pytest as _pytest
 from tests.support import builder as _builder
 
 
+
 @_pytest.fixture
 def make_testimony():
     """make_testimony(tid, {"consent.access": "restricted"}, drop=["title"], body=...) -> file text.
@@ -63,11 +64,11 @@ def archive_cli(capsys, monkeypatch):
 
 @_pytest.fixture(scope="session")
 def web_site_dirs(tmp_path_factory):
-    """(content, instance) for the consent-table collection of tests/web_support.py, indexed once."""
-    import web_support
+    """(content, instance) for the consent-table collection of tests/support/consent_table.py, indexed once."""
+    from tests.support import consent_table
 
     base = tmp_path_factory.mktemp("web-site")
-    content = web_support.write(base / "content")
+    content = consent_table.write(base / "content")
     instance = base / "instance"
     _builder.build_index(content, instance)
     return content, instance
@@ -90,11 +91,11 @@ def web_client(web_app):
 @_pytest.fixture
 def web_fresh_site(tmp_path):
     """web_fresh_site(rows=..., extra={...}) -> (app, content, instance): a collection of its own to change."""
-    import web_support
+    from tests.support import consent_table
     from web import create_app
 
     def make(rows=None, extra=None, index=True):
-        content = web_support.write(tmp_path / "content", rows if rows is not None else web_support.ROWS, extra)
+        content = consent_table.write(tmp_path / "content", rows if rows is not None else consent_table.ROWS, extra)
         instance = tmp_path / "instance"
         if index:
             _builder.build_index(content, instance)
@@ -103,3 +104,14 @@ def web_fresh_site(tmp_path):
         return app, content, instance
 
     return make
+
+
+# --- web/curate test helpers: a curator's own site ---------------------------------------------
+
+
+@_pytest.fixture
+def curate_site(tmp_path):
+    """The consent-table collection, indexed, CSRF on, curator 'amal' signed in (`.client`)."""
+    from tests.support.curators import make_curate_site
+
+    return make_curate_site(tmp_path)

@@ -23,6 +23,7 @@ import yaml
 
 from tests.support import vocabularies
 
+
 BODY = "The first paragraph of the account.\n\nThe second paragraph.\n"
 
 
