@@ -1,265 +1,27 @@
-"""The consent leak scan: a collection where every non-public thing carries a marker word, and a crawler.
+"""The leak scan's crawler: every public route of an application, in English and in Arabic.
 
-`write_collection(root)` writes a small collection in which each element the public must
-never meet — restricted, withdrawn, embargoed and draft testimonies (every field of them),
-anonymous and pseudonymous narrators' real names, redacted passages, `consent.note` and the
-rest of the consent block, a place hidden by `place_detail` — carries its own marker word,
-and public control testimonies carry markers that MUST be seen (proof the scan can see).
-
-`scan(client, markers)` crawls every public route of the application behind `client` — links
+`crawl(client)` fetches the seeds and URL-map rules of tests/consent/crawl_plan.py — links
 from "/" and from every page, feed, sitemap, robots.txt and JSON body, every rule of the URL
 map expanded with every testimony, place and theme id (hidden ones too), every facet value and
-suggestion of every search, error pages — in English and in Arabic, and returns a `Leak` for
+suggestion of every search, error pages — and `scan(client, markers)` returns a `Leak` for
 every marker found in any response body or header. It is one function so that a second phase
 (after a curator withdraws or restricts something) can run it again with more markers.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any, Callable, Iterable
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from xml.etree import ElementTree as ET
 
-from archive.text import fold
-
-from tests.support import builder, consent_table, vocabularies
-
-__all__ = ["Marker", "Leak", "Crawl", "Fetched", "LeakCollection", "build", "scan", "crawl", "plan", "find_leaks",
-           "marker_word", "GAZETTEER_ROUTE", "BASE_URL", "oai_seeds", "oai_links"]
-
-BASE_URL = "https://archive.example.org"
-_LATIN = "bcfhjkmnpqrtvwxz"  # consonants only: no stemmer takes a suffix off these words
-_ARABIC = "ثخذضظغصق"  # letters no Arabic light stemmer strips
-
-
-def marker_word(label: str, arabic: bool = False) -> str:
-    """A random-looking word that names its label, the same on every run."""
-    digest = hashlib.sha256(label.encode()).digest()
-    alphabet = _ARABIC if arabic else _LATIN
-    tail = "".join(alphabet[b % len(alphabet)] for b in digest[:7])
-    return ("ظغث" if arabic else "zqxm") + tail
-
-
-# Pages that list the whole gazetteer may name any place, including one that a testimony's
-# place_detail hides *for that testimony*; the association is checked apart (counts, links).
-GAZETTEER_ROUTE = re.compile(r"^/(?:places(?:/[^?]*)?|api/places|api/openapi\.json|sitemap\.xml)?(?:\?.*)?$")
-
-
-@dataclass(frozen=True)
-class Marker:
-    """A word planted in one element; `public` ones are controls that must be seen."""
-
-    word: str
-    label: str
-    public: bool = False
-    allowed: re.Pattern[str] | None = None  # routes where the word may appear (see GAZETTEER_ROUTE)
-
-    def forbidden_on(self, url: str) -> bool:
-        return not (self.allowed is not None and self.allowed.match(url))
-
-
-@dataclass(frozen=True)
-class Leak:
-    url: str
-    marker: Marker
-    where: str  # "body" or "header <name>"
-    excerpt: str
-
-    def __str__(self) -> str:
-        return f"{self.url}: {self.marker.label} ({self.marker.word}) in the {self.where}: …{self.excerpt}…"
-
-
-@dataclass
-class LeakCollection:
-    """What `build` wrote: the markers and the ids, states and vocabulary entries to expect."""
-
-    root: Path
-    markers: list[Marker] = field(default_factory=list)
-    public_ids: list[str] = field(default_factory=list)
-    hidden_ids: dict[str, int] = field(default_factory=dict)  # id -> the status the public must get
-    unpublishable: list[str] = field(default_factory=list)  # public by consent, but failing the check
-    hidden_only_place: str = "hidden-only-place"
-    hidden_only_theme: str = "hidden-only-theme"
-    hidden_only_language: str = "ku"
-    hidden_only_year: str = "1987"
-    coarse_id: str = ""
-    village: str = ""
-
-    def add(self, label: str, public: bool = False, arabic: bool = False,
-            allowed: re.Pattern[str] | None = None) -> str:
-        word = marker_word(label, arabic)
-        assert word not in {m.word for m in self.markers}, label
-        self.markers.append(Marker(word, label, public, allowed))
-        return word
-
-    @property
-    def forbidden(self) -> list[Marker]:
-        return [m for m in self.markers if not m.public]
-
-    @property
-    def controls(self) -> list[Marker]:
-        return [m for m in self.markers if m.public]
-
-    def marker(self, label: str) -> Marker:
-        return next(m for m in self.markers if m.label == label)
-
-
-PLACES_EXTRA = """\
-- id: hidden-only-place
-  name: "Hidden Only Place"
-  type: town
-  parent: idlib-district
-  coordinates: [35.7, 36.9]
-"""
-THEMES_EXTRA = """\
-- id: hidden-only-theme
-  label: "Hidden only theme"
-  broader: violence
-"""
-
-
-def _hidden_testimony(c: LeakCollection, state: str, changes: dict[str, Any], arabic: bool = False) -> None:
-    """A testimony the public may not see, with a marker in every field it has."""
-    def m(name: str) -> str:
-        return c.add(f"{state} {name}", arabic=arabic and name in ("title", "body"))
-
-    tid = f"{state}-{m('id')}"
-    front = builder.fields(tid, "consent")
-    for dotted, value in {
-        "title": f"{m('title')} account", "summary": f"Summary {m('summary')}.",
-        "narrator.name": f"{m('narrator name').capitalize()} Person", "narrator.pseudonym": m("pseudonym"),
-        "narrator.description": f"A {m('narrator description')} of the town",
-        "consent.note": f"note {m('consent note')}", "consent.recorded_by": f"{m('consent recorded_by')} curator",
-        "recorded.by": f"{m('recorded by')} interviewer", "content_warnings": [m("content warning")],
-        "contributors": [{"name": m("contributor"), "role": "translator"}],
-        "source": {"title": m("source title"), "publisher": m("source publisher"),
-                   "url": f"https://{m('source url')}.example/x", "date": "1987-05"},
-        "license": f"LicenseRef-{m('license')}", "x_extension": m("extension field"),
-        "event_date": "1987-05", "language": c.hidden_only_language,
-        "places": ["hidden-only-place", "saraqib"], "themes": ["hidden-only-theme", "airstrikes"],
-        **changes,
-    }.items():
-        builder.change(front, {dotted: value})
-    body = (f"The {m('body')} of this account, at the bakery and the market.\n\n"
-            f"A second paragraph about the queue and the aircraft.\n")
-    c.hidden_ids[tid] = 410 if state == "withdrawn" else 404
-    _write(c, tid, front, body)
-
-
-def _write(c: LeakCollection, tid: str, front: dict[str, Any], body: str) -> None:
-    builder.write_files(c.root, {f"{front.get('language') or 'en'}/{tid}.md": builder.render(front, body)})
-
-
-def _public(c: LeakCollection, tid: str, changes: dict[str, Any], body: str = consent_table.BODY) -> None:
-    front = builder.fields(tid, "consent")
-    builder.change(front, changes)
-    c.public_ids.append(tid)
-    _write(c, tid, front, body)
-
-
-def _unpublishable(c: LeakCollection) -> None:
-    """Public by consent, but a hidden name or coarsened place is written where consent cannot hide it:
-    the check fails, so none of them is ever published (one file per rule, so each rule is tested)."""
-    for where in ("recorded.by", "contributors", "source", "content warning", "id"):
-        name = c.add(f"unpublishable name in {where}")
-        tid = f"{name}-person-story" if where == "id" else f"leaked-{c.add(f'unpublishable id {where}')}"
-        placed = {"recorded.by": {"recorded.by": f"{name} Person"},
-                  "contributors": {"contributors": [{"name": f"{name} Person", "role": "transcriber"}]},
-                  "source": {"source": {"title": "A blog", "publisher": f"The {name} Person blog"}},
-                  "content warning": {"content_warnings": [f"{name} person"]}, "id": {}}[where]
-        _public(c, tid, {"consent.identity": "anonymous", "narrator.name": f"{name.capitalize()} Person", **placed})
-        c.public_ids.remove(tid)
-        c.unpublishable.append(tid)
-        c.hidden_ids[tid] = 404
-    tid = f"named-village-{c.add('unpublishable id village')}"
-    _public(c, tid, {"places": [c.village], "consent.place_detail": "governorate"},
-            f"We left {c.village.capitalize()} before dawn, past the bakery and the market.\n")
-    c.public_ids.remove(tid)
-    c.unpublishable.append(tid)
-    c.hidden_ids[tid] = 404
-
-
-def build(root: Path) -> LeakCollection:
-    """Write the leak-scan collection into `root` and return what it holds."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "collection.yaml").write_text(vocabularies.COLLECTIONS["consent"], encoding="utf-8")
-    c = LeakCollection(root)
-    c.village = c.add("coarsened village", allowed=GAZETTEER_ROUTE)
-    (root / "places.yaml").write_text(
-        vocabularies.PLACES["consent"] + PLACES_EXTRA
-        + f"- id: {c.village}\n  name: \"{c.village.capitalize()}\"\n  type: village\n  parent: idlib-district\n"
-        + "  coordinates: [35.95, 36.75]\n",  # so that the map would draw it, if it counted the coarsened testimony
-        encoding="utf-8")
-    (root / "themes.yaml").write_text(vocabularies.THEMES["consent"] + THEMES_EXTRA, encoding="utf-8")
-
-    # The public controls: their markers must show up, or the scan proves nothing.
-    control = c.add("control title", public=True)
-    _public(c, "control-account", {
-        "title": f"The {control} morning", "summary": f"Summary {c.add('control summary', public=True)}.",
-        "narrator.name": f"{c.add('control narrator name', public=True).capitalize()} Haddad",
-        "narrator.description": f"A {c.add('control narrator description', public=True)} baker",
-        "contributors": [{"name": c.add("control contributor", public=True), "role": "translator"}],
-        "content_warnings": ["death"], "updated": "2020-01-01"},
-        f"The {c.add('control body', public=True)} of the bakery queue.\n\nThe market and the aircraft.\n")
-    _public(c, "control-pseudonym", {
-        "consent.identity": "pseudonymous", "narrator.pseudonym": c.add("control pseudonym", public=True).capitalize(),
-        "narrator.name": f"{c.add('pseudonymous real name').capitalize()} Realname"})
-    _public(c, "control-arabic", {"language": "ar", "title": f"يوم في {c.add('control arabic title', True, True)}",
-                                  "narrator.name": "ليلى"},
-            f"خرجنا إلى المخبز {c.add('control arabic body', True, True)} قبل الفجر.\n")
-    _public(c, "past-embargo", {"consent.embargo_until": "2001-01-01"})
-
-    # Public testimonies with one hidden part each.
-    _public(c, "anonymous-account", {
-        "consent.identity": "anonymous", "narrator.name": f"{c.add('anonymous real name').capitalize()} Person",
-        "narrator.pseudonym": c.add("anonymous pseudonym")})
-    _public(c, "noted-account", {"consent.note": f"{c.add('public consent note')} for curators only",
-                                 "consent.recorded_by": f"{c.add('public consent recorded_by')} curator"})
-    c.coarse_id = "coarse-account"
-    _public(c, c.coarse_id, {"places": [c.village], "consent.place_detail": "governorate"})
-    redacted = {name: c.add(f"redacted {name}") for name in
-                ("body plain", "body link", "body code", "body emphasis", "body heading", "body list", "body arabic",
-                 "title", "summary", "description", "warning", "contributor", "source", "multiline",
-                 "recorded by", "source publisher")}
-    arabic_secret = c.add("redacted arabic word", arabic=True)
-    r = redacted
-    _public(c, "redacted-account", {
-        "title": f"A night in [[redact: {r['title']}]]", "summary": f"It was [[redact: {r['summary']}]] then.",
-        "narrator.description": f"A baker from [[redact: {r['description']}]]",
-        "content_warnings": [f"[[redact: {r['warning']}]] death"],
-        "contributors": [{"name": f"[[redact: {r['contributor']}]] Translator", "role": "translator"}],
-        "recorded.by": f"Field team [[redact: {r['recorded by']}]]",
-        "source": {"title": f"Report on [[redact:{r['source']}]]", "url": "https://example.org/report",
-                   "publisher": f"[[redact: {r['source publisher']}]] Press"}},
-        f"The shelling hit [[redact: {r['body plain']} Street]] at dawn, by the bakery.\n\n"
-        f"See [the map]([[redact: https://{r['body link']}.example/]]) and [[[redact: {r['body link']}]]](https://example.org/).\n\n"
-        f"Code: `[[redact: {r['body code']}]]` and *[[REDACT:{r['body emphasis']}]]*.\n\n"
-        f"## [[ redact : {r['body heading']} ]]\n\n"
-        f"* one [[redact: {r['body list']}]]\n* two\n\n"
-        f"بيت في [[redact: {arabic_secret} {r['body arabic']}]] قرب السوق.\n\n"
-        f"A passage [[redact: over\n\n{r['multiline']} two paragraphs]] ends here.\n")
-
-    _unpublishable(c)
-
-    # Hidden testimonies, one per state, every field marked.
-    _hidden_testimony(c, "restricted", {"consent.access": "restricted"})
-    _hidden_testimony(c, "withdrawn", {"consent.access": "withdrawn"})
-    _hidden_testimony(c, "embargoed", {"consent.embargo_until": "2999-01-01"})
-    _hidden_testimony(c, "draft", {"status": "draft", "translation_of": "control-account"})
-    _hidden_testimony(c, "restrictedar", {"consent.access": "restricted", "language": "ar"}, arabic=True)
-    # A public translation of a hidden original must not name it.
-    _public(c, "translation-of-hidden", {"translation_of": next(i for i in c.hidden_ids if i.startswith("restricted-")),
-                                         "language": "ar", "title": "ترجمة"}, "خرجنا إلى المخبز قبل الفجر.\n")
-    return c
-
+from tests.consent.crawl_plan import oai_url, plan
+from tests.consent.markers import BASE_URL, Leak, Marker, find_leaks
 
 # --- crawling -------------------------------------------------------------------------------------
 
@@ -406,66 +168,6 @@ def fetch(client: Any, url: str, language: str, method: str = "GET") -> Fetched:
                    tuple(response.headers.items()), text)
 
 
-COMMON_WORDS = ("bakery", "market", "aircraft", "queue", "account", "المخبز", "سراقب", "Saraqib", "Idlib Governorate",
-                "bakeri", "markat", "aircraf", "baker*", "\"bakery queue\"", "bakery OR market", "title:account",
-                "narrator:Layla", "place:saraqib", "theme:violence", "year:2018")
-ERROR_PAGES = ("/nothing", "/api/nothing", "/api", "/t/", "/api/t/", "/t/no-such-testimony/cite.txt", "/places/nowhere",
-               "/themes/nothing", "/search?page=0", "/api/search?page=0", "/search.csv?page=0", "/api/search?q=((((((((((a",
-               "/api/search?sort=sideways", "/search?from=2019-02-30", "/static/no-such-file.css", "/curate/t/x/nothing")
-
-
-def plan(app: Any) -> tuple[list[str], dict[str, list[str]], list[tuple[str, str]]]:
-    """What to fetch for the application's collection: seeds, values for URL-map arguments, other methods.
-
-    The values include every testimony id the content holds, whatever its consent: a hidden one
-    must answer exactly as an unknown id does, in every route that takes an id.
-    """
-    collection = app.extensions["archive_site"].collection
-    files = {path.stem for path in Path(collection.root).rglob("*.md")}  # invalid and duplicated ids too
-    ids = sorted(set(collection.testimonies) | files) + ["no-such-testimony"]
-    places = [p.id for p in collection.places] + ["nowhere"]
-    themes = [t.id for t in collection.themes] + ["nothing"]
-    static = sorted(p.name for p in (Path(app.static_folder or "")).iterdir() if p.is_file()) if app.static_folder else []
-    values = {"testimony_id": ids, "place_id": places, "theme_id": themes, "ext": ["txt", "bib", "ris", "json", "pdf"],
-              "filename": static or ["site.css"]}
-    seeds = ["/", "/robots.txt", "/sitemap.xml", "/feed.atom", "/api/openapi.json", "/api/search?per_page=100",
-             "/search?per_page=100", "/search.csv", "/search.json", "/search.bib", *ERROR_PAGES,
-             # small pages and every order, so that pagination links appear and are followed
-             "/search?q=account&per_page=2", "/search?per_page=3&sort=date", "/search?per_page=3&sort=-date",
-             "/api/search?per_page=2&page=2&sort=-date", "/api/search?q=bakery&per_page=1&page=3&sort=date"]
-    seeds += oai_seeds(collection, ids)
-    for word in COMMON_WORDS:
-        seeds += [f"/api/search?{urlencode({'q': word})}", f"/search?{urlencode({'q': word})}"]
-    # Words from every testimony, hidden ones too: a search for them must find only public ones.
-    for testimony in collection.testimonies.values():
-        words = " ".join(testimony.title.split()[:3])
-        seeds += [f"/api/search?{urlencode({'q': words})}", f"/search?{urlencode({'q': words, 'per_page': 100})}"]
-    extra = [("POST", "/api/search"), ("POST", "/search"), ("POST", f"/t/{ids[0]}"), ("DELETE", f"/api/t/{ids[0]}"),
-             ("HEAD", "/"), ("OPTIONS", "/api/search")]
-    return seeds, values, extra
-
-
-OAI_ID = "oai:archive.example.org:"
-
-
-def oai_url(**args: str) -> str:
-    return "/oai?" + urlencode(args)
-
-
-def oai_seeds(collection: Any, ids: list[str]) -> list[str]:
-    """/oai: every verb, every id (hidden ones too) and every vocabulary entry as a set (hidden-only ones too)."""
-    seeds = [oai_url(verb=verb) for verb in ("Identify", "ListSets", "ListMetadataFormats")]
-    seeds += [oai_url(verb=verb, metadataPrefix="oai_dc") for verb in ("ListRecords", "ListIdentifiers")]
-    for testimony_id in ids:
-        seeds.append(oai_url(verb="GetRecord", metadataPrefix="oai_dc", identifier=OAI_ID + testimony_id))
-        seeds.append(oai_url(verb="ListMetadataFormats", identifier=OAI_ID + testimony_id))
-    for kind, vocabulary in (("place", collection.places), ("theme", collection.themes)):
-        for entry in vocabulary:
-            spec = ":".join([kind, *reversed(vocabulary.ancestors(entry.id)), entry.id])
-            seeds.append(oai_url(verb="ListRecords", metadataPrefix="oai_dc", set=spec))
-    return seeds
-
-
 def oai_links(root: ET.Element) -> list[str]:
     """What an OAI-PMH response leads a harvester to: the next page, each set, each record."""
     namespace = "{http://www.openarchives.org/OAI/2.0/}"
@@ -555,57 +257,8 @@ def crawl(client: Any, seeds: Iterable[str] | None = None, *, rule_values: dict[
     return result
 
 
-# --- finding markers ------------------------------------------------------------------------------
-
-def _forms(text: str) -> list[str]:
-    """The text as a reader might meet it: as sent, unescaped from HTML, URL and JSON, and folded."""
-    forms = [text, html.unescape(text), unquote(text)]
-    stripped = text.strip()
-    if stripped[:1] in "{[":
-        try:
-            forms.append(json.dumps(json.loads(stripped), ensure_ascii=False))
-        except ValueError:
-            pass
-    return [f.casefold() for f in forms] + [fold(f) for f in forms[:2]]
-
-
-# Every marker word starts so; a pass of this pattern finds the candidates in a text at once.
-_CANDIDATE = re.compile(r"zqxm[a-z]+|ظغث[\u0621-\u064a]+")
-
-
-def _found(forms: list[str], markers: list[tuple[Marker, str, str]]) -> list[tuple[Marker, str]]:
-    """The markers in any of the forms of a text, each with an excerpt around it."""
-    tokens = {token for form in forms for token in _CANDIDATE.findall(form)}
-    found = []
-    for marker, word, folded in markers:
-        if _CANDIDATE.fullmatch(word) and not any(token.startswith((word, folded)) for token in tokens):
-            continue
-        for form in forms:
-            at = max(form.find(word), form.find(folded))
-            if at >= 0:
-                found.append((marker, form[max(0, at - 60):at + len(word) + 60]))
-                break
-    return found
-
-
-def find_leaks(crawled: Crawl, markers: Iterable[Marker]) -> list[Leak]:
-    """Every marker found in a response it is forbidden on (a marker the request itself carried is no leak)."""
-    prepared = [(m, m.word.casefold(), fold(m.word)) for m in markers]
-    leaks: list[Leak] = []
-    for fetched in crawled.responses.values():
-        url_forms = " ".join(_forms(fetched.url))
-        relevant = [(m, w, f) for m, w, f in prepared
-                    if w not in url_forms and f not in url_forms and m.forbidden_on(fetched.url)]
-        places = [("body", fetched.body)] + [(f"header {name}", value) for name, value in fetched.headers]
-        for where, text in places:
-            for marker, excerpt in _found(_forms(text), relevant):
-                leaks.append(Leak(fetched.url + (" [ar]" if fetched.language == "ar" else ""), marker, where, excerpt))
-    return leaks
-
-
 def scan(client: Any, markers: Iterable[Marker], crawled: Crawl | None = None, **options: Any) -> list[Leak]:
     """Crawl every public route behind `client` (unless a crawl is given) and return every leak of `markers`."""
     if crawled is None:
         crawled = crawl(client, **options)
     return find_leaks(crawled, markers)
-

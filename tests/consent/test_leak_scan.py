@@ -1,6 +1,6 @@
 """The consent leak scan: every public route, crawled, in two languages; no hidden marker anywhere.
 
-tests/consent/leak_crawl.py writes a collection where every non-public element carries a marker word
+tests/consent/marked_collection.py writes a collection where every non-public element carries a marker word
 and public controls carry markers that must be seen. The crawl starts at "/" and follows every
 same-origin link, the feed, the sitemap, robots.txt, JSON bodies, every rule of the URL map with
 every id (hidden ones too), every facet value and suggestion, error pages; then every marker is
@@ -17,8 +17,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.consent import leak_crawl
-from tests.consent.leak_crawl import Crawl, crawl, find_leaks, LeakCollection, Marker
+from tests.consent import marked_collection
+from tests.consent.leak_crawl import Crawl, crawl
+from tests.consent.marked_collection import LeakCollection
+from tests.consent.markers import Marker, find_leaks, marker_word
 from tests.support import builder, consent_table
 
 
@@ -36,7 +38,7 @@ def site(tmp_path_factory):
     from web import create_app
 
     base = tmp_path_factory.mktemp("leak-scan")
-    collection = leak_crawl.build(base / "content")
+    collection = marked_collection.build(base / "content")
     builder.build_index(collection.root, base / "instance")
     app = create_app({"ARCHIVE_CONTENT": str(collection.root), "ARCHIVE_INSTANCE": str(base / "instance"),
                       "TESTING": True, "ARCHIVE_OAI_PAGE_SIZE": 2})  # small pages: resumption tokens are followed
@@ -324,7 +326,7 @@ def test_after_a_curator_withdraws_and_restricts_nothing_leaks(tmp_path):
     from tests.support.curators import add_curator, csrf_token, sign_in
     from web import create_app
 
-    c: LeakCollection = leak_crawl.build(tmp_path / "content")
+    c: LeakCollection = marked_collection.build(tmp_path / "content")
     instance = tmp_path / "instance"
     builder.build_index(c.root, instance)
     add_curator(instance)
@@ -342,7 +344,7 @@ def test_after_a_curator_withdraws_and_restricts_nothing_leaks(tmp_path):
     assert c.marker("control title").word in harvested
     reasons = {}
     for tid, action in (("control-account", "withdraw"), ("control-pseudonym", "restrict")):
-        reasons[tid] = leak_crawl.marker_word(f"reason {tid}")
+        reasons[tid] = marker_word(f"reason {tid}")
         page = curator.get(f"/curate/t/{tid}/consent").get_data(as_text=True)
         version = re.search(r'name="version" type="hidden" value="([^"]*)"', page).group(1)
         response = curator.post(f"/curate/t/{tid}/consent", data={
@@ -426,7 +428,7 @@ def test_after_an_import_a_revert_and_a_vocabulary_rename_nothing_leaks(tmp_path
     from tests.curate.test_curate_edit import form_fields
     from web import create_app
 
-    c: LeakCollection = leak_crawl.build(tmp_path / "content")
+    c: LeakCollection = marked_collection.build(tmp_path / "content")
     if shutil.which("git"):  # the revert reads old versions from git
         monkeypatch.setenv("HOME", str(tmp_path))
         for args in (("init", "--quiet"), ("add", "."), ("-c", "user.name=Setup", "-c", "user.email=s@example.org",
@@ -439,7 +441,7 @@ def test_after_an_import_a_revert_and_a_vocabulary_rename_nothing_leaks(tmp_path
     curator = app.test_client()
     assert sign_in(curator).status_code == 303
     public = app.test_client(use_cookies=False)
-    imported = [Marker(leak_crawl.marker_word(f"imported {part}"), f"imported {part}")
+    imported = [Marker(marker_word(f"imported {part}"), f"imported {part}")
                 for part in ("title", "body", "name", "summary")]
     # 1. An import: the rows arrive as drafts, so none of their words may reach the public.
     columns = ["title", "summary", "language", "event_date", "places", "themes", "narrator.name", "consent.access",
@@ -466,7 +468,7 @@ def test_after_an_import_a_revert_and_a_vocabulary_rename_nothing_leaks(tmp_path
                         data={**form_fields(edit_page), "title": "A new title"}).status_code == 303
     page = curator.get("/curate/t/control-account/consent").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="([^"]*)"', page).group(1)
-    reason = leak_crawl.marker_word("reason withdraw before revert")
+    reason = marker_word("reason withdraw before revert")
     assert curator.post("/curate/t/control-account/consent", data={
         "version": version, "csrf_token": csrf_token(curator, "/curate/t/control-account/consent"),
         "action": "withdraw", "confirmed": "1", "reason": reason}).status_code == 303
@@ -477,7 +479,7 @@ def test_after_an_import_a_revert_and_a_vocabulary_rename_nothing_leaks(tmp_path
         current = re.search(r'name="version" value="([^"]*)"', version_page).group(1)
         reverted = curator.post(f"/curate/t/control-account/history/{first}/revert", data={
             "csrf_token": csrf_token(curator, f"/curate/t/control-account/history/{first}"), "version": current,
-            "reason": leak_crawl.marker_word("reason revert")})
+            "reason": marker_word("reason revert")})
         assert reverted.status_code == 303, reverted.get_data(as_text=True)[-2000:]
         assert c.marker("control title").word in (c.root / "en" / "control-account.md").read_text()
     # 3. A rename of the place that place_detail hides: the testimony follows it, still coarsened.
@@ -493,7 +495,7 @@ def test_after_an_import_a_revert_and_a_vocabulary_rename_nothing_leaks(tmp_path
     newly_hidden = [Marker(m.word, f"now hidden: {m.label}") for m in c.controls
                     if m.label.startswith(("control title", "control summary", "control narrator", "control body",
                                            "control contributor"))]
-    newly_hidden += [Marker(leak_crawl.marker_word(f"reason {what}"), f"reason {what}")
+    newly_hidden += [Marker(marker_word(f"reason {what}"), f"reason {what}")
                      for what in ("withdraw before revert", "revert")]
     assert public.get("/t/control-account").status_code == 410
     again = crawl(app.test_client())
