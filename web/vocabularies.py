@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.collection import display_path
-from archive.loader import load_collection_info
+from archive.collection_files import load_collection_info
 from archive.model import CollectionInfo
 from archive.vocabulary import Gazetteer, Themes
 from search.sources import load_vocabularies

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from archive import files
+from archive.store import files
 from search.catalogue import CatalogueReader, files_digest
 from search.manifest import Keys
 from search.sources import scan_content
