@@ -9,27 +9,17 @@ Scores are those of the words together, as for an AND of them.
 
 from __future__ import annotations
 
-import pickle
-from itertools import accumulate
 from typing import Any
 
 from whoosh import matching
 from whoosh import query as wq
-from whoosh.system import _INT_SIZE
 
 __all__ = ["ExactPhrase"]
 
 
-def _positions(value: bytes) -> set[int]:
-    """The positions in a posting of Whoosh's Positions or Characters format, decoded in C.
-
-    Both formats store a count, then a pickled list of deltas: plain numbers (Positions)
-    or (position, start, length) triples (Characters); the pickle's final "." may be cut.
-    """
-    codes = pickle.loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
-    if codes and isinstance(codes[0], tuple):
-        codes = [code[0] for code in codes]
-    return set(accumulate(codes))
+def _positions(word: Any) -> set[int]:
+    """The positions in the current posting of a word's matcher (decoded in C by the compact formats)."""
+    return set(word.format.decode_positions(word.value()))
 
 
 class _AdjacentMatcher(matching.Matcher):
@@ -41,9 +31,9 @@ class _AdjacentMatcher(matching.Matcher):
         self._seek()
 
     def _adjacent(self) -> bool:
-        starts = _positions(self._words[0].value())
+        starts = _positions(self._words[0])
         for offset, word in enumerate(self._words[1:], 1):
-            starts &= {p - offset for p in _positions(word.value())}
+            starts &= {p - offset for p in _positions(word)}
             if not starts:
                 return False
         return True
