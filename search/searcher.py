@@ -31,6 +31,7 @@ from .query import Query, QueryError
 from .ranking import Ranking, filters_for
 from .results import Hit, Results
 from .sources import load_vocabularies
+from .storage import open_mapped
 from .textquery import QueryCompiler, check_expansion
 
 __all__ = ["SearchIndex", "IndexMissing", "CURATOR_SORTS", "Guard", "CurrentText"]
@@ -108,7 +109,7 @@ class SearchIndex:
             return Opened(old.generation, stamp, old.ix, searcher, old.places, old.themes, old.compiler,
                            FacetTable(searcher.reader()))
         directory = self.paths.generation(manifest.generation)
-        ix = whoosh_index.open_dir(str(directory))
+        ix = open_mapped(str(directory))
         places, themes = load_vocabularies(directory)
         searcher = ix.searcher()
         if old is not None:
