@@ -16,7 +16,7 @@ CurrentText = Callable[[str], "tuple[str, str] | None"]
 
 
 def page_hits(s: Any, docnums: tuple[int, ...], text: wq.Query | None,
-          current: CurrentText | None) -> tuple[Hit, ...]:
+              current: CurrentText | None) -> tuple[Hit, ...]:
     """The hits of a page: stored fields, snippets around the query's matches, labelled places and themes.
 
     With `current`, snippets are cut from each testimony's text as it is now, and a hit whose
