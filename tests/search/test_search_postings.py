@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from whoosh import formats
 
-from fuzz_support import fuzz_settings, odd_text
+from tests.fuzz.strategies import fuzz_settings, odd_text
 from search.analysis import name_analyzer, text_analyzer
 from search.postings import CompactCharacters, CompactPositions
 from search.schema import public_schema

@@ -14,7 +14,8 @@ from search.documents import split_facet_keys
 from search.indexer import update_index
 from search.query import parse_query
 from search.searcher import SearchIndex
-from search_support import synthetic_collection, write_testimony
+from tests.search.synthetic_collection import synthetic_collection
+from tests.support.builder import write_testimony
 
 WORDS = ("bread", "shelter", "hospital", "glass winter")
 FILTERS = ({}, {"place": "idlib"}, {"theme": "violence"}, {"language": "en"}, {"from": "2013", "to": "2016"},

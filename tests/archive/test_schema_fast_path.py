@@ -20,9 +20,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from archive import schemas
-from fuzz_support import fuzz_settings, odd_text
+from tests.fuzz.strategies import fuzz_settings, odd_text
 
-SAMPLE = next(Path(__file__).parent.parent.joinpath("testimonies", "en").rglob("*.md"))
+SAMPLE = next(Path(__file__).parents[2].joinpath("testimonies", "en").rglob("*.md"))
 
 
 def _schema(name: str) -> dict[str, Any]:
