@@ -6,8 +6,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 LIMIT = 300
-# Being rewritten by other work of issue 14 (the index core), which owns its size.
-BEING_REWRITTEN = {"search/searcher.py"}
+BEING_REWRITTEN: set[str] = set()  # none now: every module of the three layers is held to the limit
 
 
 def _lines(path: Path) -> int:
