@@ -27,6 +27,7 @@ from archive import consent
 from archive.collection import Collection, ReadCache, load_collection
 from archive.consent import Audience, TestimonyView
 from archive.errors import Gone, NotFound
+from archive.scanning import scan
 from archive.model import CollectionInfo
 
 __all__ = ["Site", "PublicSet", "content_signature", "public_fingerprint", "STAMP_NAME", "stamp_path", "touch_stamp"]
@@ -61,18 +62,8 @@ def _stamp_of(path: Path | None) -> tuple[int, int, int] | None:
 
 
 def content_signature(root: Path) -> str:
-    """A fingerprint of every file the collection is read from: names, sizes and modification times."""
-    digest = hashlib.sha256()
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith(".md") or (folder == str(root) and name in _VOCABULARY_FILES):
-                try:
-                    stat = os.stat(os.path.join(folder, name))
-                except OSError:
-                    continue
-                digest.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    """A fingerprint of every file the collection is read from (archive.scanning: the loader's and the index's rules)."""
+    return scan(root).signature
 
 
 def _vocabulary_hash(root: Path) -> str:
