@@ -2,8 +2,8 @@
 
 The loader (archive.collection), the index (search.sources) and the site (web.site, web.indexer)
 all take the collection's files from `scan`, so they cannot disagree about what the collection is.
-It only reads: one listing per folder and one stat per file (the directory entry's own, relative to
-its folder's descriptor); nothing is opened or parsed. The rules:
+It only reads: one listing per folder (which tells folders from files) and one stat per file, by name
+relative to its folder's descriptor; nothing is opened or parsed. The rules:
 
 - A testimony file is a regular file whose name ends in `.md`, in the content directory or in
   any folder below it; its id is the name without `.md`.
@@ -26,7 +26,6 @@ import stat as stats
 from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
-from operator import attrgetter
 from pathlib import Path
 from typing import Mapping, NamedTuple
 
@@ -38,7 +37,6 @@ VOCABULARY_FILES = ("places.yaml", "themes.yaml")
 META_FILES = (COLLECTION_FILE, *VOCABULARY_FILES)
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _new = tuple.__new__  # a FileStat without NamedTuple's Python-level constructor: the scan makes one per file
-_by_name = attrgetter("name")
 
 
 class FileStat(NamedTuple):
@@ -121,33 +119,36 @@ def scan(root: Path) -> ContentScan:
 
 def _folder(fd: int, prefix: str, files: list[FileStat], meta: dict[str, FileStat] | None) -> None:
     """Add a folder's testimony files, then its folders' (the folder is open as `fd`)."""
+    names, folders = [], []
     try:
         with os.scandir(fd) as listing:
-            entries = sorted(listing, key=_by_name)
+            for entry in listing:  # the entry's type comes with the listing: no stat to tell a folder
+                name = entry.name
+                if name[0] == ".":
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(name)
+                elif name.endswith(SUFFIX) or (meta is not None and name in META_FILES):
+                    names.append(name)
     except OSError:
         return  # unreadable, or gone since its parent was listed: none of it is in the collection
-    folders = []
-    append = files.append
-    for entry in entries:
-        name = entry.name
-        if name[0] == ".":
-            continue
+    names.sort()
+    append, stat = files.append, os.stat
+    for name in names:
         try:
-            if entry.is_dir(follow_symlinks=False):
-                folders.append(name)
-                continue
-            if not name.endswith(SUFFIX):
-                if meta is not None and name in META_FILES and stats.S_ISREG((st := entry.stat()).st_mode):
-                    meta[name] = _new(FileStat, (name, name, st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns))
-                continue
-            st = entry.stat()  # follows a link to the file it names
+            st = stat(name, dir_fd=fd)  # follows a link to the file it names
         except OSError:
-            if name.endswith(SUFFIX) and entry.is_symlink():  # a link to nowhere: listed, so check reports it
+            if name.endswith(SUFFIX) and _is_link(name, fd):  # a link to nowhere: listed, so check reports it
                 append(_new(FileStat, (name[:-3], prefix + name, 0, 0, 0, 0)))
             continue  # removed since the listing
-        if stats.S_ISREG(st.st_mode):
-            append(_new(FileStat, (name[:-3], prefix + name, st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)))
-    for name in folders:
+        if not stats.S_ISREG(st.st_mode):
+            continue
+        found = _new(FileStat, (name[:-3], prefix + name, st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns))
+        if name.endswith(SUFFIX):
+            append(found)
+        else:
+            meta[name] = found._replace(id=name)  # type: ignore[index]
+    for name in sorted(folders):
         try:
             sub = os.open(name, _FOLDER, dir_fd=fd)  # O_NOFOLLOW: a folder swapped for a link is not entered
         except OSError:
@@ -156,3 +157,10 @@ def _folder(fd: int, prefix: str, files: list[FileStat], meta: dict[str, FileSta
             _folder(sub, f"{prefix}{name}/", files, None)
         finally:
             os.close(sub)
+
+
+def _is_link(name: str, fd: int) -> bool:
+    try:
+        return stats.S_ISLNK(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False

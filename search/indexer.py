@@ -10,6 +10,8 @@ and tests can say which day it is.
 from __future__ import annotations
 
 import datetime as dt
+import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -111,7 +113,11 @@ def index_status(config: Config, today: dt.date, audience: Audience = Audience.P
     missing = IndexStatus("missing", f"there is no {what}; run 'archive index'")
     if not paths.manifest.is_file():
         return missing
-    with open_store(paths, write=False) as store, store.snapshot():
+    try:
+        store = Store(paths, write=False)
+    except OSError:
+        return missing  # not a manifest this version can read: rebuilt by the next run
+    with closing(store), store.snapshot():
         head = store.head()
         if head is None or not paths.generation(head.generation).is_dir():
             return missing
@@ -146,7 +152,8 @@ def update_index(config: Config, today: dt.date, *, rebuild: bool = False, wait:
     paths = IndexPaths(config.ensure_instance(), audience)
     with writer_lock(paths.lock, wait), open_store(paths) as store:
         head = store.head()
-        build.repair(paths.generations, head.generation if head else None)
+        if head is not None:  # with no manifest, the old generations stay until the rebuild numbers past them
+            build.repair(paths.generations, head.generation)
         for leftover in paths.root.glob(f".{paths.legacy_manifest.name}.*.tmp"):  # an old manifest half-written
             leftover.unlink(missing_ok=True)
         scan = scan_content(config.content)
@@ -181,6 +188,12 @@ def _next_generation(paths: IndexPaths, head: Head | None) -> str:
     if head is not None and head.generation.isdigit():
         numbers.append(int(head.generation))
     return f"{max(numbers, default=0) + 1:06d}"
+
+
+def _next_serial(head: Head | None) -> int:
+    """Larger than any serial before, even one of a manifest that was lost: a reader never takes a new
+    manifest for the one it already knows (the clock in microseconds, or one more when that is behind)."""
+    return max((head.serial if head else 0) + 1, time.time_ns() // 1000)
 
 
 def _shown(root: Path) -> Callable[[str], str]:
@@ -225,7 +238,7 @@ def _rebuild(paths: IndexPaths, store: Store, old: Head | None, scan: Scan, toda
                                     paths.audience)
     buckets = fill(scan, key)
     before = store.indexed_ids() if old is not None else frozenset()
-    head = Head((old.serial if old else 0) + 1, SCHEMA_VERSION, generation, vocabulary_hash(directory),
+    head = Head(_next_serial(old), SCHEMA_VERSION, generation, vocabulary_hash(directory),
                 today.isoformat(), valid_until((j.entry.embargo_until for j in judged if j.entry.embargo_until),
                                                today))
     store.replace(head, [(key(j.id), buckets.tag_of(scan.files[j.id].path), j.entry) for j in judged],
@@ -288,5 +301,5 @@ def _next_head(store: Store, head: Head, rows: list[tuple[str, str, Entry]], rem
         embargoes.pop(key, None)
         if entry.embargo_until:
             embargoes[key] = entry.embargo_until
-    return Head(head.serial + 1, SCHEMA_VERSION, head.generation, head.vocabulary_hash, today.isoformat(),
+    return Head(_next_serial(head), SCHEMA_VERSION, head.generation, head.vocabulary_hash, today.isoformat(),
                 valid_until(embargoes.values(), today))

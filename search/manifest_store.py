@@ -45,10 +45,23 @@ class Store:
         if write:
             paths.root.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = connect(paths.manifest, "rwc" if write else "rw")
-            self.db.execute("PRAGMA cache_size = -65536")  # a rebuild's rows fit: readers are not locked out early
+            self.db = self._open(write)
+        except sqlite3.DatabaseError as exc:
+            if not write or isinstance(exc, sqlite3.OperationalError):
+                raise _os_error(exc, paths.manifest) from exc
+            self._remove()  # not a database: made anew (the writers' lock is held), its index rebuilt
+            self.db = self._open(write)
         except sqlite3.Error as exc:
             raise _os_error(exc, paths.manifest) from exc
+
+    def _open(self, write: bool) -> sqlite3.Connection:
+        db = connect(self.paths.manifest, "rwc" if write else "rw")
+        db.execute("PRAGMA cache_size = -65536")  # a rebuild's rows fit: readers are not locked out early
+        return db
+
+    def _remove(self) -> None:
+        for stale in (self.paths.manifest, self.paths.manifest.with_name(self.paths.manifest.name + "-journal")):
+            stale.unlink(missing_ok=True)
 
     def close(self) -> None:
         self.db.close()
@@ -122,10 +135,9 @@ class Store:
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError):
                 raise
-            self.db.close()  # not a database, or a damaged one: made anew (the writers' lock is held)
-            for stale in (self.paths.manifest, self.paths.manifest.with_name(self.paths.manifest.name + "-journal")):
-                stale.unlink(missing_ok=True)
-            self.db = connect(self.paths.manifest, "rwc")
+            self.db.close()  # a damaged database: made anew (the writers' lock is held)
+            self._remove()
+            self.db = self._open(True)
             self._replace(head, rows, digests)
         self.paths.legacy_manifest.unlink(missing_ok=True)
 
