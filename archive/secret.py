@@ -48,9 +48,10 @@ def purpose_key(secret: bytes, purpose: str) -> bytes:
     return hmac.new(secret, purpose.encode("utf-8"), hashlib.sha256).digest()
 
 
-def hash_with(key: bytes, text: str, length: int = 24) -> str:
-    """HMAC-SHA256 of `text` under a `purpose_key`, in hex."""
-    return hmac.digest(key, text.encode("utf-8", "surrogateescape"), "sha256").hex()[:length]
+def hash_with(key: bytes, text: str | bytes, length: int = 24) -> str:
+    """HMAC-SHA256 of `text` (or bytes) under a `purpose_key`, in hex."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
+    return hmac.digest(key, data, "sha256").hex()[:length]
 
 
 def keyed_hash(secret: bytes, purpose: str, text: str, length: int = 24) -> str:

@@ -12,6 +12,8 @@ secret, so neither tells which names fall into it or lets a guess be tested offl
 from __future__ import annotations
 
 import zlib
+from array import array
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -49,20 +51,16 @@ class Buckets:
 def fill(scan: Scan, key: Keys) -> Buckets:
     """The scan's files in their buckets, with each bucket's hash: a duplicated id's copies count as
     duplicates (so a file that gains or loses a copy elsewhere changes its bucket too)."""
-    members: dict[int, list[FileStat]] = {}
+    members: dict[int, list[FileStat]] = defaultdict(list)
     listing = scan.listing.files if scan.listing is not None else tuple(scan.files.values())
+    crc = zlib.crc32
     for file in listing:
-        number = zlib.crc32(file.path.encode("utf-8", "surrogateescape")) % BUCKETS
-        found = members.get(number)
-        if found is None:
-            members[number] = [file]
-        else:
-            found.append(file)
+        members[crc(file.path.encode("utf-8", "surrogateescape")) % BUCKETS].append(file)
     tags = tuple(key(f"bucket:{number}") for number in range(BUCKETS))
     duplicated = scan.listing.duplicates if scan.listing is not None else {}
     digests = {}
     for number, files in members.items():
-        lines = [f"{f.path}\0duplicate\n" if f.id in duplicated else f"{f.path}\0{f.mtime_ns}\0{f.size}\n"
-                 for f in files]
-        digests[tags[number]] = key(f"files:{number}\n{''.join(lines)}")
-    return Buckets(tags, members, digests, {tag: number for number, tag in enumerate(tags)})
+        names = "\0".join([f.path for f in files]).encode("utf-8", "surrogateescape")
+        stats = array("q", [n for f in files for n in ((-1, -1) if f.id in duplicated else (f.mtime_ns, f.size))])
+        digests[tags[number]] = key.of_bytes(b"files:%d\n%s\n%s" % (number, names, stats.tobytes()))
+    return Buckets(tags, dict(members), digests, {tag: number for number, tag in enumerate(tags)})

@@ -73,6 +73,10 @@ class Keys:
     def __call__(self, text: str) -> str:
         return hash_with(self._key, text)
 
+    def of_bytes(self, data: bytes) -> str:
+        """The same keyed hash of bytes (a bucket's names and stats, packed)."""
+        return hash_with(self._key, data)
+
 
 
 @dataclass(frozen=True)
