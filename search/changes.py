@@ -13,6 +13,7 @@ from typing import Iterable, Mapping
 
 from archive import consent
 from archive.consent import Audience, TestimonyView
+from archive.collection import display_path
 from archive.errors import Gone, NotFound
 from archive.model import Testimony
 from archive.vocabulary import Gazetteer
@@ -22,7 +23,7 @@ from .manifest import Entry, Head, Keys
 from .manifest_store import Store
 from .sources import FileStat, Loaded, Scan
 
-__all__ = ["Plan", "Judged", "plan_changes", "judge", "valid_until", "invalid_warning", "consent_fingerprint"]
+__all__ = ["Plan", "Judged", "plan_changes", "judge", "valid_until", "warnings", "invalid_files", "consent_fingerprint"]
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,28 @@ def valid_until(embargoes: Iterable[str], today: dt.date) -> str | None:
     return min(found).isoformat() if found else None
 
 
-def invalid_warning(shown: str) -> str:
-    """The line that reports a file left out of the index because it is invalid (`shown`: its display path)."""
-    return f"warning: {shown}: not indexed: the file is invalid; run 'archive check' for details"
+def warnings(scan: Scan, invalid: Iterable[str]) -> tuple[str, ...]:
+    """The lines that report files left out of the index: invalid ones (by path) and duplicated ids."""
+    base = display_path(scan.root)  # worked out once: the same as display_path of each file in it
+
+    def shown(relative: str) -> str:
+        return relative if base == "." else f"{base}/{relative}"
+
+    lines = [f"warning: {shown(path)}: not indexed: the file is invalid; run 'archive check' for details"
+             for path in invalid]
+    lines += [f"warning: {shown(path)}: not indexed: another file already has this id; "
+              f"run 'archive check' for details" for path in scan.duplicates]
+    return tuple(lines)
+
+
+def invalid_files(store: Store, scan: Scan, key: Keys) -> list[str]:
+    """The paths of the files the manifest holds as invalid: found among the files of the same stat,
+    so that a run does not hash every path (the manifest keeps only keys(path))."""
+    invalid = store.invalid_entries()
+    if not invalid:
+        return []
+    by_stat: dict[tuple[int, int], list[FileStat]] = {}
+    for stat in scan.files.values():
+        by_stat.setdefault((stat.mtime_ns, stat.size), []).append(stat)
+    return sorted(stat.path for entry in invalid for stat in by_stat.get((entry.mtime_ns, entry.size), ())
+                  if key(stat.path) == entry.path)

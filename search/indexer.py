@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from archive.collection import display_path
 from archive.config import Config
 from archive.consent import Audience
 from archive.errors import ArchiveError
@@ -24,13 +23,13 @@ from whoosh import index as whoosh_index
 
 from . import build
 from .buckets import fill
-from .changes import Judged, Plan, invalid_warning, judge, plan_changes, valid_until
+from .changes import Judged, Plan, invalid_files, judge, plan_changes, valid_until, warnings
 from .documents import index_document
 from .locking import writer_lock
 from .manifest import Entry, Head, IndexPaths, Keys
 from .manifest_store import Store, open_store
 from .schema import SCHEMA_VERSION
-from .sources import FileStat, Scan, load_vocabularies, read_testimony, scan_content, vocabulary_hash
+from .sources import Scan, load_vocabularies, read_testimony, scan_content, vocabulary_hash
 
 __all__ = ["IndexReport", "IndexStatus", "update_index", "index_status", "ensure_current"]
 
@@ -196,31 +195,6 @@ def _next_serial(head: Head | None) -> int:
     return max((head.serial if head else 0) + 1, time.time_ns() // 1000)
 
 
-def _shown(root: Path) -> Callable[[str], str]:
-    """How a warning names a file of the content directory (as `display_path` does, the root worked out once)."""
-    base = display_path(root)
-    return lambda relative: relative if base == "." else f"{base}/{relative}"
-
-
-def _duplicate_warnings(scan: Scan) -> list[str]:
-    shown = _shown(scan.root)
-    return [f"warning: {shown(path)}: not indexed: another file already has this id; "
-            f"run 'archive check' for details" for path in scan.duplicates]
-
-
-def _invalid_files(store: Store, scan: Scan, key: Keys) -> list[str]:
-    """The paths of the files the manifest holds as invalid: found among the files of the same stat,
-    so that a run does not hash every path (the manifest keeps only keys(path))."""
-    invalid = store.invalid_entries()
-    if not invalid:
-        return []
-    by_stat: dict[tuple[int, int], list[FileStat]] = {}
-    for stat in scan.files.values():
-        by_stat.setdefault((stat.mtime_ns, stat.size), []).append(stat)
-    return sorted(stat.path for entry in invalid for stat in by_stat.get((entry.mtime_ns, entry.size), ())
-                  if key(stat.path) == entry.path)
-
-
 def _rebuild(paths: IndexPaths, store: Store, old: Head | None, scan: Scan, today: dt.date, key: Keys,
              reason: str, procs: int, progress: Progress | None) -> IndexReport:
     generation = _next_generation(paths, old)
@@ -245,11 +219,10 @@ def _rebuild(paths: IndexPaths, store: Store, old: Head | None, scan: Scan, toda
                   buckets.digests)  # the swap: readers now open the new generation
     build.repair(paths.generations, generation)
     after = frozenset(j.entry.id for j in judged if j.entry.indexed and j.entry.id)
-    shown = _shown(scan.root)
-    warnings = [invalid_warning(shown(scan.files[j.id].path)) for j in judged if j.entry.state == "invalid"]
+    invalid = [scan.files[j.id].path for j in judged if j.entry.state == "invalid"]
     return IndexReport(generation, True, reason, added=tuple(sorted(after - before)),
                        removed=tuple(sorted(before - after)), public=len(after),
-                       warnings=tuple(warnings + _duplicate_warnings(scan)), audience=paths.audience)
+                       warnings=warnings(scan, invalid), audience=paths.audience)
 
 
 def _update(paths: IndexPaths, store: Store, head: Head, scan: Scan, plan: Plan, today: dt.date, key: Keys,
@@ -284,10 +257,8 @@ def _update(paths: IndexPaths, store: Store, head: Head, scan: Scan, plan: Plan,
     if documents or deletions:
         build.update_generation(directory, documents, deletions, purge)
     store.update(_next_head(store, head, rows, plan.removed, today), rows, plan.removed, plan.digests)
-    shown = _shown(scan.root)
-    warnings = [invalid_warning(shown(path)) for path in _invalid_files(store, scan, key)]
     return IndexReport(head.generation, False, "", tuple(sorted(added)), tuple(sorted(updated)),
-                       tuple(sorted(removed)), store.indexed_count(), tuple(warnings + _duplicate_warnings(scan)),
+                       tuple(sorted(removed)), store.indexed_count(), warnings(scan, invalid_files(store, scan, key)),
                        audience)
 
 
