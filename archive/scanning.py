@@ -26,6 +26,8 @@ import stat as stats
 from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Mapping, NamedTuple
 
@@ -37,6 +39,8 @@ VOCABULARY_FILES = ("places.yaml", "themes.yaml")
 META_FILES = (COLLECTION_FILE, *VOCABULARY_FILES)
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _new = tuple.__new__  # a FileStat without NamedTuple's Python-level constructor: the scan makes one per file
+_KIND, _REGULAR = stats.S_IFMT(0o177777), stats.S_IFREG  # st_mode & _KIND == _REGULAR: a regular file
+_ID, _PATH, _STAT = itemgetter(0), itemgetter(1), itemgetter(2, 3, 4, 5)
 
 
 class FileStat(NamedTuple):
@@ -66,9 +70,7 @@ class ContentScan:
     @cached_property
     def by_id(self) -> Mapping[str, FileStat]:
         """The file of every id that exactly one file has."""
-        found: dict[str, FileStat] = {}
-        for file in self.files:
-            found[file.id] = file
+        found = dict(zip(map(_ID, self.files), self.files))
         for testimony_id in self.duplicates:
             del found[testimony_id]
         return found
@@ -76,14 +78,16 @@ class ContentScan:
     @cached_property
     def duplicates(self) -> Mapping[str, tuple[FileStat, ...]]:
         """Every id that several files share, with all its copies."""
+        if len(self.ids) == len(self.files):
+            return {}
         seen: set[str] = set()
         shared = {f.id for f in self.files if f.id in seen or seen.add(f.id)}  # type: ignore[func-returns-value]
-        return {i: tuple(f for f in self.files if f.id == i) for i in sorted(shared)} if shared else {}
+        return {i: tuple(f for f in self.files if f.id == i) for i in sorted(shared)}
 
     @cached_property
     def ids(self) -> frozenset[str]:
         """Every id in the tree, duplicated ones too (a translation may name one)."""
-        return frozenset(f.id for f in self.files)
+        return frozenset(map(_ID, self.files))
 
     @cached_property
     def signature(self) -> str:
@@ -91,13 +95,9 @@ class ContentScan:
 
         It changes when a file is added, removed, renamed, written or replaced (for the process that
         compares two scans; it is never stored)."""
-        numbers = array("q")
-        names = []
-        for file in (*self.files, *(self.meta[name] for name in META_FILES if name in self.meta)):
-            names.append(file.path)
-            numbers.extend(file[2:])
-        digest = hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape"))
-        digest.update(numbers.tobytes())
+        files = (*self.files, *(self.meta[name] for name in META_FILES if name in self.meta))
+        digest = hashlib.sha256("\0".join(map(_PATH, files)).encode("utf-8", "surrogateescape"))
+        digest.update(array("q", chain.from_iterable(map(_STAT, files))).tobytes())
         return digest.hexdigest()
 
 
@@ -128,7 +128,7 @@ def _folder(fd: int, prefix: str, files: list[FileStat], meta: dict[str, FileSta
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(name)
-                elif name.endswith(SUFFIX) or (meta is not None and name in META_FILES):
+                elif name.endswith(SUFFIX):
                     names.append(name)
     except OSError:
         return  # unreadable, or gone since its parent was listed: none of it is in the collection
@@ -141,13 +141,16 @@ def _folder(fd: int, prefix: str, files: list[FileStat], meta: dict[str, FileSta
             if name.endswith(SUFFIX) and _is_link(name, fd):  # a link to nowhere: listed, so check reports it
                 append(_new(FileStat, (name[:-3], prefix + name, 0, 0, 0, 0)))
             continue  # removed since the listing
-        if not stats.S_ISREG(st.st_mode):
-            continue
-        found = _new(FileStat, (name[:-3], prefix + name, st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns))
-        if name.endswith(SUFFIX):
-            append(found)
-        else:
-            meta[name] = found._replace(id=name)  # type: ignore[index]
+        if st.st_mode & _KIND == _REGULAR:
+            append(_new(FileStat, (name[:-3], prefix + name, st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)))
+    if meta is not None:  # the collection's own files, at the top
+        for name in META_FILES:
+            try:
+                st = stat(name, dir_fd=fd)
+            except OSError:
+                continue
+            if st.st_mode & _KIND == _REGULAR:
+                meta[name] = FileStat(name, name, st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
     for name in sorted(folders):
         try:
             sub = os.open(name, _FOLDER, dir_fd=fd)  # O_NOFOLLOW: a folder swapped for a link is not entered

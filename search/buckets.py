@@ -14,6 +14,8 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections import defaultdict
+from itertools import chain
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -24,6 +26,7 @@ from .sources import Scan
 
 __all__ = ["BUCKETS", "Buckets", "bucket_of", "fill"]
 
+_ID, _PATH, _STAT = itemgetter(0), itemgetter(1), itemgetter(2, 3)  # id, path, (mtime_ns, size)
 BUCKETS = 1024  # about 100 files a bucket at 100,000: a one-file change compares about 100 entries
 
 
@@ -60,7 +63,10 @@ def fill(scan: Scan, key: Keys) -> Buckets:
     duplicated = scan.listing.duplicates if scan.listing is not None else {}
     digests = {}
     for number, files in members.items():
-        names = "\0".join([f.path for f in files]).encode("utf-8", "surrogateescape")
-        stats = array("q", [n for f in files for n in ((-1, -1) if f.id in duplicated else (f.mtime_ns, f.size))])
+        names = "\0".join(map(_PATH, files)).encode("utf-8", "surrogateescape")
+        if duplicated and not duplicated.keys().isdisjoint(map(_ID, files)):
+            stats = array("q", chain.from_iterable((-1, -1) if f.id in duplicated else f[2:4] for f in files))
+        else:
+            stats = array("q", chain.from_iterable(map(_STAT, files)))
         digests[tags[number]] = key.of_bytes(b"files:%d\n%s\n%s" % (number, names, stats.tobytes()))
     return Buckets(tags, dict(members), digests, {tag: number for number, tag in enumerate(tags)})

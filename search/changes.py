@@ -171,11 +171,10 @@ def warnings(scan: Scan, invalid: Iterable[str]) -> tuple[str, ...]:
 def invalid_files(store: Store, scan: Scan, key: Keys) -> list[str]:
     """The paths of the files the manifest holds as invalid: found among the files of the same stat,
     so that a run does not hash every path (the manifest keeps only keys(path))."""
-    invalid = store.invalid_entries()
+    invalid = store.invalid_stats()
     if not invalid:
         return []
-    by_stat: dict[tuple[int, int], list[FileStat]] = {}
-    for stat in scan.files.values():
-        by_stat.setdefault((stat.mtime_ns, stat.size), []).append(stat)
-    return sorted(stat.path for entry in invalid for stat in by_stat.get((entry.mtime_ns, entry.size), ())
-                  if key(stat.path) == entry.path)
+    times = {mtime_ns for mtime_ns, _, _ in invalid}
+    wanted = {(mtime_ns, size, path) for mtime_ns, size, path in invalid}
+    return sorted(f.path for f in scan.files.values()
+                  if f.mtime_ns in times and (f.mtime_ns, f.size, key(f.path)) in wanted)

@@ -108,8 +108,10 @@ class Store:
             found += self.buckets_where(f"translation_of IN ({', '.join('?' * len(chunk))})", *chunk)
         return found
 
-    def invalid_entries(self) -> list[Entry]:
-        return [entry for _, entry in self.buckets_where("state = 'invalid'")]
+    @_translated
+    def invalid_stats(self) -> list[tuple[int, int, str]]:
+        """(mtime_ns, size, keys(path)) of every file held as invalid."""
+        return list(self.db.execute("SELECT mtime_ns, size, path FROM entries WHERE state = 'invalid'"))
 
     @_translated
     def embargoes(self) -> dict[str, str]:
