@@ -15,7 +15,7 @@ for and until when that holds, a serial that grows with every write), one entry 
 file (its stat, version and the consent state that was indexed, keyed by a hash of the id: a
 hidden testimony's slug is not kept in clear), and per bucket of files a hash of their names and
 stats (search.changes), so that an update reads the entries of the buckets that changed, not all.
-Every hash in it is an HMAC under the instance secret (archive.secret, <instance>/secret_key,
+Every hash in it is an HMAC under the instance secret (archive.store.secret, <instance>/secret_key,
 outside this folder), so no guess at a hidden id, file or name can be tested against it offline;
 `secure_delete` overwrites whatever a write removes, so no old row lingers in a free page.
 
@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from archive.consent import Audience
-from archive.secret import hash_with, load_secret, purpose_key
+from archive.store.secret import hash_with, load_secret, purpose_key
 
 __all__ = ["IndexPaths", "Entry", "Manifest", "Keys", "Head", "read_manifest", "read_serial", "FORMAT", "TABLES",
            "connect", "read_head", "entry_of"]
@@ -67,7 +67,7 @@ class Keys:
     secret: bytes = field(repr=False)
     _key: bytes = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:  # `archive.secret.keyed_hash`'s key for this purpose, derived once
+    def __post_init__(self) -> None:  # `archive.store.secret.keyed_hash`'s key for this purpose, derived once
         object.__setattr__(self, "_key", purpose_key(self.secret, _PURPOSE))
 
     def __call__(self, text: str) -> str:

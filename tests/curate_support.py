@@ -28,7 +28,7 @@ _TOKEN = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)"')
 
 def add_curator(instance: Path, name: str = "amal", password: str = PASSWORD) -> None:
     """Create a curator account in `instance`, as `archive curator add` would."""
-    from archive import curators
+    from archive.store import curators
 
     curators.add(Path(instance), name, password)
 

@@ -10,7 +10,8 @@ from typing import Any, Callable
 import pytest
 
 import web_support
-from archive.loader import load_collection_info
+from archive.collection_files import load_collection_info
+from archive.languages import in_language
 
 BASE = 'title: "Web Test Archive"\npublisher: "Web Test Publisher"\nbase_url: "https://archive.example.org"\n'
 ARABIC = (BASE + 'titles: {ar: "أرشيف الاختبار"}\n'
@@ -31,17 +32,20 @@ def test_per_language_texts_are_loaded_with_the_default_as_fallback(tmp_path: Pa
     info, problems = load(tmp_path, ARABIC)
     assert problems == []
     assert dict(info.titles) == {"ar": "أرشيف الاختبار"}
-    assert info.title_in("ar") == "أرشيف الاختبار" and info.title_in("en") == "Web Test Archive"
-    assert info.description_in("ar") == "شهادات محفوظة لاختبارات الموقع."
-    assert info.description_in("fr") == "Accounts kept for the web tests."
-    assert info.publisher_in("ar") == "ناشر الاختبار" and info.publisher_in(None) == "Web Test Publisher"
+    assert in_language(info.titles, info.title, "ar") == "أرشيف الاختبار"
+    assert in_language(info.titles, info.title, "en") == "Web Test Archive"
+    assert in_language(info.descriptions, info.description, "ar") == "شهادات محفوظة لاختبارات الموقع."
+    assert in_language(info.descriptions, info.description, "fr") == "Accounts kept for the web tests."
+    assert in_language(info.publishers, info.publisher, "ar") == "ناشر الاختبار"
+    assert in_language(info.publishers, info.publisher, None) == "Web Test Publisher"
     assert info.title == "Web Test Archive"  # the default (what citations use) is unchanged
 
 
 def test_per_language_texts_are_optional(tmp_path: Path) -> None:
     info, problems = load(tmp_path, BASE)
     assert problems == []
-    assert info.titles == {} and info.title_in("ar") == "Web Test Archive" and info.description_in("ar") is None
+    assert info.titles == {} and in_language(info.titles, info.title, "ar") == "Web Test Archive"
+    assert in_language(info.descriptions, info.description, "ar") is None
 
 
 @pytest.mark.parametrize(

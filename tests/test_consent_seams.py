@@ -31,7 +31,7 @@ from typing import Iterator
 import pytest
 
 import web_support
-from archive import editing
+from archive.store import editing
 from archive.loader import file_hash
 from curate_support import PASSWORD, add_curator
 from search.manifest import IndexPaths, read_serial

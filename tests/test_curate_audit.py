@@ -1,4 +1,4 @@
-"""The audit log: archive/audit.py (append, read, filters, many writers) and /curate/audit with its exports."""
+"""The audit log: archive/store/audit.py (append, read, filters, many writers) and /curate/audit with its exports."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import stat
 
 import pytest
 
-from archive import audit
+from archive.store import audit
 from curate_support import make_curate_site
 
 

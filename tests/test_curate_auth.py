@@ -12,7 +12,7 @@ import time
 import pytest
 import web_support
 
-from archive import audit, curators
+from archive.store import audit, curators
 from curate_support import PASSWORD, add_curator, csrf_token, make_curate_site, sign_in, sign_out
 from web import create_app
 from web.curate.blueprint import load_secret_key

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from archive import audit
+from archive.store import audit
 from archive.loader import load_testimony, file_hash
 from curate_support import csrf_token, curate_site  # noqa: F401  (fixture)
 

@@ -7,9 +7,9 @@ from html import unescape
 
 import pytest
 
-from archive import audit
+from archive.store import audit
 from archive.collection import check
-from archive.editing import FIELD_NAMES, values_from_text
+from archive.store.editing import FIELD_NAMES, values_from_text
 from curate_support import csrf_token, curate_site  # noqa: F401  (fixture)
 
 NEW = {"id": "new-account", "title": "Bread at dawn", "language": "en", "event_date": "2019-12/2020-02",
@@ -216,7 +216,7 @@ def test_one_submit_reports_every_problem_archive_check_would(curate_site, tmp_p
     # the same file, checked by `archive check`, finds no more than the form said
     from archive.collection import check as check_collection
     values = {**NEW, **data, "places": "aleppo-governorate", "themes": "airstrikes\nnothinglike"}
-    from archive.editing import build_text
+    from archive.store.editing import build_text
     (curate_site.content / "en" / "new-account.md").write_text(build_text(values, None), encoding="utf-8")
     found = [p for p in check_collection(curate_site.content) if p.path.endswith("new-account.md") and not p.warning]
     assert found and all(p.message in text for p in found), [p.message for p in found if p.message not in text]

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from archive import audit
+from archive.store import audit
 from archive.loader import file_hash
 from curate_support import csrf_token, make_curate_site, sign_in
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from archive import audit
+from archive.store import audit
 from curate_support import csrf_token, curate_site  # noqa: F401  (fixture)
 from test_curate_consent import act
 from test_curate_edit import NEW, post_new

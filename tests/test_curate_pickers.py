@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from archive.collection import load_collection
-from archive.editing import resolve_names
+from archive.store.editing import resolve_names
 from curate_support import csrf_token, curate_site  # noqa: F401  (fixture)
 from test_curate_edit import NEW
 

@@ -141,7 +141,7 @@ def test_the_forms_work_in_arabic(site):
 
 
 def test_the_audit_entry_is_on_disk_before_git_runs_and_git_failing_is_recorded(site, monkeypatch):
-    from archive import history
+    from archive.store import history
 
     seen_before_git = []
 

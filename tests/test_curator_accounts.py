@@ -1,4 +1,4 @@
-"""`archive curator add|passwd|remove|list` and the account store behind them (archive/curators.py)."""
+"""`archive curator add|passwd|remove|list` and the account store behind them (archive/store/curators.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from archive import audit, curators
+from archive.store import audit, curators
 
 PASSWORD = "a long enough secret"
 

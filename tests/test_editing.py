@@ -1,4 +1,4 @@
-"""archive.editing and archive.saving: form values <-> file text, validation as `archive check`, safe writes."""
+"""archive.store.editing and archive.store.saving: form values <-> file text, validation as `archive check`, safe writes."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive import editing
+from archive.store import editing
 from archive.collection import check, load_collection
 from archive.loader import load_testimony, file_hash
-from archive.saving import Conflict, create_file, locked, replace_file
+from archive.store.saving import Conflict, create_file, locked, replace_file
 from archive.errors import ArchiveError
 
 HAND_WRITTEN = """\

@@ -1,4 +1,4 @@
-"""archive.files: the one mechanism for atomic replacement, creation that never overwrites, appends and locks."""
+"""archive.store.files: the one mechanism for atomic replacement, creation that never overwrites, appends and locks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from archive import files
+from archive.store import files
 
 
 def test_replace_swaps_the_whole_file_with_its_mode_and_leaves_no_temporary(tmp_path):

@@ -1,4 +1,4 @@
-"""archive.history: each save a commit of just that file, authored by the curator."""
+"""archive.store.history: each save a commit of just that file, authored by the curator."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import history
+from archive.store import history
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -220,7 +220,7 @@ def test_semicolon_separated_csv_and_a_byte_order_mark_are_read(content, tmp_pat
 def test_the_audit_entry_is_written_before_git_and_survives_git_failing(content, tmp_path, archive_cli, monkeypatch):
     """Like a curator's save: the import's entry is on disk before git runs, so git failing (or a worker killed
     in git) never leaves imported files without it; git's outcome follows as a `commit` entry."""
-    from archive import history
+    from archive.store import history
 
     audit_file = tmp_path / "instance" / "audit.jsonl"
     seen_before_git = []

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from archive.errors import InvalidFile, Problem
-from archive.loader import load_collection_info, load_places, load_testimony, parse_testimony
+from archive.collection_files import load_collection_info, load_places
+from archive.loader import load_testimony, parse_testimony
 from archive.model import Testimony
 
 GOLDEN = Path(__file__).parent / "golden" / "loader"

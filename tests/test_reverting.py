@@ -1,11 +1,11 @@
-"""The revert rule (archive.reverting): the old text under today's consent, narrator and redactions."""
+"""The revert rule (archive.store.reverting): the old text under today's consent, narrator and redactions."""
 
 from __future__ import annotations
 
 import pytest
 
 from archive.collection import load_collection
-from archive.reverting import RevertRefused, prepare_revert, reverted_values
+from archive.store.reverting import RevertRefused, prepare_revert, reverted_values
 
 
 def texts(make_testimony):

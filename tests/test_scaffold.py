@@ -16,7 +16,7 @@ from archive.collection import load_collection
 from archive.errors import ArchiveError
 from archive.loader import load_testimony
 from archive.model import Access, Identity, Method, PlaceDetail, Status
-from archive.scaffold import Draft, render, write_new_file
+from archive.store.scaffold import Draft, render, write_new_file
 
 FLAGS = [
     "--title", "The night of the strike", "--language", "en", "--event-date", "2018-08-10",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import web_support
-from archive import audit
+from archive.store import audit
 from curate_support import PASSWORD, add_curator, csrf_token, sign_in
 from web import create_app
 
@@ -107,12 +107,12 @@ def test_archive_reload_seconds(tmp_path, seconds, seen):
 
 
 def test_archive_debug_shows_the_traceback_of_a_bug(archive_cli, monkeypatch, tmp_path):
-    import archive.cli
+    import archive.cli.check
 
     def broken(config):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(archive.cli, "collection_or_fail", broken)
+    monkeypatch.setattr(archive.cli.check, "collection_or_fail", broken)
     code, _, err = archive_cli("check", "--content", str(tmp_path))
     assert code == 2 and "unexpected RuntimeError: a bug" in err and "ARCHIVE_DEBUG=1" in err
     monkeypatch.setenv("ARCHIVE_DEBUG", "1")

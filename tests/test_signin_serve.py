@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 
 import web_support
-from archive import audit
+from archive.store import audit
 from bench.serving import Served
 from curate_support import PASSWORD, add_curator
 

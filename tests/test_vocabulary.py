@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from archive.languages import in_language
 from archive.model import Place, Theme
 from archive.text import fold, slugify
 from archive.vocabulary import Gazetteer, Themes
@@ -186,10 +187,11 @@ def test_a_name_given_to_two_entries_is_a_clash() -> None:
 
 
 def test_name_in_a_language_falls_back_to_the_default(gazetteer: Gazetteer) -> None:
-    assert gazetteer["idlib"].name_in("ar") == "إدلب"
-    assert gazetteer["idlib"].name_in("fr") == "Idlib"
-    assert Themes(THEMES)["airstrikes"].label_in("ar") == "الغارات الجوية"
-    assert Themes(THEMES)["barrel-bombs"].label_in("ar") == "Barrel bombs"
+    idlib, airstrikes, barrel_bombs = gazetteer["idlib"], Themes(THEMES)["airstrikes"], Themes(THEMES)["barrel-bombs"]
+    assert in_language(idlib.names, idlib.name, "ar") == "إدلب"
+    assert in_language(idlib.names, idlib.name, "fr") == "Idlib"
+    assert in_language(airstrikes.labels, airstrikes.label, "ar") == "الغارات الجوية"
+    assert in_language(barrel_bombs.labels, barrel_bombs.label, "ar") == "Barrel bombs"
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,7 @@ def _tab(chromium, base: str, problems: list[str]):
 
 
 def test_sign_in_add_publish_withdraw_in_a_real_browser(chromium, curate_server):
-    from archive import audit
+    from archive.store import audit
 
     base, instance = curate_server
     problems: list[str] = []

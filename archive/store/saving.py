@@ -2,7 +2,7 @@
 
 A save holds an exclusive `flock` on the content directory itself (no lock file is left in
 the collection), checks that the file is still the version the curator opened, and replaces
-it atomically (archive.files).
+it atomically (archive.store.files).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Iterator
 
 from . import files
-from .errors import ArchiveError
-from .loader import file_hash
+from ..errors import ArchiveError
+from ..loader import file_hash
 from .scaffold import write_new_file
 
 __all__ = ["Conflict", "locked", "create_file", "replace_file", "current_version"]

@@ -13,7 +13,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from .errors import ArchiveError
+from ..errors import ArchiveError
 
 __all__ = ["HistoryError", "repository_of", "commit_file", "commit_files", "message_for", "author_for"]
 

@@ -12,9 +12,9 @@ from typing import Any
 import yaml
 
 from . import files
-from .collection import Collection, display_path, resolve_testimony
-from .errors import ArchiveError, InvalidFile, Problem
-from .loader import parse_testimony
+from ..collection import Collection, display_path, resolve_testimony
+from ..errors import ArchiveError, InvalidFile, Problem
+from ..loader import parse_testimony
 
 __all__ = ["Draft", "render", "create", "write_new_file"]
 

@@ -1,6 +1,6 @@
 """The audit log: one JSON line per curator action in `<instance>/audit.jsonl`.
 
-Lines are appended under an exclusive flock and fsync'd (archive.files.append), so several
+Lines are appended under an exclusive flock and fsync'd (archive.store.files.append), so several
 processes (gunicorn workers, the CLI) can write at once without tearing a line. The
 log records ids, versions, names and the curator's reason — never a testimony's words.
 """

@@ -22,7 +22,7 @@ from typing import Iterator
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import files
-from .errors import ArchiveError
+from ..errors import ArchiveError
 
 __all__ = ["Curator", "CuratorError", "FILE", "MIN_PASSWORD", "MAX_PASSWORD", "normalise_name", "check_name",
            "check_password", "load", "get", "add", "set_password", "remove", "end_sessions", "verify", "same_epoch"]

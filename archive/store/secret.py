@@ -20,7 +20,7 @@ SECRET_FILE = "secret_key"
 def load_secret(instance: Path) -> bytes:
     """`<instance>/secret_key`, created (random, mode 0600) on first run.
 
-    The key is created atomically and never over an existing one (archive.files.create):
+    The key is created atomically and never over an existing one (archive.store.files.create):
     concurrent workers all end up reading the same complete key.
     """
     path = Path(instance) / SECRET_FILE

@@ -3,7 +3,7 @@
 A change is the values of one entry's form (`PLACE_FIELDS`, `THEME_FIELDS`), written into the file
 with ruamel.yaml's round trip so other entries, comments and quoting stay as they were. A new id
 (a rename) is a rewrite of every reference: other entries' `parent` / `broader`, and the
-`places` / `themes` of every testimony that names the old id (through `archive.editing`, which
+`places` / `themes` of every testimony that names the old id (through `archive.store.editing`, which
 touches only those fields). The old id is not kept: every reference is rewritten, so nothing
 depends on it (a name or alias typed in a testimony still resolves as before). The change is
 refused when the vocabulary would have a problem `archive check` reports (schema, duplicate id,
@@ -13,19 +13,18 @@ no longer be (say, a new parent that `place_detail` cannot coarsen to).
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import editing
-from .collection import Collection, display_path, vocabulary_from_text
-from .errors import ArchiveError
-from .loader import file_hash
+from ..collection import Collection, display_path, vocabulary_from_text
+from ..errors import ArchiveError
+from ..loader import file_hash
+from .roundtrip import dump, indent_of, round_trip
 from .saving import locked, replace_file
 
 __all__ = ["PLACE_FIELDS", "THEME_FIELDS", "FILES", "VocabularyPlan", "values_of", "plan_change", "write_change"]
@@ -56,13 +55,6 @@ class VocabularyPlan:
     @property
     def renamed(self) -> bool:
         return self.old_id is not None and self.old_id != self.entry_id
-
-
-def _yaml() -> YAML:
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    return yaml
 
 
 def _items(text: str) -> list[str]:
@@ -133,14 +125,6 @@ def _apply(kind: str, entry: CommentedMap, values: Mapping[str, str], errors: di
         _set(entry, "description", values["description"].strip() or None)
 
 
-def _dump(doc: Any, indent: tuple[int, int, int]) -> str:
-    yaml = _yaml()
-    yaml.indent(mapping=indent[0], sequence=indent[1], offset=indent[2])
-    out = io.StringIO()
-    yaml.dump(doc, out)
-    return out.getvalue()
-
-
 def _field_of(problem_field: str) -> str:
     """The form field of a vocabulary problem (`[3].parent` -> parent, `[3].names.ar` -> name_ar)."""
     tail = re.sub(r"^\[\d+\]\.?", "", problem_field)
@@ -159,7 +143,7 @@ def plan_change(collection: Collection, kind: str, old_id: str | None, values: M
     link = _LINK[kind]
     if values[link]:  # a parent may be typed as any name; it is written as an id
         values[link] = vocabulary.resolve(values[link]) or values[link]
-    doc = _yaml().load(original) or CommentedSeq()
+    doc = round_trip().load(original) or CommentedSeq()
     if not isinstance(doc, CommentedSeq):
         raise ArchiveError(f"{FILES[kind]} is not a list of entries; fix it in a text editor.")
     if old_id is None:
@@ -177,7 +161,7 @@ def plan_change(collection: Collection, kind: str, old_id: str | None, values: M
         for other in doc:
             if isinstance(other, CommentedMap) and other.get(link) == old_id:
                 other[link] = new_id
-    text = _dump(doc, editing._indent_for(original))  # noqa: SLF001 - the same indentation detection as testimonies
+    text = dump(doc, indent_of(original))  # written back with the file's own indentation
     new_vocabulary, problems = vocabulary_from_text(kind, path, text)
     for problem in problems:
         if not problem.warning:

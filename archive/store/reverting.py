@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from . import editing
-from .consent import public_texts, redacted_passages, redacted_spans
-from .errors import ArchiveError
-from .text import fold
+from ..consent import public_texts, redacted_passages, redacted_spans
+from ..errors import ArchiveError
+from ..text import fold
 
 __all__ = ["RevertRefused", "TODAYS", "reverted_values", "prepare_revert"]
 

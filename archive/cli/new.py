@@ -7,11 +7,11 @@ import sys
 
 import click
 
-from .cli_support import collection_or_fail, config_options
-from .collection import display_path
-from .config import Config
-from .scaffold import PLACEHOLDER_BODY, Draft, create
-from .text import id_from_title
+from ..collection import display_path
+from ..config import Config
+from ..store.scaffold import PLACEHOLDER_BODY, Draft, create
+from ..text import id_from_title
+from .support import collection_or_fail, config_options
 
 _ACCESS = click.Choice(["public", "restricted", "withdrawn"])
 _IDENTITY = click.Choice(["named", "pseudonymous", "anonymous"])

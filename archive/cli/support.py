@@ -1,17 +1,18 @@
-"""What every `archive` command shares: --content/--instance, and errors as sentences."""
+"""What every `archive` command shares: --content/--instance, errors as sentences, who runs it."""
 
 from __future__ import annotations
 
 import functools
+import getpass
 from typing import Any, Callable
 
 import click
 
-from .collection import Collection, load_collection
-from .config import Config, resolve_config
-from .errors import ArchiveError
+from ..collection import Collection, load_collection
+from ..config import Config, resolve_config
+from ..errors import ArchiveError
 
-__all__ = ["config_options", "fail", "collection_or_fail"]
+__all__ = ["config_options", "fail", "collection_or_fail", "os_user"]
 
 
 def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -39,3 +40,11 @@ def collection_or_fail(config: Config) -> Collection:
         return load_collection(config.content)
     except ArchiveError as exc:
         raise fail(str(exc)) from None
+
+
+def os_user() -> str | None:
+    """The user running the command, as the audit log names them; None where the system cannot say."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None

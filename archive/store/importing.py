@@ -4,7 +4,7 @@ A column named after a field of the format (docs/format.md) maps to it without a
 `consent.identity`, `recorded.date`, ...; the form's names such as `narrator_pseudonym` too), the
 account goes in a `body` column, and list fields (`places`, `themes`, `content_warnings`,
 `contributors` as `name | role`) separate their items with `;`. Each row becomes the text of a
-new file through `archive.editing` (the same text and checks as the curator's form), so place
+new file through `archive.store.editing` (the same text and checks as the curator's form), so place
 names and aliases are written as ids. Imported accounts are drafts; ids come from the titles and
 are made unique; a row that repeats a testimony (same title and event date, or the same source
 URL, in the collection or earlier in the sheet) is refused. Nothing is written unless every row
@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any, Container, Mapping
 
 from . import audit, editing, history
-from .collection import Collection
-from .dates import DateError, parse_date
-from .errors import ArchiveError
+from ..collection import Collection
+from ..dates import DateError, parse_date
+from ..errors import ArchiveError
 from .saving import create_file, locked
-from .sheets import MAX_ROWS, Table, read_table
-from .text import fold
-from .text import id_from_title as _slug_from_title
+from ..sheets import MAX_ROWS, Table, read_table
+from ..text import fold
+from ..text import id_from_title as _slug_from_title
 
 __all__ = ["Table", "RowProblem", "Planned", "Plan", "TARGETS", "read_table", "default_mapping", "plan",
            "write", "record", "commit", "id_from_title", "MAX_ROWS"]

@@ -7,24 +7,16 @@ to the audit log, attributed to the user running the command.
 
 from __future__ import annotations
 
-import getpass
 import sys
 from typing import Callable
 
 import click
 
-from . import audit, curators
-from .cli_support import config_options, fail
-from .config import Config
+from ..config import Config
+from ..store import audit, curators
+from .support import config_options, fail, os_user
 
 __all__ = ["curator"]
-
-
-def _os_user() -> str | None:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None
 
 
 def _password(prompt: str) -> str:
@@ -48,7 +40,15 @@ def _run(action: str, config: Config, name: str, change: Callable[[], object]) -
         change()
     except curators.CuratorError as exc:
         raise fail(str(exc)) from None
-    audit.append(config.instance, action=action, curator=_os_user(), detail=curators.normalise_name(name))
+    audit.append(config.instance, action=action, curator=os_user(), detail=curators.normalise_name(name))
+
+
+def _with_password(action: str, config: Config, name: str, prompt: str, change: Callable[[str], object],
+                   done: str) -> None:
+    """Ask for the password, make the change with it, record it, and say what was done."""
+    password = _password(prompt)
+    _run(action, config, name, lambda: change(password))
+    click.echo(done, err=True)
 
 
 @click.group()
@@ -68,9 +68,9 @@ def add(name: str, config: Config) -> None:
                                         f"'archive curator passwd {name}' to change the password.")
     except curators.CuratorError as exc:
         raise fail(str(exc)) from None
-    password = _password(f"Password for {name} (at least {curators.MIN_PASSWORD} characters)")
-    _run("curator-add", config, name, lambda: curators.add(config.instance, name, password))
-    click.echo(f"Curator '{name}' added to {config.instance}; they can sign in at /curate/sign-in.", err=True)
+    _with_password("curator-add", config, name, f"Password for {name} (at least {curators.MIN_PASSWORD} characters)",
+                   lambda password: curators.add(config.instance, name, password),
+                   f"Curator '{name}' added to {config.instance}; they can sign in at /curate/sign-in.")
 
 
 @curator.command()
@@ -80,9 +80,9 @@ def passwd(name: str, config: Config) -> None:
     """Change the password of NAME; their open sessions end."""
     if curators.get(config.instance, name) is None:
         raise fail(f"There is no curator named '{curators.normalise_name(name)}'; see 'archive curator list'.")
-    password = _password(f"New password for {curators.normalise_name(name)}")
-    _run("curator-passwd", config, name, lambda: curators.set_password(config.instance, name, password))
-    click.echo(f"Password of '{curators.normalise_name(name)}' changed; their open sessions have ended.", err=True)
+    _with_password("curator-passwd", config, name, f"New password for {curators.normalise_name(name)}",
+                   lambda password: curators.set_password(config.instance, name, password),
+                   f"Password of '{curators.normalise_name(name)}' changed; their open sessions have ended.")
 
 
 @curator.command()

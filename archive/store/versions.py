@@ -1,4 +1,4 @@
-"""A testimony's past versions, read from the git history that curator saves make (archive.history).
+"""A testimony's past versions, read from the git history that curator saves make (archive.store.history).
 
 `versions_of(path)` lists the commits that changed the file, newest first, with the author, the
 time, the commit message and the file's version (the first 12 hex digits of the SHA-256 of its
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .history import TIMEOUT, HistoryError, repository_of
-from .loader import file_hash
+from ..loader import file_hash
 
 __all__ = ["Version", "versions_of", "text_at", "texts_at", "reasons", "COMMIT", "LIMIT"]
 

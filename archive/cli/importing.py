@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-from . import importing
-from .cli_curator import _os_user
-from .cli_support import collection_or_fail, config_options, fail
-from .collection import display_path
-from .config import Config
-from .errors import ArchiveError
+from ..collection import display_path
+from ..config import Config
+from ..errors import ArchiveError
+from ..store import importing
+from .support import collection_or_fail, config_options, fail, os_user
 
 
 @click.command("import")
@@ -46,9 +45,9 @@ def import_(file: Path, dry_run: bool, config: Config) -> None:
         paths = importing.write(result, collection.root)
     except ArchiveError as error:
         raise fail(str(error)) from None
-    importing.record(paths, result, instance=config.instance, curator=_os_user())
+    importing.record(paths, result, instance=config.instance, curator=os_user())
     commit, warning = importing.commit(paths, result, root=collection.root, instance=config.instance,
-                                       curator=_os_user())
+                                       curator=os_user())
     for path in paths:
         click.echo(f"+ {display_path(path)}")
     if warning:
