@@ -15,6 +15,7 @@ from .errors import ArchiveError, Problem, problem
 from .collection_files import load_collection_info, load_places, load_themes
 from .loader import exposure_problems, read_testimony
 from .model import CollectionInfo, Testimony
+from .scanning import COLLECTION_FILE, ContentScan, FileStat, scan
 from .vocabulary import Gazetteer, Themes, Vocabulary
 from .yamlfile import Lines
 
@@ -61,12 +62,9 @@ def display_path(path: Path) -> str:
 
 
 def testimony_files(root: Path) -> Iterator[Path]:
-    """Every `*.md` file under the content directory, skipping hidden folders, in a stable order."""
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith(".md") and not name.startswith("."):
-                yield Path(folder) / name
+    """Every testimony file of the content directory, in scan order (the rules: archive.scanning)."""
+    root = Path(root)
+    return (root / file.path for file in scan(root).files)
 
 
 def check(root: Path) -> list[Problem]:
@@ -77,19 +75,21 @@ def check(root: Path) -> list[Problem]:
 ReadCache = dict[Path, tuple[tuple[int, int, int, int], Any]]
 
 
-def load_collection(root: Path, cache: ReadCache | None = None) -> Collection:
+def load_collection(root: Path, cache: ReadCache | None = None, listing: ContentScan | None = None) -> Collection:
     """Read a content directory; never raises for bad content, only for a missing directory.
 
     With a `cache` (kept by the caller between loads), a testimony file whose inode, size and
     times are unchanged is not read again: only the cross-checks run, so reloading a large
-    collection after one file changed costs a stat per file, not a parse.
+    collection after one file changed costs a stat per file (the scan's), not a parse. A caller
+    that has just scanned the directory (`archive.scanning.scan`) may pass its `listing`.
     """
     root = Path(root)
     if not root.is_dir():
         raise ArchiveError(f"The content directory '{root}' does not exist; pass --content or set ARCHIVE_CONTENT.")
+    listing = scan(root) if listing is None else listing
     problems: list[Problem] = []
     info = None
-    path = root / "collection.yaml"
+    path = root / COLLECTION_FILE
     if path.is_file():
         info, found = load_collection_info(path, display_path(path))
         problems += found
@@ -99,7 +99,7 @@ def load_collection(root: Path, cache: ReadCache | None = None) -> Collection:
     problems += found
     themes, found = _load_vocabulary("theme", root / "themes.yaml")
     problems += found
-    testimonies, duplicates, found = _load_testimonies(root, places, themes, cache)
+    testimonies, duplicates, found = _load_testimonies(listing, places, themes, cache)
     problems += found
     return Collection(root, info, places, themes, testimonies, tuple(problems), duplicates)
 
@@ -162,17 +162,12 @@ def _unknown(vocab: Vocabulary, display: str, line: int | None, field: str, what
     return problem(display, line, field, f"{what}.unknown", name=name)
 
 
-def _read(path: Path, cache: ReadCache | None) -> Any:
+def _read(path: Path, stat: FileStat, cache: ReadCache | None) -> Any:
     """(display path, `read_testimony`'s result), or the earlier pair when the file's stat says it has not changed."""
-    if cache is None:
+    if cache is None or stat.missing:
         display = display_path(path)
         return display, read_testimony(path, display)
-    try:
-        stat = os.stat(path)
-    except OSError:
-        display = display_path(path)
-        return display, read_testimony(path, display)
-    key = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)  # stat before read: a race only rereads
+    key = (stat.ino, stat.size, stat.mtime_ns, stat.ctime_ns)  # the scan's stat, taken before the read
     known = cache.get(path)
     if known is not None and known[0] == key:
         return known[1]
@@ -197,7 +192,7 @@ def _duplicate_problems(copies: list[tuple[str, Lines]], stem: str) -> list[Prob
     return problems
 
 
-def _load_testimonies(root: Path, places: Gazetteer, themes: Themes, cache: ReadCache | None = None
+def _load_testimonies(listing: ContentScan, places: Gazetteer, themes: Themes, cache: ReadCache | None = None
                       ) -> tuple[dict[str, Testimony], dict[str, tuple[str | None, ...]], list[Problem]]:
     """Every testimony file, with problems for duplicate ids and unknown references.
 
@@ -207,12 +202,13 @@ def _load_testimonies(root: Path, places: Gazetteer, themes: Themes, cache: Read
     problems: list[Problem] = []
     copies: dict[str, list[tuple[str, Lines, str | None]]] = {}
     seen: set[Path] = set()
-    for path in testimony_files(root):
+    for file in listing.files:
+        path = listing.root / file.path
         seen.add(path)
-        display, (testimony, found, lines, fields) = _read(path, cache)
+        display, (testimony, found, lines, fields) = _read(path, file, cache)
         problems += found
-        copies.setdefault(path.stem, []).append((display, lines, _access(fields)))
-        parsed.append((path.stem, testimony, fields, lines, display, {p.field for p in found}))
+        copies.setdefault(file.id, []).append((display, lines, _access(fields)))
+        parsed.append((file.id, testimony, fields, lines, display, {p.field for p in found}))
     duplicates = {stem: tuple(c[2] for c in found) for stem, found in copies.items() if len(found) > 1}
     for stem in duplicates:
         problems += _duplicate_problems([(d, lines) for d, lines, _ in copies[stem]], stem)

@@ -24,7 +24,6 @@ from .yamlfile import Lines, parse_yaml, read_text
 
 __all__ = [
     "load_testimony", "parse_testimony", "read_testimony", "testimony_from_text", "file_hash",
-    "load_places", "load_themes", "load_collection_info",
 ]
 
 _OPEN = re.compile(r"\A\ufeff?---[ \t]*\r?\n")

@@ -9,28 +9,33 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from archive import consent
-from archive.collection import display_path
 from archive.consent import Audience, TestimonyView
+from archive.collection import display_path
 from archive.errors import Gone, NotFound
 from archive.model import Testimony
 from archive.vocabulary import Gazetteer
 
-from .manifest import Entry, Keys, Manifest
+from .buckets import Buckets, fill
+from .manifest import Entry, Head, Keys
+from .manifest_store import Store
 from .sources import FileStat, Loaded, Scan
 
-__all__ = ["Plan", "Judged", "plan_changes", "judge", "valid_until", "invalid_warning", "consent_fingerprint"]
+__all__ = ["Plan", "Judged", "plan_changes", "judge", "valid_until", "warnings", "invalid_files", "consent_fingerprint"]
 
 
 @dataclass(frozen=True)
 class Plan:
-    """Files to read and judge again, entries whose file is gone, and entries that stay as they are."""
+    """Files to read and judge again, with the entries they had; entries whose file is gone; and the
+    hashes of the buckets that changed (None for a bucket now empty), to be kept once that is done."""
 
     read: tuple[FileStat, ...]
-    removed: tuple[Entry, ...]
-    kept: Mapping[str, Entry]
+    before: Mapping[str, Entry]  # keys(id) -> the entry of a file to read again, if it had one
+    removed: Mapping[str, Entry]  # keys(id) -> the entry of a file that is gone (or now a duplicate)
+    digests: Mapping[str, str | None]
+    buckets: Buckets
 
 
 @dataclass(frozen=True)
@@ -51,32 +56,56 @@ def _clock_moved(embargo_until: str | None, day: dt.date, today: dt.date) -> boo
     return consent.embargoed(end, day) != consent.embargoed(end, today)
 
 
-def plan_changes(manifest: Manifest, scan: Scan, today: dt.date, key: Keys,
+def plan_changes(store: Store, head: Head, scan: Scan, today: dt.date, key: Keys,
                  force: frozenset[str] = frozenset()) -> Plan:
     """Compare the files with the manifest: new, edited, moved, removed, and embargoes ended since.
 
-    Files whose relative path is in `force` are read again even if their stat looks unchanged
-    (a save within the file system's timestamp resolution that kept the size).
+    Only the buckets whose hash changed are compared file by file (search.buckets), and the
+    buckets of files that must be read whatever their stat: an embargo that ended, a translation
+    whose original appeared or went, a relative path in `force` (a save within the file system's
+    timestamp resolution that kept the size).
     """
-    day = dt.date.fromisoformat(manifest.day)
-    keys = {key(i): stat for i, stat in scan.files.items()}
-    appeared = keys.keys() - manifest.entries.keys()
-    vanished = manifest.entries.keys() - keys.keys()
-    read: list[FileStat] = []
-    kept: dict[str, Entry] = {}
-    for k, stat in keys.items():
-        entry = manifest.entries.get(k)
-        if (entry is None
-                or stat.path in force
-                or (entry.path, entry.mtime_ns, entry.size) != (key(stat.path), stat.mtime_ns, stat.size)
-                or _clock_moved(entry.embargo_until, day, today)
-                # a translation's validity depends on its original existing
-                or (entry.translation_of is not None and entry.translation_of in appeared | vanished)):
-            read.append(stat)
-        else:
-            kept[k] = entry
-    removed = tuple(manifest.entries[k] for k in sorted(vanished))
-    return Plan(tuple(read), removed, kept)
+    buckets = fill(scan, key)
+    stored = store.digests()
+    changed = {t for t in stored.keys() | buckets.digests.keys() if stored.get(t) != buckets.digests.get(t)}
+    day = dt.date.fromisoformat(head.day)
+    forced: set[str] = set()
+    if day != today:
+        for tag, entry in store.buckets_where("embargo_until IS NOT NULL"):
+            if _clock_moved(entry.embargo_until, day, today):
+                changed.add(tag)
+                forced.add(entry.path)
+    for path in force:
+        changed.add(buckets.tag_of(path))
+        forced.add(key(path))
+    read, before, removed, moved = _compare(store, buckets, scan, changed, key, forced)
+    if moved:  # a translation's validity depends on its original existing
+        translations = store.translations_of(moved)
+        if translations:
+            changed |= {tag for tag, _ in translations}
+            forced |= {entry.path for _, entry in translations}
+            read, before, removed, moved = _compare(store, buckets, scan, changed, key, forced)
+    digests = {tag: buckets.digests.get(tag) for tag in changed}
+    return Plan(tuple(sorted(read, key=lambda f: f.path)), before, removed, digests, buckets)
+
+
+def _compare(store: Store, buckets: Buckets, scan: Scan, changed: set[str], key: Keys, forced: set[str]
+             ) -> tuple[list[FileStat], dict[str, Entry], dict[str, Entry], set[str]]:
+    """The files of the changed buckets against their entries: (to read, their entries, gone, the keys of
+    the ids that appeared or went)."""
+    entries = {k: entry for k, (_, entry) in store.entries(changed).items()}
+    files = {key(f.id): f for f in buckets.files(changed) if scan.files.get(f.id) is f}
+    read, before = [], {}
+    for k, stat in files.items():
+        entry = entries.get(k)
+        if entry is not None:
+            path = key(stat.path)
+            if (entry.path, entry.mtime_ns, entry.size) == (path, stat.mtime_ns, stat.size) and path not in forced:
+                continue
+            before[k] = entry
+        read.append(stat)
+    removed = {k: entries[k] for k in sorted(entries.keys() - files.keys())}
+    return read, before, removed, (files.keys() - entries.keys()) | removed.keys()
 
 
 def consent_fingerprint(t: Testimony) -> str:
@@ -118,15 +147,34 @@ def judge(loaded: Loaded, today: dt.date, places: Gazetteer, key: Keys,
     return Judged(stat.id, entry, view)
 
 
-def valid_until(entries: Mapping[str, Entry], today: dt.date) -> str | None:
+def valid_until(embargoes: Iterable[str], today: dt.date) -> str | None:
     """The first day after `today` on which the embargo clock changes a file's state, making the index stale."""
-    ends = [consent.next_change(dt.date.fromisoformat(e.embargo_until), today)
-            for e in entries.values() if e.embargo_until]
+    ends = [consent.next_change(dt.date.fromisoformat(until), today) for until in embargoes]
     found = [end for end in ends if end is not None]
     return min(found).isoformat() if found else None
 
 
-def invalid_warning(scan: Scan, stat: FileStat) -> str:
-    """The line that reports a file left out of the index because it is invalid."""
-    return (f"warning: {display_path(scan.root / stat.path)}: not indexed: the file is invalid; "
-            f"run 'archive check' for details")
+def warnings(scan: Scan, invalid: Iterable[str]) -> tuple[str, ...]:
+    """The lines that report files left out of the index: invalid ones (by path) and duplicated ids."""
+    base = display_path(scan.root)  # worked out once: the same as display_path of each file in it
+
+    def shown(relative: str) -> str:
+        return relative if base == "." else f"{base}/{relative}"
+
+    lines = [f"warning: {shown(path)}: not indexed: the file is invalid; run 'archive check' for details"
+             for path in invalid]
+    lines += [f"warning: {shown(path)}: not indexed: another file already has this id; "
+              f"run 'archive check' for details" for path in scan.duplicates]
+    return tuple(lines)
+
+
+def invalid_files(store: Store, scan: Scan, key: Keys) -> list[str]:
+    """The paths of the files the manifest holds as invalid: found among the files of the same stat,
+    so that a run does not hash every path (the manifest keeps only keys(path))."""
+    invalid = store.invalid_stats()
+    if not invalid:
+        return []
+    times = {mtime_ns for mtime_ns, _, _ in invalid}
+    wanted = {(mtime_ns, size, path) for mtime_ns, size, path in invalid}
+    return sorted(f.path for f in scan.files.values()
+                  if f.mtime_ns in times and (f.mtime_ns, f.size, key(f.path)) in wanted)

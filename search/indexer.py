@@ -10,24 +10,27 @@ and tests can say which day it is.
 from __future__ import annotations
 
 import datetime as dt
+import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
-from archive.collection import display_path
 from archive.config import Config
 from archive.consent import Audience
 from archive.errors import ArchiveError
 from whoosh import index as whoosh_index
 
 from . import build
+from .buckets import fill
 from .catalogue import catalogue_current, update_catalogue, write_catalogue
-from .changes import Judged, Plan, invalid_warning, judge, plan_changes, valid_until
+from .changes import Judged, Plan, invalid_files, judge, plan_changes, valid_until, warnings
 from .documents import index_document
 from .locking import writer_lock
-from .manifest import Entry, IndexPaths, Keys, Manifest, read_manifest, write_manifest
+from .manifest import Entry, Head, IndexPaths, Keys
+from .manifest_store import Store, open_store
 from .schema import SCHEMA_VERSION
-from .sources import Scan, load_vocabularies, read_testimony, scan_content
+from .sources import Scan, load_vocabularies, read_testimony, scan_content, vocabulary_hash
 
 __all__ = ["IndexReport", "IndexStatus", "update_index", "index_status", "ensure_current"]
 
@@ -80,16 +83,18 @@ class IndexStatus:
         return self.state == "fresh"
 
 
-def _rebuild_reason(paths: IndexPaths, manifest: Manifest | None, scan: Scan) -> str | None:
-    if manifest is None:
+def _rebuild_reason(paths: IndexPaths, head: Head | None, scan: Scan) -> str | None:
+    if head is None:
+        if paths.legacy_manifest.exists():
+            return "an earlier version made the index"  # its JSON manifest is never trusted: all is read anew
         return "there was no index"
-    if manifest.schema_version != SCHEMA_VERSION:
+    if head.schema_version != SCHEMA_VERSION:
         return "the index format changed"
-    if manifest.vocabulary_hash != scan.vocabulary_hash:
+    if head.vocabulary_hash != scan.vocabulary_hash:
         return "places.yaml or themes.yaml changed"
-    if not whoosh_index.exists_in(str(paths.generation(manifest.generation))):
+    if not whoosh_index.exists_in(str(paths.generation(head.generation))):
         return "the index could not be read"
-    if paths.audience is Audience.PUBLIC and not catalogue_current(paths.generation(manifest.generation)):
+    if paths.audience is Audience.PUBLIC and not catalogue_current(paths.generation(head.generation)):
         return "its catalogue is missing or of another format"
     return None
 
@@ -100,32 +105,42 @@ def _check_content(config: Config) -> None:
                            "pass --content or set ARCHIVE_CONTENT.")
 
 
-def index_status(config: Config, today: dt.date, audience: Audience = Audience.PUBLIC) -> IndexStatus:
-    """Cheap check (no file is parsed): is the index there, and does it match the files and the date?"""
+def index_status(config: Config, today: dt.date, audience: Audience = Audience.PUBLIC,
+                 scan: Scan | None = None) -> IndexStatus:
+    """Cheap check (no file is parsed, and only the entries of changed buckets are looked at): is the
+    index there, and does it match the files and the date? `scan`: one the caller just made."""
     _check_content(config)
     paths = IndexPaths(config.instance, audience)
-    manifest = read_manifest(paths)
-    if manifest is None or not paths.generation(manifest.generation).is_dir():
-        what = "curator index" if audience is Audience.CURATOR else "search index"
-        return IndexStatus("missing", f"there is no {what}; run 'archive index'")
-    scan = scan_content(config.content)
-    reason = _rebuild_reason(paths, manifest, scan)
-    if reason is None and manifest.is_expired(today):
-        reason = "an embargo has ended since it was built"
-    if reason is None:
-        plan = plan_changes(manifest, scan, today, paths.keys())
-        if plan.read or plan.removed:
-            reason = f"{len(plan.read) + len(plan.removed)} testimony files changed"
+    what = "curator index" if audience is Audience.CURATOR else "search index"
+    missing = IndexStatus("missing", f"there is no {what}; run 'archive index'")
+    if not paths.manifest.is_file():
+        return missing
+    try:
+        store = Store(paths, write=False)
+    except OSError:
+        return missing  # not a manifest this version can read: rebuilt by the next run
+    with closing(store), store.snapshot():
+        head = store.head()
+        if head is None or not paths.generation(head.generation).is_dir():
+            return missing
+        scan = scan_content(config.content) if scan is None else scan
+        reason = _rebuild_reason(paths, head, scan)
+        if reason is None and head.is_expired(today):
+            reason = "an embargo has ended since it was built"
+        if reason is None:
+            plan = plan_changes(store, head, scan, today, paths.keys())
+            if plan.read or plan.removed:
+                reason = f"{len(plan.read) + len(plan.removed)} testimony files changed"
     if reason is not None:
-        return IndexStatus("stale", reason, manifest.generation)
-    return IndexStatus("fresh", "", manifest.generation)
+        return IndexStatus("stale", reason, head.generation)
+    return IndexStatus("fresh", "", head.generation)
 
 
 def ensure_current(config: Config, today: dt.date, wait: float = 0.0, procs: int = 1,
-                   audience: Audience = Audience.PUBLIC) -> IndexReport | None:
+                   audience: Audience = Audience.PUBLIC, scan: Scan | None = None) -> IndexReport | None:
     """Bring the index up to date if it is missing or stale (for the server's background loop);
     None when it was fresh. Raises `IndexBusy` if another run holds the lock longer than `wait`."""
-    if index_status(config, today, audience).fresh:
+    if index_status(config, today, audience, scan).fresh:
         return None
     return update_index(config, today, wait=wait, procs=procs, audience=audience)
 
@@ -137,24 +152,25 @@ def update_index(config: Config, today: dt.date, *, rebuild: bool = False, wait:
     touching only what changed. Files in `changed` are read again even if their stat looks the same."""
     _check_content(config)
     paths = IndexPaths(config.ensure_instance(), audience)
-    with writer_lock(paths.lock, wait):
-        manifest = read_manifest(paths)
-        build.repair(paths.generations, manifest.generation if manifest else None)
-        for leftover in paths.root.glob(f".{paths.manifest.name}.*.tmp"):  # a manifest half-written by a crash
+    with writer_lock(paths.lock, wait), open_store(paths) as store:
+        head = store.head()
+        if head is not None:  # with no manifest, the old generations stay until the rebuild numbers past them
+            build.repair(paths.generations, head.generation)
+        for leftover in paths.root.glob(f".{paths.legacy_manifest.name}.*.tmp"):  # an old manifest half-written
             leftover.unlink(missing_ok=True)
         scan = scan_content(config.content)
         key = paths.keys()
-        reason = "--rebuild was asked for" if rebuild else _rebuild_reason(paths, manifest, scan)
-        if reason is None and manifest is not None:
-            plan = plan_changes(manifest, scan, today, key, _relative(config.content, changed))
+        reason = "--rebuild was asked for" if rebuild else _rebuild_reason(paths, head, scan)
+        if reason is None and head is not None:
+            plan = plan_changes(store, head, scan, today, key, _relative(config.content, changed))
             if len(plan.read) <= max(50, REBUILD_SHARE * len(scan.files)):
                 try:
-                    return _update(paths, manifest, scan, plan, today, key, progress)
+                    return _update(paths, store, head, scan, plan, today, key, progress)
                 except (OSError, ValueError, LookupError, whoosh_index.IndexError) as exc:
                     reason = f"the index could not be updated ({type(exc).__name__})"
             else:
                 reason = f"{len(plan.read)} files changed"
-        return _rebuild(paths, manifest, scan, today, key, reason or "", procs, progress)
+        return _rebuild(paths, store, head, scan, today, key, reason or "", procs, progress)
 
 
 def _relative(root: Path, paths: Iterable[Path]) -> frozenset[str]:
@@ -169,27 +185,24 @@ def _relative(root: Path, paths: Iterable[Path]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _next_generation(paths: IndexPaths, manifest: Manifest | None) -> str:
+def _next_generation(paths: IndexPaths, head: Head | None) -> str:
     numbers = [int(p.name) for p in paths.generations.glob("*") if p.name.isdigit()]
-    if manifest is not None and manifest.generation.isdigit():
-        numbers.append(int(manifest.generation))
+    if head is not None and head.generation.isdigit():
+        numbers.append(int(head.generation))
     return f"{max(numbers, default=0) + 1:06d}"
 
 
-def _warnings(scan: Scan, entries: dict[str, Entry], key: Keys) -> tuple[str, ...]:
-    lines = [invalid_warning(scan, stat) for i, stat in scan.files.items()
-             if entries.get(key(i), None) is not None and entries[key(i)].state == "invalid"]
-    lines += [f"warning: {display_path(scan.root / path)}: not indexed: another file already has this id; "
-              f"run 'archive check' for details" for path in scan.duplicates]
-    return tuple(lines)
+def _next_serial(head: Head | None) -> int:
+    """Larger than any serial before, even one of a manifest that was lost: a reader never takes a new
+    manifest for the one it already knows (the clock in microseconds, or one more when that is behind)."""
+    return max((head.serial if head else 0) + 1, time.time_ns() // 1000)
 
 
-def _rebuild(paths: IndexPaths, old: Manifest | None, scan: Scan, today: dt.date, key: Keys, reason: str,
-             procs: int, progress: Progress | None) -> IndexReport:
+def _rebuild(paths: IndexPaths, store: Store, old: Head | None, scan: Scan, today: dt.date, key: Keys,
+             reason: str, procs: int, progress: Progress | None) -> IndexReport:
     generation = _next_generation(paths, old)
     directory = paths.generation(generation)
     build.create_generation(directory, scan.root, paths.audience)
-    vocabulary_hash = scan_content(directory).vocabulary_hash  # of the copies it is built with
     stats = list(scan.files.values())
     done = [0]
 
@@ -200,28 +213,31 @@ def _rebuild(paths: IndexPaths, old: Manifest | None, scan: Scan, today: dt.date
 
     judged = build.build_generation(directory, scan.root, stats, scan.ids, today, key, procs, advance,
                                     paths.audience)
-    entries = {key(j.id): j.entry for j in judged}
+    buckets = fill(scan, key)
     if paths.audience is Audience.PUBLIC:
-        write_catalogue(directory, judged, scan, today, key)
-    manifest = Manifest((old.serial if old else 0) + 1, SCHEMA_VERSION, generation, vocabulary_hash,
-                        today.isoformat(), valid_until(entries, today), entries)
-    write_manifest(paths, manifest)  # the swap: readers now open the new generation
+        write_catalogue(directory, judged, scan, today, key)  # before the manifest names the generation
+    before = store.indexed_ids() if old is not None else frozenset()
+    head = Head(_next_serial(old), SCHEMA_VERSION, generation, vocabulary_hash(directory),
+                today.isoformat(), valid_until((j.entry.embargo_until for j in judged if j.entry.embargo_until),
+                                               today))
+    store.replace(head, [(key(j.id), buckets.tag_of(scan.files[j.id].path), j.entry) for j in judged],
+                  buckets.digests)  # the swap: readers now open the new generation
     build.repair(paths.generations, generation)
-    before = old.indexed_ids if old else frozenset()
-    after = manifest.indexed_ids
+    after = frozenset(j.entry.id for j in judged if j.entry.indexed and j.entry.id)
+    invalid = [scan.files[j.id].path for j in judged if j.entry.state == "invalid"]
     return IndexReport(generation, True, reason, added=tuple(sorted(after - before)),
                        removed=tuple(sorted(before - after)), public=len(after),
-                       warnings=_warnings(scan, entries, key), audience=paths.audience)
+                       warnings=warnings(scan, invalid), audience=paths.audience)
 
 
-def _update(paths: IndexPaths, manifest: Manifest, scan: Scan, plan: Plan, today: dt.date, key: Keys,
+def _update(paths: IndexPaths, store: Store, head: Head, scan: Scan, plan: Plan, today: dt.date, key: Keys,
             progress: Progress | None) -> IndexReport:
-    directory = paths.generation(manifest.generation)
+    directory = paths.generation(head.generation)
     audience = paths.audience
     places, themes = load_vocabularies(directory)
     ids = set(scan.ids)
-    entries = dict(plan.kept)
-    documents, deletions = [], [e.id for e in plan.removed if e.indexed and e.id]
+    rows: list[tuple[str, str, Entry]] = []
+    documents, deletions = [], [e.id for e in plan.removed.values() if e.indexed and e.id]
     added, updated, removed = [], [], list(deletions)
     purge = bool(deletions)  # a testimony leaves the index, or its consent changed: no trace may stay
     results: list[Judged] = []
@@ -229,8 +245,8 @@ def _update(paths: IndexPaths, manifest: Manifest, scan: Scan, plan: Plan, today
         if progress:
             progress(number, len(plan.read))
         result: Judged = judge(read_testimony(scan.root, stat, places, themes, ids), today, places, key, audience)
-        before = manifest.entries.get(key(stat.id))
-        entries[key(stat.id)] = result.entry
+        before = plan.before.get(key(stat.id))
+        rows.append((key(stat.id), plan.buckets.tag_of(stat.path), result.entry))
         results.append(result)
         if before is None or not before.indexed:
             if result.view is not None:
@@ -248,9 +264,22 @@ def _update(paths: IndexPaths, manifest: Manifest, scan: Scan, plan: Plan, today
     if documents or deletions:
         build.update_generation(directory, documents, deletions, purge)
     if audience is Audience.PUBLIC:
-        update_catalogue(directory, results, plan.removed, scan, today, key)
-    new = Manifest(manifest.serial + 1, SCHEMA_VERSION, manifest.generation, manifest.vocabulary_hash,
-                   today.isoformat(), valid_until(entries, today), entries)
-    write_manifest(paths, new)
-    return IndexReport(manifest.generation, False, "", tuple(sorted(added)), tuple(sorted(updated)),
-                       tuple(sorted(removed)), len(new.indexed_ids), _warnings(scan, entries, key), audience)
+        update_catalogue(directory, results, plan.removed.values(), scan, today, key)
+    store.update(_next_head(store, head, rows, plan.removed, today), rows, plan.removed, plan.digests)
+    return IndexReport(head.generation, False, "", tuple(sorted(added)), tuple(sorted(updated)),
+                       tuple(sorted(removed)), store.indexed_count(), warnings(scan, invalid_files(store, scan, key)),
+                       audience)
+
+
+def _next_head(store: Store, head: Head, rows: list[tuple[str, str, Entry]], removed: Mapping[str, Entry],
+               today: dt.date) -> Head:
+    """The head after an update: the next serial, judged today, valid until the next embargo change."""
+    embargoes = store.embargoes()
+    for key in removed:
+        embargoes.pop(key, None)
+    for key, _, entry in rows:
+        embargoes.pop(key, None)
+        if entry.embargo_until:
+            embargoes[key] = entry.embargo_until
+    return Head(_next_serial(head), SCHEMA_VERSION, head.generation, head.vocabulary_hash, today.isoformat(),
+                valid_until(embargoes.values(), today))

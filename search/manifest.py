@@ -4,40 +4,59 @@ There are two indexes, one per `archive.consent.Audience`, laid out alike:
 
     <instance>/index/
       lock                      the public index's writers' lock (fcntl); readers never take it
-      public.json               the manifest: the serving generation, the day consent was judged
-                                for and until when that holds, and per testimony file its stat,
-                                version (hash) and the consent state that was indexed, all keyed
-                                by a hash of the id (a hidden testimony's slug is not kept in clear);
-                                every hash in it is an HMAC under the instance secret (archive.store.secret,
-                                <instance>/secret_key, outside this folder), so no guess at a hidden
-                                id, file or name can be tested against it offline
+      public.sqlite             the manifest (below)
       public/<generation>/      a Whoosh index, plus places.yaml and themes.yaml as indexed
       curator.lock              the curator index's writers' lock
-      curator.json              its manifest (every valid testimony is indexed, so ids are kept)
+      curator.sqlite            its manifest (every valid testimony is indexed, so ids are kept)
       curator/<generation>/     the curator index: every testimony as curators see it, with its state
+
+The manifest is one SQLite file: a head (the serving generation, the day consent was judged
+for and until when that holds, a serial that grows with every write), one entry per testimony
+file (its stat, version and the consent state that was indexed, keyed by a hash of the id: a
+hidden testimony's slug is not kept in clear), and per bucket of files a hash of their names and
+stats (search.changes), so that an update reads the entries of the buckets that changed, not all.
+Every hash in it is an HMAC under the instance secret (archive.store.secret, <instance>/secret_key,
+outside this folder), so no guess at a hidden id, file or name can be tested against it offline;
+`secure_delete` overwrites whatever a write removes, so no old row lingers in a free page.
 
 Nothing that serves the public opens the curator paths: they are only reached through an
 `IndexPaths` made with `Audience.CURATOR`.
 
-The manifest is replaced atomically (archive.store.files.replace) and only after the Whoosh commit it
-describes, so it may lag the index by one run (the next run redoes that work) but
-never runs ahead of it.
+Each write is one transaction (a rollback journal: after a crash the next opening rolls it back),
+made only after the Whoosh commit it describes, so the manifest may lag the index by one run
+(the next run redoes that work) but never runs ahead of it. The JSON manifests of earlier
+versions (`public.json`, `curator.json`) are never read: their index is rebuilt, and the rebuild
+removes them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
+import sqlite3
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
-from archive.store import files
 from archive.consent import Audience
-from archive.store.secret import keyed_hash, load_secret
+from archive.store.secret import hash_with, load_secret, purpose_key
 
-__all__ = ["IndexPaths", "Entry", "Manifest", "Keys", "read_manifest", "read_serial", "write_manifest"]
+__all__ = ["IndexPaths", "Entry", "Manifest", "Keys", "Head", "read_manifest", "read_serial", "FORMAT", "TABLES",
+           "connect", "read_head", "entry_of"]
+
+FORMAT = 2  # 1 was the JSON manifest
+_ENTRY_FIELDS = ("path", "mtime_ns", "size", "version", "state", "indexed", "id", "embargo_until",
+                 "translation_of", "consent")
+TABLES = (
+    "CREATE TABLE head (format INTEGER NOT NULL, serial INTEGER NOT NULL, schema_version TEXT NOT NULL, "
+    "generation TEXT NOT NULL, vocabulary_hash TEXT NOT NULL, day TEXT NOT NULL, valid_until TEXT)",
+    "CREATE TABLE entries (key TEXT PRIMARY KEY, bucket TEXT NOT NULL, path TEXT NOT NULL, mtime_ns INTEGER, "
+    "size INTEGER, version TEXT, state TEXT, indexed INTEGER, id TEXT, embargo_until TEXT, translation_of TEXT, "
+    "consent TEXT) WITHOUT ROWID",
+    "CREATE INDEX entries_bucket ON entries (bucket)",
+    "CREATE TABLE buckets (bucket TEXT PRIMARY KEY, digest TEXT NOT NULL) WITHOUT ROWID",
+)
+_PURPOSE = "archive index manifest"
 
 
 @dataclass(frozen=True)
@@ -46,9 +65,18 @@ class Keys:
     instance secret, so no slug of a hidden testimony is kept in clear and no guess can be checked offline."""
 
     secret: bytes = field(repr=False)
+    _key: bytes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:  # `archive.store.secret.keyed_hash`'s key for this purpose, derived once
+        object.__setattr__(self, "_key", purpose_key(self.secret, _PURPOSE))
 
     def __call__(self, text: str) -> str:
-        return keyed_hash(self.secret, "archive index manifest", text)
+        return hash_with(self._key, text)
+
+    def of_bytes(self, data: bytes) -> str:
+        """The same keyed hash of bytes (a bucket's names and stats, packed)."""
+        return hash_with(self._key, data)
+
 
 
 @dataclass(frozen=True)
@@ -64,6 +92,11 @@ class IndexPaths:
 
     @property
     def manifest(self) -> Path:
+        return self.root / f"{self.audience.value}.sqlite"
+
+    @property
+    def legacy_manifest(self) -> Path:
+        """Where versions before the SQLite manifest kept theirs (never read: its index is rebuilt)."""
         return self.root / f"{self.audience.value}.json"
 
     @property
@@ -104,8 +137,11 @@ class Entry:
     consent: str | None = None  # changes.consent_fingerprint of an indexed testimony
 
 
+assert tuple(f.name for f in fields(Entry)) == _ENTRY_FIELDS
+
+
 @dataclass(frozen=True)
-class Manifest:
+class Head:
     """What the serving generation holds and until when it is valid; `serial` grows with every write."""
 
     serial: int
@@ -114,11 +150,6 @@ class Manifest:
     vocabulary_hash: str
     day: str  # the date consent was evaluated for (ISO)
     valid_until: str | None  # ISO date from which an embargo ends, so the index is stale
-    entries: Mapping[str, Entry] = field(default_factory=dict)
-
-    @property
-    def indexed_ids(self) -> frozenset[str]:
-        return frozenset(e.id for e in self.entries.values() if e.indexed and e.id)
 
     def is_expired(self, today: dt.date) -> bool:
         """True when an embargo has ended since (or the date moved back before) the indexed day."""
@@ -127,37 +158,74 @@ class Manifest:
         return self.valid_until is not None and today >= dt.date.fromisoformat(self.valid_until)
 
 
-_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
+@dataclass(frozen=True)
+class Manifest(Head):
+    """The head and, read on first use, every entry (for tests and tools: index runs use `Store`)."""
+
+    paths: IndexPaths | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def entries(self) -> Mapping[str, Entry]:
+        if self.paths is None:
+            return {}
+        with _reading(self.paths) as db:
+            return {key: entry_of(row) for key, _, *row in db.execute("SELECT * FROM entries ORDER BY key")}
+
+    @property
+    def indexed_ids(self) -> frozenset[str]:
+        if self.paths is None:
+            return frozenset()
+        with _reading(self.paths) as db:
+            return frozenset(i for i, in db.execute("SELECT id FROM entries WHERE indexed AND id IS NOT NULL"))
 
 
-_HEAD = re.compile(rb'\{"serial":(\d+),"schema_version":"[^"]*","generation":"([0-9A-Za-z_-]+)"')
+def entry_of(row: Iterable[Any]) -> Entry:
+    values = list(row)
+    values[5] = bool(values[5])
+    return Entry(*values)
+
+
+def connect(path: Path, mode: str) -> sqlite3.Connection:
+    db = sqlite3.connect(f"{path.absolute().as_uri()}?mode={mode}", uri=True, timeout=30, isolation_level=None)
+    db.execute("PRAGMA secure_delete = ON")
+    return db
+
+
+@contextmanager
+def _reading(paths: IndexPaths) -> Iterator[sqlite3.Connection]:
+    """A read transaction on the manifest: one consistent state, whatever a writer does meanwhile.
+
+    Opened read-write (never created), so that a crashed writer's journal is rolled back first."""
+    with closing(connect(paths.manifest, "rw")) as db:
+        db.execute("BEGIN")
+        yield db
+
+
+def read_head(db: sqlite3.Connection) -> tuple[Any, ...] | None:
+    try:
+        row = db.execute("SELECT format, serial, schema_version, generation, vocabulary_hash, day, valid_until "
+                         "FROM head").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return row[1:] if row is not None and row[0] == FORMAT else None
 
 
 def read_serial(paths: IndexPaths) -> tuple[int, str] | None:
-    """(serial, generation) from the head of the manifest: a cheap check that readers can make often."""
-    try:
-        with open(paths.manifest, "rb") as stream:
-            match = _HEAD.match(stream.read(256))
-    except OSError:
-        return None
-    return (int(match.group(1)), match.group(2).decode()) if match else None
+    """(serial, generation) of the manifest: a cheap check that readers can make often."""
+    head = _stored_head(paths)
+    return (head[0], head[2]) if head else None
 
 
 def read_manifest(paths: IndexPaths) -> Manifest | None:
-    """The manifest, or None if there is none or it cannot be read (the index is then rebuilt)."""
+    """The manifest's head (its entries read on first use), or None if there is none or it cannot be
+    read (the index is then rebuilt)."""
+    head = _stored_head(paths)
+    return Manifest(*head, paths=paths) if head else None
+
+
+def _stored_head(paths: IndexPaths) -> tuple[Any, ...] | None:
     try:
-        data = json.loads(paths.manifest.read_text("utf-8"))
-        if data.pop("entry_fields") != list(_ENTRY_FIELDS):
-            return None
-        entries = {k: Entry(*row) for k, row in data.pop("entries").items()}
-        return Manifest(entries=entries, **data)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        with _reading(paths) as db:
+            return read_head(db)
+    except sqlite3.Error:
         return None
-
-
-def write_manifest(paths: IndexPaths, manifest: Manifest) -> None:
-    """Replace the manifest atomically: readers see the old one or the new one, never a mix."""
-    data: dict[str, Any] = {f.name: getattr(manifest, f.name) for f in fields(Manifest) if f.name != "entries"}
-    data["entry_fields"] = _ENTRY_FIELDS
-    data["entries"] = {k: [getattr(e, name) for name in _ENTRY_FIELDS] for k, e in sorted(manifest.entries.items())}
-    files.replace(paths.manifest, json.dumps(data, ensure_ascii=False, separators=(",", ":")))

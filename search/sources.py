@@ -12,32 +12,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from archive.collection import display_path, resolve_testimony, testimony_files
+from archive.collection import display_path, resolve_testimony
 from archive.errors import Problem
 from archive.collection_files import load_places, load_themes
 from archive.loader import file_hash, parse_testimony
 from archive.model import Testimony
+from archive.scanning import VOCABULARY_FILES, ContentScan, FileStat, scan
 from archive.vocabulary import Gazetteer, Themes
 
 __all__ = ["FileStat", "Scan", "Loaded", "scan_content", "load_vocabularies", "read_testimony",
-           "VOCABULARY_FILES"]
-
-VOCABULARY_FILES = ("places.yaml", "themes.yaml")
-
-
-@dataclass(frozen=True)
-class FileStat:
-    """One testimony file: its id (the stem), path relative to the content root, and stat."""
-
-    id: str
-    path: str
-    mtime_ns: int
-    size: int
+           "VOCABULARY_FILES", "vocabulary_hash"]
 
 
 @dataclass(frozen=True)
 class Scan:
-    """Every testimony file by id, and the vocabularies' hash.
+    """Every testimony file by id, and the vocabularies' hash, from one `archive.scanning.scan`.
 
     An id that several files share is in `duplicates` (every copy's path) and not in `files`:
     as in `load_collection`, neither copy is indexed, whatever the folder order.
@@ -48,6 +37,7 @@ class Scan:
     duplicates: tuple[str, ...]
     vocabulary_hash: str
     ids: frozenset[str] = frozenset()  # every id in the tree, duplicated ones too (translation_of may name one)
+    listing: ContentScan | None = None  # the scan itself: every file, duplicates too, in scan order
 
 
 @dataclass(frozen=True)
@@ -61,30 +51,23 @@ class Loaded:
     translation_of: str | None = None
 
 
-def scan_content(root: Path) -> Scan:
-    """Names and stats of every testimony file, without reading them."""
-    files: dict[str, FileStat] = {}
-    shared: dict[str, list[str]] = {}
-    for path in testimony_files(root):
-        try:
-            stat = path.stat()
-        except OSError:
-            continue  # vanished between the walk and the stat
-        relative = path.relative_to(root).as_posix()
-        shared.setdefault(path.stem, []).append(relative)
-        files[path.stem] = FileStat(path.stem, relative, stat.st_mtime_ns, stat.st_size)
-    duplicates = [p for paths in shared.values() if len(paths) > 1 for p in paths]
-    for stem, paths in shared.items():
-        if len(paths) > 1:
-            del files[stem]
+def scan_content(root: Path, listing: ContentScan | None = None) -> Scan:
+    """Names and stats of every testimony file, without reading them (`listing` if the caller just scanned)."""
+    listing = scan(root) if listing is None else listing
+    duplicates = tuple(f.path for copies in listing.duplicates.values() for f in copies)
+    return Scan(Path(root), listing.by_id, duplicates, vocabulary_hash(root), listing.ids, listing)
+
+
+def vocabulary_hash(root: Path) -> str:
+    """A hash of the bytes of places.yaml and themes.yaml (what every indexed document is resolved with)."""
     digest = hashlib.sha256()
     for name in VOCABULARY_FILES:
         try:
-            digest.update((root / name).read_bytes())
+            digest.update((Path(root) / name).read_bytes())
         except OSError:
             digest.update(b"\0missing")
         digest.update(b"\0")
-    return Scan(root, files, tuple(duplicates), digest.hexdigest()[:16], frozenset(shared))
+    return digest.hexdigest()[:16]
 
 
 def load_vocabularies(root: Path) -> tuple[Gazetteer, Themes]:

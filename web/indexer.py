@@ -1,7 +1,8 @@
 """The one background indexer of `archive serve`: `python -m web.indexer CONTENT INSTANCE PARENT_PID`.
 
-It follows the content directory (a stat of every file every ~2 s) and the date (an
-embargo ends at midnight), and asks the search layer to bring both indexes up to date:
+It follows the content directory (one scan, archive.scanning: a stat of every file, every ~2 s,
+or less often when the scan itself takes long, so that it never spends more than about a fifth
+of the time scanning) and the date (an embargo ends at midnight), and asks the search layer to bring both indexes up to date:
 the public one and the curator one (whose consent states change when an embargo ends);
 the web workers pick up each new generation themselves. A curator's save does not wait
 for it: web.curate.publish updates both indexes before the save's response. It stops on
@@ -17,34 +18,41 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 from archive.config import Config
 from archive.consent import Audience
 
-from .site import content_signature
+from archive.scanning import scan
 
 __all__ = ["follow_changes", "index_mark", "advice", "main", "POLL_SECONDS"]
 
 log = logging.getLogger("archive.indexer")
 POLL_SECONDS = 2.0
+SCAN_SHARE = 5  # wait at least this many times as long as the last scan took
 
 
 def follow_changes(config: Config, stop: threading.Event, poll: float = POLL_SECONDS,
                    parent: int | None = None) -> None:
     """Update both indexes whenever a content file or the date changes, until `stop` is set."""
     from search.indexer import ensure_current
+    from search.sources import scan_content
 
     seen: tuple[str, dt.date, object] | None = None
     failure = ""
     while not stop.is_set():
         if parent is not None and os.getppid() != parent:
             break  # the server is gone; do not outlive it
-        current = (content_signature(config.content), dt.date.today(), index_mark(config.instance))
+        started = time.perf_counter()
+        listing = scan(config.content)
+        spent = time.perf_counter() - started
+        current = (listing.signature, dt.date.today(), index_mark(config.instance))
         if current != seen:
             try:
+                files = scan_content(config.content, listing)  # the same scan decides for both indexes
                 for audience in (Audience.PUBLIC, Audience.CURATOR):
-                    report = ensure_current(config, current[1], audience=audience)
+                    report = ensure_current(config, current[1], audience=audience, scan=files)
                     if report is not None:
                         log.info(report.summary())  # counts only, never an id
                 # only after success: a busy lock or an error is tried again next time
@@ -57,7 +65,7 @@ def follow_changes(config: Config, stop: threading.Event, poll: float = POLL_SEC
                 if message != failure:  # once, not every poll
                     log.warning("%s", message)
                 failure = message
-        stop.wait(poll)
+        stop.wait(max(poll, SCAN_SHARE * spent))
 
 
 def index_mark(instance: Path) -> tuple[object, ...]:

@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import posixpath
 import re
@@ -32,6 +31,7 @@ from archive.collection import Collection, ReadCache, display_path, load_collect
 from archive.consent import Audience, TestimonyView
 from archive.errors import Gone, NotFound
 from archive.loader import read_testimony as read_fields
+from archive.scanning import scan
 from archive.model import CollectionInfo
 from search.catalogue import CatalogueReader
 from search.sources import FileStat, Scan, read_testimony, scan_content
@@ -72,18 +72,8 @@ def _stat_of(path: Path | None) -> tuple[int, int, int] | None:
 
 
 def content_signature(root: Path) -> str:
-    """A fingerprint of every file the collection is read from: names, sizes and modification times."""
-    digest = hashlib.sha256()
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith(".md") or (folder == str(root) and name in VOCABULARY_FILES):
-                try:
-                    stat = os.stat(os.path.join(folder, name))
-                except OSError:
-                    continue
-                digest.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    """A fingerprint of every file the collection is read from (archive.scanning: the loader's and the index's rules)."""
+    return scan(root).signature
 
 
 class Site:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import files
 
-__all__ = ["SECRET_FILE", "load_secret", "keyed_hash"]
+__all__ = ["SECRET_FILE", "load_secret", "keyed_hash", "purpose_key", "hash_with"]
 
 SECRET_FILE = "secret_key"
 
@@ -43,8 +43,18 @@ def _read_key(path: Path) -> bytes:
     return key
 
 
+def purpose_key(secret: bytes, purpose: str) -> bytes:
+    """The key `keyed_hash` derives from the secret for one purpose (derive it once to hash many texts)."""
+    return hmac.new(secret, purpose.encode("utf-8"), hashlib.sha256).digest()
+
+
+def hash_with(key: bytes, text: str | bytes, length: int = 24) -> str:
+    """HMAC-SHA256 of `text` (or bytes) under a `purpose_key`, in hex."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
+    return hmac.digest(key, data, "sha256").hex()[:length]
+
+
 def keyed_hash(secret: bytes, purpose: str, text: str, length: int = 24) -> str:
     """HMAC-SHA256 of `text` under a key derived from the secret for one purpose: no one without the
     secret can test a guess against it."""
-    key = hmac.new(secret, purpose.encode("utf-8"), hashlib.sha256).digest()
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:length]
+    return hash_with(purpose_key(secret, purpose), text, length)

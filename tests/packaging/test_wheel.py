@@ -87,7 +87,7 @@ def test_the_installed_wheel_checks_indexes_and_serves(installed, tmp_path):
     consent_table.write(tmp_path / "testimonies")  # the default content folder, beside the default ./instance
     assert "no problems" in _run([str(installed / "archive"), "check"], tmp_path, env)
     _run([str(installed / "archive"), "index"], tmp_path, env)
-    assert (tmp_path / "instance" / "index" / "public.json").is_file()
+    assert (tmp_path / "instance" / "index" / "public.sqlite").is_file()
 
     port = _free_port()
     log_path = tmp_path / "serve.log"

@@ -110,12 +110,12 @@ def test_the_public_index_is_the_same_with_or_without_the_curator_index(tmp_path
 
 def test_the_curator_manifest_and_paths_are_its_own(both):
     curator = IndexPaths(both.instance, Audience.CURATOR)
-    assert curator.manifest == both.instance / "index" / "curator.json"
+    assert curator.manifest == both.instance / "index" / "curator.sqlite"
     assert curator.generations == both.instance / "index" / "curator"
     assert curator.lock != IndexPaths(both.instance).lock
     manifest = read_manifest(curator)
     assert manifest.indexed_ids == {row.id for row in consent_table.ROWS}
-    assert "zqrestricted" not in IndexPaths(both.instance).manifest.read_text(encoding="utf-8")
+    assert "zqrestricted" not in IndexPaths(both.instance).manifest.read_bytes().decode("latin-1")
 
 
 def test_an_ended_embargo_changes_the_curator_state(tmp_path):
@@ -171,11 +171,11 @@ def test_archive_index_builds_both_and_prints_no_hidden_id(archive_cli, tmp_path
     code, out, err = archive_cli("index", *dirs)
     assert code == 0 and out.startswith("Rebuilt the index (there was no index): ")
     assert f"Rebuilt the curator index (there was no index): {len(consent_table.ROWS)} testimonies" in err
-    assert (tmp_path / "instance" / "index" / "curator.json").is_file()
+    assert (tmp_path / "instance" / "index" / "curator.sqlite").is_file()
     (content / "en" / "closed-zqrestrictedid.md").write_text(
         (content / "en" / "closed-zqrestrictedid.md").read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
     code, out, err = archive_cli("index", *dirs)
     assert code == 0 and "Updated the curator index: 0 added, 1 updated, 0 removed" in err
     assert "zq" not in out + err  # no hidden testimony's id on the terminal
     code, out, err = archive_cli("index", "--public-only", "--content", content, "--instance", tmp_path / "other")
-    assert code == 0 and "curator" not in err and not (tmp_path / "other" / "index" / "curator.json").exists()
+    assert code == 0 and "curator" not in err and not (tmp_path / "other" / "index" / "curator.sqlite").exists()

@@ -65,7 +65,7 @@ def test_a_deleted_index_is_rebuilt_without_any_content_change(tmp_path):
     stop, thread = _follow(config)
     try:
         wait_for(lambda: _settled(config), 60, "both indexes to be fresh and the indexer idle")
-        manifest = config.instance / "index" / "public.json"
+        manifest = config.instance / "index" / "public.sqlite"
         before = manifest.stat().st_ctime_ns
         _remove_tree(config.instance / "index")
         wait_for(lambda: index_status(config, dt.date.today()).fresh, 30, "the index to be rebuilt")

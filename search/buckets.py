@@ -1,0 +1,72 @@
+"""The scan's files in buckets, each with a keyed hash of its files' names and stats.
+
+An index run must notice the one file that changed among a hundred thousand without looking
+up each file's entry in the manifest (search.manifest): it compares each bucket's hash with the
+one the manifest keeps, and only the buckets whose hash differs are compared file by file.
+
+A file's bucket is a checksum of its path (no secret: it must be the same in every run); what
+the manifest keeps of a bucket is only its tag and its hash, both HMACs under the instance
+secret, so neither tells which names fall into it or lets a guess be tested offline.
+"""
+
+from __future__ import annotations
+
+import zlib
+from array import array
+from collections import defaultdict
+from itertools import chain
+from operator import itemgetter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from archive.scanning import FileStat
+
+from .manifest import Keys
+from .sources import Scan
+
+__all__ = ["BUCKETS", "Buckets", "bucket_of", "fill"]
+
+_ID, _PATH, _STAT = itemgetter(0), itemgetter(1), itemgetter(2, 3)  # id, path, (mtime_ns, size)
+BUCKETS = 1024  # about 100 files a bucket at 100,000: a one-file change compares about 100 entries
+
+
+def bucket_of(path: str) -> int:
+    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % BUCKETS
+
+
+@dataclass(frozen=True)
+class Buckets:
+    """Every bucket's tag; the files of each non-empty bucket (duplicates too) and its hash."""
+
+    tags: tuple[str, ...]
+    members: dict[int, list[FileStat]]
+    digests: dict[str, str]  # tag -> hash, non-empty buckets only
+    numbers: dict[str, int] = field(default_factory=dict)  # tag -> bucket
+
+    def tag_of(self, path: str) -> str:
+        return self.tags[bucket_of(path)]
+
+    def files(self, tags: Iterable[str]) -> list[FileStat]:
+        """The files of these buckets (duplicates too), in no particular order."""
+        return [f for tag in tags if tag in self.numbers for f in self.members.get(self.numbers[tag], ())]
+
+
+def fill(scan: Scan, key: Keys) -> Buckets:
+    """The scan's files in their buckets, with each bucket's hash: a duplicated id's copies count as
+    duplicates (so a file that gains or loses a copy elsewhere changes its bucket too)."""
+    members: dict[int, list[FileStat]] = defaultdict(list)
+    listing = scan.listing.files if scan.listing is not None else tuple(scan.files.values())
+    crc = zlib.crc32
+    for file in listing:
+        members[crc(file.path.encode("utf-8", "surrogateescape")) % BUCKETS].append(file)
+    tags = tuple(key(f"bucket:{number}") for number in range(BUCKETS))
+    duplicated = scan.listing.duplicates if scan.listing is not None else {}
+    digests = {}
+    for number, files in members.items():
+        names = "\0".join(map(_PATH, files)).encode("utf-8", "surrogateescape")
+        if duplicated and not duplicated.keys().isdisjoint(map(_ID, files)):
+            stats = array("q", chain.from_iterable((-1, -1) if f.id in duplicated else f[2:4] for f in files))
+        else:
+            stats = array("q", chain.from_iterable(map(_STAT, files)))
+        digests[tags[number]] = key.of_bytes(b"files:%d\n%s\n%s" % (number, names, stats.tobytes()))
+    return Buckets(tags, dict(members), digests, {tag: number for number, tag in enumerate(tags)})
