@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .serving import tree, tree_rss_mb
+from .serving import tree
 
 __all__ = ["pss_kb", "tree_pss_mb", "Watch", "Guarded", "run_guarded", "stop_on_sigterm",
            "kill_group"]
@@ -51,8 +51,9 @@ def kill_group(pid: int) -> None:
 
 
 class Watch:
-    """Samples a process tree's resident memory every `every` seconds; past `limit_mb`, calls
-    `on_exceed` once (which should kill it) and records the peak. Peak RSS is also kept."""
+    """Samples a process tree's memory every `every` seconds; past `limit_mb`, calls `on_exceed` once
+    (which should kill it). The measure is PSS, so pages that forked workers share count once; the
+    peak is kept."""
 
     def __init__(self, root: int, limit_mb: float, on_exceed: Callable[[], None], every: float = 0.5):
         self.root, self.limit_mb, self.on_exceed, self.every = root, limit_mb, on_exceed, every
@@ -63,7 +64,7 @@ class Watch:
 
     def _run(self) -> None:
         while not self._stop.wait(self.every):
-            now = tree_rss_mb(self.root)
+            now = tree_pss_mb(self.root)
             self.peak_mb = max(self.peak_mb, now)
             if self.limit_mb and now > self.limit_mb and not self.exceeded:
                 self.exceeded = True
@@ -95,7 +96,7 @@ class Guarded:
 
     def why(self, limit_mb: float, timeout: float) -> str:
         if self.over_memory:
-            return f"stopped: its processes passed {limit_mb:,.0f} MB"
+            return f"stopped: its processes passed {limit_mb:,.0f} MB (PSS)"
         if self.timed_out:
             return f"stopped after {timeout:,.0f} s"
         return f"exit {self.returncode}"

@@ -53,7 +53,7 @@ def _step(action: str, opts: argparse.Namespace, **args: Any) -> dict[str, Any]:
     if not done.ok:
         why = done.why(opts.mem_limit, opts.step_timeout)
         print(f" FAILED after {done.seconds:.1f} s ({why})", flush=True)
-        return {"failed": why, "peak_rss_mb": done.peak_mb}
+        return {"failed": why, "peak_pss_mb": done.peak_mb}
     print(f" {done.seconds:.1f} s", flush=True)
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
@@ -177,36 +177,54 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of the server phase")
     parser.add_argument("--load-requests", type=int, default=160, help="requests in the server's fixed mixed load")
     parser.add_argument("--step-timeout", type=float, default=3600, help="seconds any one step may take")
-    parser.add_argument("--mem-limit", type=float, default=8000, help="MB of RSS one step's processes may hold")
+    parser.add_argument("--mem-limit", type=float, default=8000, help="MB (PSS) one step's processes may hold")
     parser.add_argument("--server-limit", type=float, default=6000,
-                        help="MB of RSS the whole server may hold before it is stopped")
+                        help="MB (PSS) the whole server may hold before it is stopped")
     parser.add_argument("--out", type=Path, default=OUT, help="where collections, indexes and reports go")
+    parser.add_argument("--report-only", action="store_true",
+                        help="print the tables again from <out>/latest.json (after `make peer`, say); measure nothing")
+    parser.add_argument("--merge", type=Path, action="append", default=[],
+                        help="with --report-only: add the sizes of another run's latest.json (sizes run apart)")
     opts = parser.parse_args(argv)
+    if opts.report_only:
+        saved = json.loads((opts.out / "latest.json").read_text(encoding="utf-8"))
+        results = {r["size"]: r for r in saved["results"]}
+        for other in opts.merge:
+            results.update({r["size"]: r for r in json.loads(other.read_text(encoding="utf-8"))["results"]})
+        _report(opts.out, saved["environment"], [results[n] for n in sorted(results)], show=True)
+        return 0
     stop_on_sigterm()
     started = time.perf_counter()
-    results, rows, times = [], [], {}
+    env = environment(opts)  # the load average at the start
+    results: list[dict[str, Any]] = []
     for n in opts.sizes:
-        times[n] = {}
-        result = _measure(n, opts, times[n])
+        times: dict[str, float] = {}
+        result = _measure(n, opts, times)
         result["per_kind"] = per_kind(result)
-        result["phase_seconds"] = times[n]
+        result["phase_seconds"] = times
         results.append(result)
-        rows += rows_for(result)
         print(kind_table(result["per_kind"], n))
-        print("   phases (s): " + ", ".join(f"{k} {v:.0f}" for k, v in times[n].items()), flush=True)
-    env = environment(opts)
-    targets = issue_targets(results, read_peer(opts.out, 10_000))
-    print("\n" + text_table(rows))
-    print("\nIssue 14's targets (load average at the start " + f"{env['load_average']:.1f}; a shared machine):")
-    print(targets_table(targets))
-    print("\nSeconds per phase:\n" + phase_table(times))
-    opts.out.mkdir(parents=True, exist_ok=True)
-    (opts.out / "latest.json").write_text(json.dumps({"environment": env, "rows": [row.to_json() for row in rows],
-                                                      "targets": targets, "results": results}, indent=1),
-                                          encoding="utf-8")
-    (opts.out / "latest.md").write_text(markdown(rows, results, env, targets, times), encoding="utf-8")
+        print("   phases (s): " + ", ".join(f"{k} {v:.0f}" for k, v in times.items()), flush=True)
+        _report(opts.out, env, results, show=n == opts.sizes[-1])  # kept after each size, should a later one fail
     print(f"\nWrote {opts.out / 'latest.json'} and latest.md in {time.perf_counter() - started:.0f} s.")
     return 0
+
+
+def _report(out: Path, env: dict[str, Any], results: list[dict[str, Any]], show: bool) -> None:
+    """The tables from the results so far: printed when `show`, always written to latest.json and latest.md."""
+    rows = [row for result in results for row in rows_for(result)]
+    targets = issue_targets(results, read_peer(out, 10_000))
+    times = {r["size"]: r["phase_seconds"] for r in results}
+    if show:
+        print("\n" + text_table(rows))
+        print(f"\nIssue 14's targets (load average {env['load_average']:.1f} at the start; a shared machine):")
+        print(targets_table(targets))
+        print("\nSeconds per phase:\n" + phase_table(times))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps({"environment": env, "rows": [row.to_json() for row in rows],
+                                                 "targets": targets, "results": results}, indent=1),
+                                     encoding="utf-8")
+    (out / "latest.md").write_text(markdown(rows, results, env, targets, times), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -13,8 +13,8 @@
    and a search finds it (the indexer looks every ~2 s, so this includes up to one poll).
 4. SIGTERM, then the whole process group killed, and a check that nothing of it is left.
 
-The server's resident memory is watched throughout: past `limit_mb` the server is killed,
-and the phase reports that instead of a figure.
+The server's memory (PSS of all its processes) is watched throughout: past `limit_mb` the
+server is killed, and the phase reports that instead of a figure (and its peak).
 """
 
 from __future__ import annotations
@@ -112,12 +112,14 @@ def _memory(server: Served) -> dict[str, Any]:
             "processes": sum(len(v) for v in per.values())}
 
 
-def _pickup(base: str, path: Path, timeout: float) -> float | None:
-    """Seconds from writing the probe into `path` to a search finding it (None: not within `timeout`)."""
+def _pickup(server: Served, path: Path, timeout: float) -> float | None:
+    """Seconds from writing the probe into `path` to a search finding it (None: not within `timeout`,
+    or the server is gone)."""
     started = time.monotonic()
+    base = server.base
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(f"\nA later revision added one word, {PROBE}, to this account.\n")
-    while time.monotonic() - started < timeout:
+    while time.monotonic() - started < timeout and server.process is not None and server.process.poll() is None:
         status, body = get(base, f"/api/search?q={PROBE}", timeout=timeout)
         if status == 200 and json.loads(body).get("total") == 1:
             return time.monotonic() - started
@@ -161,8 +163,8 @@ def measure(content: Path, instance: Path, log: Path, ids: list[str], edit_path:
             if not watch.exceeded:
                 result["memory"] = _memory(server)
             if not watch.exceeded:
-                result["pickup_s"] = _pickup(server.base, edit_path, timeout=300)
-            result["peak_rss_mb"] = watch.peak_mb
+                result["pickup_s"] = _pickup(server, edit_path, timeout=300)
+            result["peak_pss_mb"] = watch.peak_mb
             result["over_memory"] = watch.exceeded
     finally:
         edit_path.write_bytes(original)

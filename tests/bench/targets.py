@@ -177,7 +177,7 @@ def issue_targets(results: list[dict[str, Any]], peer: dict[str, Any] | None) ->
     s100 = ((_at(results, 100_000) or {}).get("server")) or {}
     mem100 = (s100.get("memory") or {}).get("pss_total_mb")
     if s100.get("over_memory"):
-        lines.append(("whole server at 100,000, PSS", "<= 1 GB", f"over {s100['limit_mb']:,.0f} MB RSS: stopped",
+        lines.append(("whole server at 100,000, PSS", "<= 1 GB", f"over {s100['limit_mb']:,.0f} MB: stopped",
                       verdict(False), "-"))
     else:
         lines.append(("whole server at 100,000, PSS", "<= 1 GB", "-" if mem100 is None else f"{mem100:,.0f} MB",
