@@ -12,7 +12,8 @@ from typing import Any, Iterator, Mapping
 from . import consent
 from .consent import Audience, TestimonyView
 from .errors import ArchiveError, Problem, problem
-from .loader import exposure_problems, load_collection_info, load_places, load_themes, read_testimony
+from .collection_files import load_collection_info, load_places, load_themes
+from .loader import exposure_problems, read_testimony
 from .model import CollectionInfo, Testimony
 from .vocabulary import Gazetteer, Themes, Vocabulary
 from .yamlfile import Lines
@@ -94,9 +95,9 @@ def load_collection(root: Path, cache: ReadCache | None = None) -> Collection:
         problems += found
     else:
         problems.append(_missing(path))
-    places, found = _load_places(root / "places.yaml")
+    places, found = _load_vocabulary("place", root / "places.yaml")
     problems += found
-    themes, found = _load_themes(root / "themes.yaml")
+    themes, found = _load_vocabulary("theme", root / "themes.yaml")
     problems += found
     testimonies, duplicates, found = _load_testimonies(root, places, themes, cache)
     problems += found
@@ -106,29 +107,26 @@ def load_collection(root: Path, cache: ReadCache | None = None) -> Collection:
 def vocabulary_from_text(kind: str, path: Path, text: str) -> tuple[Gazetteer | Themes, list[Problem]]:
     """`places.yaml` (kind "place") or `themes.yaml` ("theme") as if it held `text`, with every problem
     `archive check` would report in it; nothing is read or written."""
-    return _load_places(path, text) if kind == "place" else _load_themes(path, text)
+    return _load_vocabulary(kind, path, text)
 
 
 def _missing(path: Path) -> Problem:
     return problem(display_path(path), None, "-", "file.missing", name=path.name)
 
 
-def _load_places(path: Path, text: str | None = None) -> tuple[Gazetteer, list[Problem]]:
-    if text is None and not path.is_file():
-        return Gazetteer([]), [_missing(path)]
-    display = display_path(path)
-    entries, lines, problems = load_places(path, display, text)
-    gazetteer = Gazetteer(place for _, place in entries)
-    return gazetteer, problems + _hierarchy_problems(gazetteer, entries, lines, display, "parent", "place")
+# kind -> (the file's reader, its vocabulary, the key naming an entry's parent)
+_VOCABULARIES = {"place": (load_places, Gazetteer, "parent"), "theme": (load_themes, Themes, "broader")}
 
 
-def _load_themes(path: Path, text: str | None = None) -> tuple[Themes, list[Problem]]:
+def _load_vocabulary(kind: str, path: Path, text: str | None = None) -> tuple[Gazetteer | Themes, list[Problem]]:
+    """The gazetteer (kind "place") or the themes ("theme"), from the file or `text`, with its problems."""
+    read, vocabulary, parent = _VOCABULARIES[kind]
     if text is None and not path.is_file():
-        return Themes([]), [_missing(path)]
+        return vocabulary([]), [_missing(path)]
     display = display_path(path)
-    entries, lines, problems = load_themes(path, display, text)
-    themes = Themes(theme for _, theme in entries)
-    return themes, problems + _hierarchy_problems(themes, entries, lines, display, "broader", "theme")
+    entries, lines, problems = read(path, display, text)
+    loaded = vocabulary(entry for _, entry in entries)
+    return loaded, problems + _hierarchy_problems(loaded, entries, lines, display, parent, kind)
 
 
 def _hierarchy_problems(vocab: Vocabulary, entries: list[tuple[int, Any]], lines: Lines,

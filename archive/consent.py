@@ -8,25 +8,29 @@ this module, and nothing else decides. Its answers, for an audience and a day:
 - `narrator_shown`, `places_shown`, `redact`: the narrator, places and texts as shown.
 - `view`: the whole testimony in the form that audience may see.
 - `public_version`: the hash of the public form, the only hash of a testimony the public sees.
-- `embargoed`, `next_change`: the embargo clock.
+- `embargoed`, `next_change`: the embargo clock (archive.embargo).
+
+The `[[redact: ...]]` syntax is archive.redaction, walking records by field path archive.records,
+and whether a consent change hides more archive.narrowing; their answers are named here too.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable, Iterable
 
-from .dates import DateRange
+from .audience import Audience, State, TestimonyView, Visibility
+from .embargo import embargoed, next_change
 from .errors import Gone, NotFound
-from .model import (Access, Consent, Contributor, Identity, Narrator, PlaceDetail, Recording,
-                    Source, Status, Testimony)
+from .model import Access, Identity, PlaceDetail, Status, Testimony
+from .narrowing import narrows
+from .records import plain, replace_at, value_at
+from .redaction import REDACTED, hidden, marked, redacted_passages, redacted_spans, unclosed_redaction
 from .vocabulary import Gazetteer
 
 __all__ = [
@@ -37,16 +41,7 @@ __all__ = [
     "redacted_spans", "redacted_passages",
 ]
 
-REDACTED = "[redacted]"
 ANONYMOUS = "Anonymous"
-# A passage runs to the first "]]"; an unclosed one runs to the end, so a typo never leaks.
-_REDACTION = re.compile(r"\[\[\s*redact\s*:(.*?)(?:\]\]|\Z)", re.IGNORECASE | re.DOTALL)
-_OPENING = re.compile(r"\[\[\s*redact\s*:", re.IGNORECASE)
-
-
-class Audience(str, Enum):
-    PUBLIC = "public"
-    CURATOR = "curator"
 
 
 class Shown(str, Enum):
@@ -109,34 +104,6 @@ REDACTED_FIELDS = tuple(f.name for f in PUBLIC_FORM if f.shown is Shown.REDACTED
 _PATHS = {f.name: f.name.split(".") for f in PUBLIC_FORM}  # attribute paths of `Testimony`
 
 
-class State(str, Enum):
-    """A testimony's consent state, as curators see it marked."""
-
-    PUBLIC = "public"
-    RESTRICTED = "restricted"
-    EMBARGOED = "embargoed"
-    DRAFT = "draft"
-    WITHDRAWN = "withdrawn"
-
-
-class Visibility(str, Enum):
-    VISIBLE = "visible"
-    NOT_FOUND = "not-found"  # 404, exactly like an unknown id
-    GONE = "gone"  # 410, a tombstone with only the id
-
-
-# --- the embargo clock ---------------------------------------------------------------------------
-
-def embargoed(embargo_until: dt.date | None, day: dt.date) -> bool:
-    """True when an embargo ending on `embargo_until` still holds on `day` (it ends at that day's start)."""
-    return embargo_until is not None and day < embargo_until
-
-
-def next_change(embargo_until: dt.date | None, today: dt.date) -> dt.date | None:
-    """The first day after `today` on which the clock alone changes what the public sees, if any."""
-    return embargo_until if embargoed(embargo_until, today) else None
-
-
 def state(t: Testimony, today: dt.date) -> State:
     """The most restrictive state that applies; withdrawal overrides everything."""
     if t.consent.access is Access.WITHDRAWN:
@@ -148,26 +115,6 @@ def state(t: Testimony, today: dt.date) -> State:
     if embargoed(t.consent.embargo_until, today):
         return State.EMBARGOED
     return State.PUBLIC
-
-
-_RANKS = {"access": ("public", "restricted", "withdrawn"), "identity": ("named", "pseudonymous", "anonymous"),
-          "place_detail": ("exact", "district", "governorate", "country")}
-
-
-def narrows(action: str, before: dict[str, str], after: dict[str, str]) -> bool:
-    """Does this consent change take something away from the public (docs/format.md, "narrows")?
-
-    `before` and `after` hold `access`, `identity` and `place_detail` as written ("" for a default).
-    Withdrawing, restricting and embargoing always narrow; a change of identity or place detail
-    narrows when it hides more than before."""
-    if action in ("withdraw", "restrict", "embargo"):
-        return True
-    rank = {name: {value: i for i, value in enumerate(order)} for name, order in _RANKS.items()}
-    for name, order in _RANKS.items():
-        old, new = before.get(name) or order[0], after.get(name) or order[0]
-        if rank[name].get(new, len(order)) > rank[name].get(old, len(order)):
-            return True
-    return False
 
 
 def visibility(t: Testimony | None, audience: Audience, today: dt.date) -> Visibility:
@@ -228,48 +175,17 @@ def redact(text: str, audience: Audience, mark: Callable[[str], str] | None = No
     'an unclosed [redacted]'
     """
     if audience is Audience.PUBLIC:
-        return _REDACTION.sub(REDACTED, text)
-    if mark is None:
-        return text
-    return _REDACTION.sub(lambda m: mark(m.group(1).strip()), text)
-
-
-def unclosed_redaction(text: str) -> int | None:
-    """The offset of a `[[redact:` that has no closing `]]`, if there is one."""
-    for match in _OPENING.finditer(text):
-        if "]]" not in text[match.end():]:
-            return match.start()
-        closing = text.index("]]", match.end())
-        if _OPENING.search(text, match.end(), closing):
-            return match.start()
-    return None
+        return hidden(text)
+    return text if mark is None else marked(text, mark)
 
 
 # --- the table applied ---------------------------------------------------------------------------
-
-def _apply(value: Any, path: list[str], change: Callable[[str], str]) -> Any:
-    """`value` with `change` applied at `path`; the very same object when nothing changed (it is cheaper)."""
-    if value is None:
-        return None
-    if isinstance(value, tuple):
-        items = tuple(_apply(item, path, change) for item in value)
-        return value if all(a is b for a, b in zip(items, value)) else items
-    if not path:
-        if not isinstance(value, str):
-            return value
-        changed = change(value)
-        return value if changed == value else changed
-    head, *rest = path
-    old = getattr(value, head)
-    new = _apply(old, rest, change)
-    return value if new is old else dataclasses.replace(value, **{head: new})
-
 
 def map_texts(t: Testimony, change: Callable[[str, str], str], fields: Iterable[str] = REDACTED_FIELDS) -> Testimony:
     """The testimony with every text of `fields` (by default every redacted one) passed through change(field, text)."""
     for name in fields:
         path = _PATHS.get(name) or name.split(".")
-        t = _apply(t, path, lambda text, name=name: change(name, text))  # type: ignore[misc]
+        t = replace_at(t, path, lambda text, name=name: change(name, text))  # type: ignore[misc]
     return t
 
 
@@ -289,16 +205,6 @@ def public_texts(t: Testimony) -> dict[str, str]:
     return {name: " | ".join(texts) for name, texts in found.items()}
 
 
-def redacted_spans(text: str) -> list[tuple[int, int]]:
-    """Where each `[[redact: ...]]` passage is in the text (an unclosed one runs to the end)."""
-    return [match.span() for match in _REDACTION.finditer(text)]
-
-
-def redacted_passages(text: str) -> list[str]:
-    """The words of each redacted passage, as the curator wrote them."""
-    return [match.group(1).strip() for match in _REDACTION.finditer(text) if match.group(1).strip()]
-
-
 def hidden_name_leaks(t: Testimony) -> list[str]:
     """Public fields in which a narrator name the public may not see still appears (the check's rule)."""
     from .exposure import hidden_names, mentions  # the check's matching rules
@@ -307,29 +213,6 @@ def hidden_name_leaks(t: Testimony) -> list[str]:
     if not hidden:
         return []
     return [name for name, text in public_texts(t).items() if mentions(text, hidden)]
-
-
-def _plain(value: Any) -> Any:
-    """A public value as JSON: dates as written, enums by value, records as mappings."""
-    if isinstance(value, DateRange):
-        return value.text
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    if dataclasses.is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    return value
-
-
-def _get(value: Any, path: list[str]) -> Any:
-    if value is None or not path:
-        return value
-    if isinstance(value, tuple):
-        return tuple(_get(item, path) for item in value)
-    return _get(getattr(value, path[0]), path[1:])
 
 
 def public_form(t: Testimony, places: Gazetteer) -> dict[str, Any]:
@@ -342,7 +225,7 @@ def _form(t: Testimony, shown_places: tuple[str, ...]) -> dict[str, Any]:
     form: dict[str, Any] = {}
     for item in PUBLIC_FORM:
         if item.shown in (Shown.AS_WRITTEN, Shown.REDACTED):
-            form[item.name] = _plain(_get(shown, _PATHS[item.name]))
+            form[item.name] = plain(value_at(shown, _PATHS[item.name]))
         elif item.shown is Shown.COARSENED:
             form[item.name] = list(shown_places)
         elif item.shown is Shown.NARRATOR:
@@ -360,38 +243,6 @@ def public_version(t: Testimony, places: Gazetteer) -> str:
 def _version(t: Testimony, shown_places: tuple[str, ...]) -> str:
     canonical = json.dumps(_form(t, shown_places), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
-
-
-@dataclass(frozen=True)
-class TestimonyView:
-    """A testimony in the form one audience may see: nothing in it needs checking again."""
-
-    __test__ = False  # not a pytest test class, despite the name
-
-    id: str
-    version: str  # `public_version`: the same for every audience, never a hash of the file
-    audience: Audience
-    state: State
-    title: str
-    language: str
-    narrator: str
-    narrator_description: str | None
-    places: tuple[str, ...]
-    themes: tuple[str, ...]
-    event_date: DateRange
-    recorded: Recording
-    body: str
-    translation_of: str | None
-    contributors: tuple[Contributor, ...]
-    source: Source | None
-    license: str | None
-    content_warnings: tuple[str, ...]
-    summary: str | None
-    updated: dt.date | None
-    identity: Identity
-    # Curators only; always None in a public view.
-    consent: Consent | None = None
-    narrator_detail: Narrator | None = None
 
 
 def view(t: Testimony | None, audience: Audience, *, today: dt.date, places: Gazetteer,

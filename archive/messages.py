@@ -147,7 +147,7 @@ MESSAGES: dict[str, str] = {
     "vocabulary.ambiguous": N_("'%(name)s' names both '%(first)s' and '%(second)s'; type the id of the one you mean"),
     "translation.self": N_("'%(id)s': a testimony cannot translate itself"),
     "translation.unknown": N_("'%(id)s': no testimony has that id"),
-    # consent actions (archive/editing.py)
+    # consent actions (archive/store/editing.py)
     "consent.embargo-future": N_("must be a day after today, written YYYY-MM-DD"),
     "consent.embargo-form": N_("'%(value)s' is not a date written YYYY-MM-DD"),
     "consent.action": N_("'%(action)s' is not a consent action; choose one of: %(actions)s"),

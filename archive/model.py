@@ -137,10 +137,6 @@ class Place:
     parent: str | None = None
     coordinates: tuple[float, float] | None = None
 
-    def name_in(self, language: str | None = None) -> str:
-        """The place's name in a language, falling back to the default name."""
-        return self.names.get(language or "", self.name)
-
 
 @dataclass(frozen=True)
 class Theme:
@@ -156,10 +152,6 @@ class Theme:
         """Every alias, in every language."""
         return tuple(alias for names in self.aliases.values() for alias in names)
 
-    def label_in(self, language: str | None = None) -> str:
-        """The theme's label in a language, falling back to the default label."""
-        return self.labels.get(language or "", self.label)
-
 
 @dataclass(frozen=True)
 class CollectionInfo:
@@ -169,21 +161,10 @@ class CollectionInfo:
     license: str | None = None
     languages: tuple[str, ...] = ("en",)
     description: str | None = None
-    titles: Mapping[str, str] = field(default_factory=dict)  # title, description, publisher per language
+    # title, description, publisher per language; archive.languages picks one
+    titles: Mapping[str, str] = field(default_factory=dict)
     descriptions: Mapping[str, str] = field(default_factory=dict)
     publishers: Mapping[str, str] = field(default_factory=dict)
 
     def permalink(self, testimony_id: str) -> str:
         return f"{self.base_url.rstrip('/')}/t/{testimony_id}"
-
-    def title_in(self, language: str | None = None) -> str:
-        """The collection's title in a language (`titles`), falling back to `title`."""
-        return self.titles.get(language or "") or self.title
-
-    def description_in(self, language: str | None = None) -> str | None:
-        """The description in a language (`descriptions`), falling back to `description`."""
-        return self.descriptions.get(language or "") or self.description
-
-    def publisher_in(self, language: str | None = None) -> str:
-        """The publisher's name in a language (`publishers`), falling back to `publisher`."""
-        return self.publishers.get(language or "") or self.publisher

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from archive.cli_support import config_options, fail
+from archive.cli.support import config_options, fail
 from archive.config import Config
 from archive.consent import Audience
 from archive.errors import ArchiveError

@@ -1,4 +1,4 @@
-"""One index writer at a time: a lock (archive.files.locked) on a file in the instance directory.
+"""One index writer at a time: a lock (archive.store.files.locked) on a file in the instance directory.
 
 The kernel releases the lock when its holder dies, even by kill -9, so a crash
 never leaves the index locked.
@@ -11,9 +11,9 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from archive import files
+from archive.store import files
 from archive.errors import ArchiveError
-from archive.files import LockTimeout
+from archive.store.files import LockTimeout
 
 __all__ = ["IndexBusy", "writer_lock"]
 

@@ -8,7 +8,7 @@ There are two indexes, one per `archive.consent.Audience`, laid out alike:
                                 for and until when that holds, and per testimony file its stat,
                                 version (hash) and the consent state that was indexed, all keyed
                                 by a hash of the id (a hidden testimony's slug is not kept in clear);
-                                every hash in it is an HMAC under the instance secret (archive.secret,
+                                every hash in it is an HMAC under the instance secret (archive.store.secret,
                                 <instance>/secret_key, outside this folder), so no guess at a hidden
                                 id, file or name can be tested against it offline
       public/<generation>/      a Whoosh index, plus places.yaml and themes.yaml as indexed
@@ -19,7 +19,7 @@ There are two indexes, one per `archive.consent.Audience`, laid out alike:
 Nothing that serves the public opens the curator paths: they are only reached through an
 `IndexPaths` made with `Audience.CURATOR`.
 
-The manifest is replaced atomically (archive.files.replace) and only after the Whoosh commit it
+The manifest is replaced atomically (archive.store.files.replace) and only after the Whoosh commit it
 describes, so it may lag the index by one run (the next run redoes that work) but
 never runs ahead of it.
 """
@@ -33,9 +33,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
-from archive import files
+from archive.store import files
 from archive.consent import Audience
-from archive.secret import keyed_hash, load_secret
+from archive.store.secret import keyed_hash, load_secret
 
 __all__ = ["IndexPaths", "Entry", "Manifest", "Keys", "read_manifest", "read_serial", "write_manifest"]
 

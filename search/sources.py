@@ -14,7 +14,8 @@ from typing import Mapping
 
 from archive.collection import display_path, resolve_testimony, testimony_files
 from archive.errors import Problem
-from archive.loader import file_hash, load_places, load_themes, parse_testimony
+from archive.collection_files import load_places, load_themes
+from archive.loader import file_hash, parse_testimony
 from archive.model import Testimony
 from archive.vocabulary import Gazetteer, Themes
 

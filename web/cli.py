@@ -7,7 +7,7 @@ import os
 
 import click
 
-from archive.cli_support import collection_or_fail, config_options, fail
+from archive.cli.support import collection_or_fail, config_options, fail
 from archive.config import Config
 from archive.errors import ArchiveError
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from archive.citation import citation_key
 from archive.citation_text import date_parts, person_name, translators
 from archive.consent import ANONYMOUS, TestimonyView
+from archive.languages import in_language
 from archive.model import CollectionInfo, Identity, Method
 
 from .gate import public_view, site
@@ -58,13 +59,13 @@ def keywords(view: TestimonyView) -> list[str]:
     found = []
     for theme_id in view.themes:
         theme = themes.get(theme_id)
-        found.append((theme.labels.get(view.language) or theme.label) if theme else theme_id)
+        found.append(in_language(theme.labels, theme.label, view.language) if theme else theme_id)
     return found
 
 
 def _place_names(view: TestimonyView) -> list[str]:
     places = site().collection.places
-    return [places[p].name_in(view.language) if p in places else p for p in view.places]
+    return [in_language(places[p].names, places[p].name, view.language) if p in places else p for p in view.places]
 
 
 def _highwire_date(view: TestimonyView) -> str:
@@ -127,7 +128,7 @@ def _json_ld(view: TestimonyView, info: CollectionInfo) -> dict[str, Any]:
         place = places.get(place_id)
         if place is None:
             continue
-        entry: dict[str, Any] = {"@type": "Place", "name": place.name_in(view.language),
+        entry: dict[str, Any] = {"@type": "Place", "name": in_language(place.names, place.name, view.language),
                                  "url": _absolute(url_for("pages.place", place_id=place.id))}
         if place.coordinates:
             entry["geo"] = {"@type": "GeoCoordinates", "latitude": place.coordinates[0],

@@ -28,7 +28,7 @@ from typing import Any
 
 from flask import current_app
 
-import archive.files
+import archive.store.files
 from archive.consent import TestimonyView
 from archive.vocabulary import Vocabulary
 
@@ -97,7 +97,7 @@ def _parse(text: str) -> dt.datetime:
 
 def _update_ledger(path: Path, current: dict[str, str]) -> dict[str, Any]:
     """Merge what is public now ({id: fingerprint}) into the ledger; returns {id: {"f", "d"}} after it."""
-    with archive.files.locked(path.with_suffix(".lock"), mode=0o644):
+    with archive.store.files.locked(path.with_suffix(".lock"), mode=0o644):
         try:
             ledger = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -117,7 +117,7 @@ def _update_ledger(path: Path, current: dict[str, str]) -> dict[str, Any]:
                 ledger[testimony_id] = {"f": HIDDEN, "d": now}
                 changed = True
         if changed:
-            archive.files.replace(path, json.dumps(ledger, ensure_ascii=False, sort_keys=True))
+            archive.store.files.replace(path, json.dumps(ledger, ensure_ascii=False, sort_keys=True))
     return ledger
 
 

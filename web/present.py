@@ -15,6 +15,7 @@ from flask import url_for
 from archive.citation import Citation, cite, text_segments
 from archive.consent import TestimonyView
 from archive.dates import DateRange
+from archive.languages import in_language
 from archive.model import CollectionInfo
 from archive.text import is_arabic
 from archive.vocabulary import Gazetteer, Themes, Vocabulary
@@ -46,8 +47,9 @@ def text_language(text: str, language: str | None = None) -> str | None:
 
 
 def local_name(default: str, translated: Mapping[str, str], language: str | None = None) -> str:
-    """A place name or theme label in the reader's language (`names`/`labels`), else the default one."""
-    return translated.get(language or current_language()) or default
+    """A place name or theme label in the reader's language (`names`/`labels`), else the default one
+    (archive.languages, with the reader's language filled in)."""
+    return in_language(translated, default, language or current_language())
 
 
 def vocabulary_name(kind: str, entry_id: str) -> str:

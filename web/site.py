@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
-import archive.files
+import archive.store.files
 from archive import consent
 from archive.collection import Collection, ReadCache, load_collection
 from archive.consent import Audience, TestimonyView
@@ -47,7 +47,7 @@ def touch_stamp(instance: Path) -> None:
     A new file is renamed over the old one, so its inode changes even when two saves fall
     within the file system's timestamp resolution.
     """
-    archive.files.replace(stamp_path(instance), f"{time.time_ns()} {os.getpid()}\n", sync=False)  # a signal, not data
+    archive.store.files.replace(stamp_path(instance), f"{time.time_ns()} {os.getpid()}\n", sync=False)  # a signal, not data
 
 
 def _stamp_of(path: Path | None) -> tuple[int, int, int] | None:

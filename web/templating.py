@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping, NamedTuple
+from typing import Any, Mapping
 
 from flask import Flask, current_app, url_for
 from markupsafe import Markup, escape
 
 from archive.consent import ANONYMOUS
 from archive.dates import DateError, DateRange, parse_date
+from archive.languages import Localised, localised
 from archive.model import CollectionInfo
 
 from .gate import site
@@ -20,7 +21,7 @@ from .present import direction, text_language, vocabulary_name
 from .messages import isolate, shown
 from .render import REDACTED_HTML, clean_snippet, inline
 
-__all__ = ["init_app", "lang_attrs", "date_text", "page_language", "Localised", "collection_texts"]
+__all__ = ["init_app", "lang_attrs", "date_text", "page_language", "collection_texts"]
 
 METHODS = {"written": N_("Written"), "interview": N_("Interview"), "audio": N_("Audio recording"),
            "video": N_("Video recording")}
@@ -141,21 +142,12 @@ def number(value: int | float) -> str:
     return format_number(value)
 
 
-class Localised(NamedTuple):
-    """A text of the collection's own (its title, ...) and the language it is in."""
-    text: str | None
-    lang: str
-
-
 def collection_texts(info: CollectionInfo, language: str, content_lang: str) -> dict[str, Localised]:
     """The collection's title, description and publisher in the reader's language where collection.yaml
     gives one (`titles`, `descriptions`, `publishers`), else as written in the default language."""
-    def pick(variants: Mapping[str, str], default: str | None) -> Localised:
-        return Localised(variants[language], language) if variants.get(language) else Localised(default, content_lang)
-
-    return {"site_title": pick(info.titles, info.title),
-            "site_description": pick(info.descriptions, info.description),
-            "site_publisher": pick(info.publishers, info.publisher)}
+    return {"site_title": localised(info.titles, info.title, language, content_lang),
+            "site_description": localised(info.descriptions, info.description, language, content_lang),
+            "site_publisher": localised(info.publishers, info.publisher, language, content_lang)}
 
 
 def _context() -> dict[str, Any]:

@@ -212,7 +212,7 @@ ACCOUNTS: tuple[Account, ...] = (
 
 
 def _front_matter(account: Account) -> str:
-    from tests.search_support import testimony_text  # the shared builder of valid testimony files
+    from tests.support.builder import testimony_text  # the one builder of test collections
     return testimony_text(account.id, title=account.title, body=account.body, language=account.language,
                           identity="named", name="Narrator", places=account.places, themes=account.themes,
                           event_date=account.event_date)

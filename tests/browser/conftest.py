@@ -1,6 +1,6 @@
 """Fixtures for the real-browser tests: one served site and one headless Chromium for them all.
 
-The site is tests/browser/site_data.py's collection, indexed into a tmp dir and served by
+The site is tests/browser/reading_collection.py's collection, indexed into a tmp dir and served by
 a real HTTP server (werkzeug, in a background thread). Chromium is Debian's
 /usr/bin/chromium driven by Playwright; when no Chromium is found the tests skip with
 one reason. Screenshots go to screenshots/ at the repository root (outside git), or to
@@ -18,7 +18,9 @@ from typing import Iterator
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from . import fetch_axe, site_data
+from . import fetch_axe
+
+from tests.support import builder, reading_collection
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("ARCHIVE_SCREENSHOTS") or ROOT / "screenshots")
@@ -58,8 +60,8 @@ def site_url(tmp_path_factory) -> Iterator[str]:
     from web import create_app
 
     base = tmp_path_factory.mktemp("browser-site")
-    content = site_data.write(base / "content")
-    site_data.build_index(content, base / "instance")
+    content = reading_collection.write(base / "content")
+    builder.build_index(content, base / "instance")
     app = create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(base / "instance")})
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="browser-site", daemon=True)

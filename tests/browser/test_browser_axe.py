@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from .site_data import MISSING, PLACE, TESTIMONY, THEME, WITHDRAWN
+from tests.support.reading_collection import MISSING, PLACE, TESTIMONY, THEME, WITHDRAWN
+
 
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]

@@ -8,8 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import page_language
-from .site_data import ARABIC, BAKERY_TOTAL, BREAD_TOTAL, TESTIMONY
+from .page_checks import page_language
+
+from tests.support.reading_collection import ARABIC, BAKERY_TOTAL, BREAD_TOTAL, TESTIMONY
 
 
 

@@ -7,8 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .helpers import no_horizontal_overflow
-from .site_data import PLACE, THEME
+from .page_checks import no_horizontal_overflow
+
+from tests.support.reading_collection import PLACE, THEME
 
 
 def test_a_map_marker_is_a_link_to_its_place(open_tab):

@@ -8,8 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import focus_problem, focused, page_language, tab_through, tab_to
-from .site_data import BREAD_TOTAL, TESTIMONY
+from .page_checks import focus_problem, focused, page_language, tab_through, tab_to
+
+from tests.support.reading_collection import BREAD_TOTAL, TESTIMONY
 
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import no_horizontal_overflow, page_language
-from .site_data import PLACE, TESTIMONY, THEME
+from .page_checks import no_horizontal_overflow, page_language
+
+from tests.support.reading_collection import PLACE, TESTIMONY, THEME
 
 
 PAGES = {

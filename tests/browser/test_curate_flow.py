@@ -15,7 +15,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from .conftest import TIMEOUT_MS
 
-from curate_support import PASSWORD, add_curator
+from tests.support import builder
+from tests.support.curators import add_curator, PASSWORD
+
 
 
 class _Quiet(WSGIRequestHandler):
@@ -26,12 +28,12 @@ class _Quiet(WSGIRequestHandler):
 @pytest.fixture
 def curate_server(tmp_path) -> Iterator[tuple[str, Path]]:
     """(base URL, instance dir) of a fresh consent-table collection with curator 'amal', over real HTTP."""
-    import web_support
+    from tests.support import consent_table
     from web import create_app
 
-    content = web_support.write(tmp_path / "content")
+    content = consent_table.write(tmp_path / "content")
     instance = tmp_path / "instance"
-    web_support.build_index(content, instance)
+    builder.build_index(content, instance)
     add_curator(instance)
     app = create_app({"ARCHIVE_CONTENT": str(content), "ARCHIVE_INSTANCE": str(instance)})
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
@@ -56,7 +58,7 @@ def _tab(chromium, base: str, problems: list[str]):
 
 
 def test_sign_in_add_publish_withdraw_in_a_real_browser(chromium, curate_server):
-    from archive import audit
+    from archive.store import audit
 
     base, instance = curate_server
     problems: list[str] = []

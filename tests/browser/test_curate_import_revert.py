@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
-from curate_support import PASSWORD
-
 from .test_curate_flow import _tab, curate_server  # noqa: F401  (the fixture: a fresh site over real HTTP)
+
+from tests.support.curators import PASSWORD
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

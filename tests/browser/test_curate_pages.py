@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from curate_support import PASSWORD
-
-from .helpers import no_horizontal_overflow, page_language
+from .page_checks import no_horizontal_overflow, page_language
 from .test_browser_axe import RUN_AXE, TAGS, describe
 from .test_curate_flow import _tab, curate_server  # noqa: F401  (fixture)
+
+from tests.support.curators import PASSWORD
 
 
 def _signed_in(chromium, base: str, problems: list[str], lang: str, width: int = 1280):

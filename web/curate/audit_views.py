@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Response, current_app, render_template, request, url_for
 
-from archive import audit
+from archive.store import audit
 
 from ..exports import csv_cell
 from ..i18n import gettext as _

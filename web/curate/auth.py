@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, current_app, flash, g, redirect, render_template, request, session, url_for
 
-from archive import curators
+from archive.store import curators
 
 from ..i18n import gettext as _
 from .blueprint import bp, instance, log, signed_in_curator

@@ -19,8 +19,8 @@ from flask import (Blueprint, Flask, Response, current_app, g, redirect, render_
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from archive import audit, curators
-from archive.secret import SECRET_FILE, load_secret
+from archive.store import audit, curators
+from archive.store.secret import SECRET_FILE, load_secret
 
 from ..i18n import gettext as _
 from .throttle import FILE as THROTTLE_FILE, Throttle
@@ -43,7 +43,7 @@ class CuratorSessionInterface(SecureCookieSessionInterface):
 
 
 def load_secret_key(instance: Path) -> bytes:
-    """`<instance>/secret_key`, created on first run (archive.secret)."""
+    """`<instance>/secret_key`, created on first run (archive.store.secret)."""
     return load_secret(instance)
 
 

@@ -13,9 +13,10 @@ from typing import Any, Mapping
 from flask import render_template, request
 from werkzeug.wrappers import Response
 
-from archive import consent, editing
+from archive import consent
+from archive.store import editing
 from archive.errors import ArchiveError
-from archive.saving import Conflict, replace_file
+from archive.store.saving import Conflict, replace_file
 
 from ..gate import today
 from ..i18n import gettext as _

@@ -1,6 +1,6 @@
 """The curator forms (WTForms): a testimony's every field (docs/format.md), and a consent action.
 
-The forms only carry text: `archive.editing` turns it into front matter and validates it
+The forms only carry text: `archive.store.editing` turns it into front matter and validates it
 with the same checks as `archive check`, whose problems are shown next to these fields.
 CSRF is checked by the blueprint's guard on every POST (a hidden `csrf_token` in each
 template), so the forms here have no token of their own.
@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 
-from archive.editing import CONSENT_ACTIONS, DEFAULTS, FIELD_NAMES, FIELDS
+from archive.store.editing import CONSENT_ACTIONS, DEFAULTS, FIELD_NAMES, FIELDS
 
 from ..i18n import lazy_gettext as _l
 
@@ -41,7 +41,7 @@ _DAY_HINT = _l("A full date, YYYY-MM-DD.")
 
 
 class TestimonyForm(Form):
-    """Every field of a testimony file; names match `archive.editing.FIELDS` (and `body`)."""
+    """Every field of a testimony file; names match `archive.store.editing.FIELDS` (and `body`)."""
 
     __test__ = False
 

@@ -1,9 +1,9 @@
 """A testimony's history in the browser: every version with who, when, why and what changed; any old
-version; and a revert to it as a new, audited save under today's consent (archive.reverting).
+version; and a revert to it as a new, audited save under today's consent (archive.store.reverting).
 
 `curate.history` (/curate/t/<id>/history), `curate.version` (/curate/t/<id>/history/<commit>) and
 `curate.revert` (POST /curate/t/<id>/history/<commit>/revert). Versions come from git
-(archive.versions), reasons from the audit log; values the public is kept from are marked.
+(archive.store.versions), reasons from the audit log; values the public is kept from are marked.
 """
 
 from __future__ import annotations
@@ -14,16 +14,17 @@ from flask import abort, render_template, request
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from archive import audit, consent, diffs, editing, reverting, versions
+from archive import consent, diffs
+from archive.store import audit, editing, reverting, versions
 from archive.errors import ArchiveError
-from archive.history import HistoryError
-from archive.saving import Conflict, replace_file
+from archive.store.history import HistoryError
+from archive.store.saving import Conflict, replace_file
 
-from ..gate import site, today
+from ..gate import site
 from ..i18n import gettext as _
 from .blueprint import bp, instance
-from .preview import _clean, _marker, curator_text, curator_view, names
-from .testimonies import _conflict, _display, _finish, _locate, _root, _save
+from .preview import _clean, _marker, curator_text, names
+from .testimonies import _checked_view, _conflict, _display, _finish, _locate, _root, _save
 
 __all__ = ["history", "version", "revert"]
 
@@ -104,11 +105,7 @@ def _version_page(testimony_id: str, commit: str, *, refused: str | None = None,
     index = found.index(chosen)
     older = versions.text_at(path, found[index + 1].commit) if index + 1 < len(found) else None
     collection = site().collection
-    testimony, _problems = editing.validate(old, path, _display(path), collection.places, collection.themes,
-                                            editing.existing_ids(_root()))
-    view = body = None
-    if testimony is not None:
-        view, body = curator_view(testimony, today=today(), places=collection.places)
+    view, body = _checked_view(old, path)[1:]
     entry = versions.reasons(_entries(testimony_id), [chosen]).get(chosen.commit)
     return render_template(
         "curate/version.html", testimony_id=testimony_id, chosen=chosen, entry=entry, old=old, view=view, body=body,

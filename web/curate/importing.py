@@ -1,4 +1,4 @@
-"""Bulk import in the browser: `/curate/import`, the same import as `archive import` (archive.importing).
+"""Bulk import in the browser: `/curate/import`, the same import as `archive import` (archive.store.importing).
 
 1. The curator uploads a CSV or XLSX file; it is kept in `<instance>/imports/` (mode 0600) under a
    random name that only this curator's session knows, and the columns are shown with the field
@@ -21,7 +21,7 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from archive import importing
+from archive.store import importing
 from archive.errors import ArchiveError
 
 from ..gate import site

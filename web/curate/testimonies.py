@@ -1,9 +1,9 @@
 """Adding and editing testimonies, consent actions, and the curator's view of one testimony.
 
 `curate.new`, `curate.edit`, `curate.consent`, `curate.testimony`. Every save is checked
-by `archive.editing` (the same checks as `archive check`), written by `archive.saving`
+by `archive.store.editing` (the same checks as `archive check`), written by `archive.store.saving`
 (atomic, locked, refused over a newer version), written to the audit log at once (before
-anything else runs), made public by `publish_change`, and committed by `archive.history`
+anything else runs), made public by `publish_change`, and committed by `archive.store.history`
 when the content is in git (git's outcome goes to the audit log too).
 """
 
@@ -18,14 +18,15 @@ from typing import Any, Callable, Mapping
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from archive import audit, editing, history
-from archive.consent import State
-from archive.errors import ArchiveError
+from archive.store import audit, editing, history
+from archive.consent import State, TestimonyView
+from archive.errors import ArchiveError, Problem
 from archive.loader import file_hash
-from archive.saving import Conflict, create_file, locked, replace_file
+from archive.store.saving import Conflict, create_file, locked, replace_file
 
 from ..gate import site, today
 from ..i18n import gettext as _
+from ..render import RenderedBody
 from .blueprint import bp, current_curator, instance, log
 from .forms import GROUPS, REQUIRED, testimony_form
 from . import undo
@@ -241,16 +242,23 @@ def _conflict(testimony_id: str, conflict: Conflict) -> tuple[str, int]:
     return render_template("curate/conflict.html", testimony_id=testimony_id, conflict=conflict), 409
 
 
+def _checked_view(text: str, path: Path) -> tuple[list[Problem], TestimonyView | None, RenderedBody | None]:
+    """The file's text checked as `archive check` does, and the curator's view of it when it is valid."""
+    collection = site().collection
+    found, problems = editing.validate(text, path, _display(path), collection.places, collection.themes,
+                                       editing.existing_ids(_root()))
+    if found is None:
+        return problems, None, None
+    view, body = curator_view(found, today=today(), places=collection.places)
+    return problems, view, body
+
+
 @bp.get("/t/<testimony_id>")
 def testimony(testimony_id: str) -> tuple[str, int]:
     """The curator's view: every field, redactions marked, consent and its note, state, and its audit history."""
     path, text, version = _locate(testimony_id)
     collection = site().collection
-    found, problems = editing.validate(text, path, _display(path), collection.places, collection.themes,
-                                       editing.existing_ids(_root()))
-    view = body = None
-    if found is not None:
-        view, body = curator_view(found, today=today(), places=collection.places)
+    problems, view, body = _checked_view(text, path)
     entries = [e for e in audit.read(instance(), testimony=testimony_id) if e.get("action") in ("create", "edit",
                                                                                                  "consent", "revert")]
     return render_template("curate/testimony.html", testimony_id=testimony_id, view=view, body=body,

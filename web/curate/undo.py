@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Mapping
 
 from archive.errors import ArchiveError
-from archive.saving import create_file, current_version, locked, replace_file
+from archive.store.saving import create_file, current_version, locked, replace_file
 
 __all__ = ["FIELDS", "remember", "offer", "forget"]
 

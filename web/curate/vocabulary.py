@@ -1,6 +1,6 @@
 """Places and themes edited in the browser: `/curate/vocabulary/<places|themes>`, add and edit (rename).
 
-Each change goes through `archive.vocabulary_editing` (the checks of `archive check`, references
+Each change goes through `archive.store.vocabulary_editing` (the checks of `archive check`, references
 rewritten on a rename), is written under the content lock, takes effect at once (the search
 indexes rebuild, as they do whenever places.yaml or themes.yaml change), then becomes one git
 commit and one audit entry (action `vocabulary`).
@@ -14,10 +14,10 @@ from typing import Any, Mapping
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from archive import history, vocabulary_editing as ve
+from archive.store import history, vocabulary_editing as ve
 from archive.errors import ArchiveError
 from archive.loader import file_hash
-from archive.saving import locked
+from archive.store.saving import locked
 from archive.vocabulary import PLACE_RANK
 
 from ..gate import site
@@ -38,10 +38,10 @@ def _kind(kinds: str) -> str:
 
 def _labels(kind: str) -> dict[str, tuple[str, str]]:
     """Each field's label and hint."""
+    labels = {"id": (_("Id"), _("Lower-case letters, digits and single hyphens. Changing it rewrites every testimony "
+                                "that uses it."))}
     if kind == "place":
-        return {
-            "id": (_("Id"), _("Lower-case letters, digits and single hyphens. Changing it rewrites every testimony "
-                              "that uses it.")),
+        return labels | {
             "name": (_("Name"), ""),
             "name_ar": (_("Arabic name"), ""),
             "aliases": (_("Other names and spellings"), _("One per line.")),
@@ -49,9 +49,7 @@ def _labels(kind: str) -> dict[str, tuple[str, str]]:
             "parent": (_("Inside (the enclosing place)"), _("Its id or any of its names; empty for none.")),
             "coordinates": (_("Coordinates"), _("Latitude, longitude, e.g. 35.86, 36.80; empty for none.")),
         }
-    return {
-        "id": (_("Id"), _("Lower-case letters, digits and single hyphens. Changing it rewrites every testimony "
-                          "that uses it.")),
+    return labels | {
         "label": (_("Label"), ""),
         "label_ar": (_("Arabic label"), ""),
         "broader": (_("Broader theme"), _("Its id or label; empty for none.")),
