@@ -224,6 +224,22 @@ class ArchiveAnalyzer(Analyzer):
             return ENGLISH_STEMS.get(stemmed, stemmed)
         return text
 
+    def occurrences(self, value: str, chars: bool) -> dict[str, list[int]]:
+        """What indexing `value` with this analyzer yields (as `__call__` does, stop words removed), by term:
+        positions, or (position, start, end) flat when `chars`; for the compact postings (search/postings.py)."""
+        cache, found, pos = self._caches[True], {}, 0
+        if len(cache) > 500_000:
+            cache.clear()
+        for match in TOKEN_PATTERN.finditer(value.replace("_", " ") if "_" in value else value):
+            surface = match.group()
+            text = cache.get(surface)
+            if text is None:
+                text = cache[surface] = self.normalize(surface, True)
+            if text:
+                found.setdefault(text, []).extend((pos, match.start(), match.end()) if chars else (pos,))
+                pos += 1
+        return found
+
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", no_morph=False, **kwargs):
         assert isinstance(value, str), f"{value!r} is not a str"

@@ -5,6 +5,12 @@ contents is renamed into place. A run killed before that rename leaves the
 previous state serving; `repair` removes what it left behind. Every commit that
 deletes a document rewrites the segments holding deletions, so the words of a
 withdrawn or narrowed testimony do not linger in any file.
+
+Every segment is written as separate files, never as one compound file: a reader
+of a compound file copies each part it opens into a private buffer (Whoosh's
+BufferFile wraps the mapped part in a BytesIO), about the index's size in every
+searching process; separate files are read through the page cache, which all the
+server's workers share. It also saves the build the copy into the compound file.
 """
 
 from __future__ import annotations
@@ -65,7 +71,7 @@ def _build_chunk(directory: str, root: str, stats: Sequence[FileStat], ids: froz
     """Read, judge and index some files into one new segment (in a worker process, or inline)."""
     places, themes = load_vocabularies(Path(directory))
     ix = whoosh_index.open_dir(directory)
-    writer = SegmentWriter(ix, _lk=False, limitmb=LIMITMB, codec=ArchiveCodec())
+    writer = SegmentWriter(ix, _lk=False, limitmb=LIMITMB, codec=ArchiveCodec(), compound=False)
     judged = []
     try:
         for stat in stats:
@@ -133,7 +139,7 @@ def build_generation(directory: Path, root: Path, stats: Sequence[FileStat], ids
 def _commit_segments(directory: Path, segments: list[Segment]) -> None:
     """Publish the segments the chunks wrote, in one table of contents (as Whoosh's MpWriter does)."""
     ix = whoosh_index.open_dir(str(directory))
-    writer = SegmentWriter(ix, codec=ArchiveCodec())
+    writer = SegmentWriter(ix, codec=ArchiveCodec(), compound=False)
     writer._close_segment()
     writer._commit_toc(segments)
     writer._finish()
@@ -150,7 +156,7 @@ def rewrite_segments(ix: Any, schema: Any, segments: list[Segment]) -> Segment |
     try:
         if not any(r.doc_count() for r in readers):
             return None
-        writer = SegmentWriter(ix, _lk=False, limitmb=LIMITMB, codec=ArchiveCodec())
+        writer = SegmentWriter(ix, _lk=False, limitmb=LIMITMB, codec=ArchiveCodec(), compound=False)
         names = set(schema.names())
         streams = []
         for reader in readers:
@@ -164,7 +170,6 @@ def rewrite_segments(ix: Any, schema: Any, segments: list[Segment]) -> Segment |
         finally:
             lengths.close()
         writer._close_segment()
-        writer._assemble_segment()
         return writer.get_segment()
     finally:
         for reader in readers:
@@ -204,7 +209,7 @@ def update_generation(directory: Path, documents: Iterable[dict[str, Any]], dele
     the old version deleted, and its segment is rewritten once it is mostly deleted.
     """
     ix = whoosh_index.open_dir(str(directory))
-    writer = ix.writer(limitmb=LIMITMB, codec=ArchiveCodec())
+    writer = ix.writer(limitmb=LIMITMB, codec=ArchiveCodec(), compound=False)
     try:
         for testimony_id in deletions:
             writer.delete_by_term("id", testimony_id)

@@ -6,13 +6,14 @@ import itertools
 from collections import Counter
 from typing import Any, Collection, Mapping
 
+from archive.consent import State
 from archive.vocabulary import Gazetteer, Themes
 
 from .documents import split_facet_keys
 from .query import Query
 from .results import FACETS, FacetItem
 
-__all__ = ["FacetTable", "facet_items", "LANGUAGE_NAMES"]
+__all__ = ["FacetTable", "facet_items", "state_items", "LANGUAGE_NAMES"]
 
 LANGUAGE_NAMES = {"en": "English", "ar": "Arabic", "fr": "French", "de": "German", "ku": "Kurdish",
                   "tr": "Turkish", "es": "Spanish", "nl": "Dutch", "it": "Italian", "ru": "Russian"}
@@ -77,3 +78,9 @@ def facet_items(counts: Mapping[str, int], query: Query, places: Gazetteer,
             items.sort(key=lambda i: (-i.count, i.label.casefold()))
         result[kind] = tuple(items)
     return result
+
+
+def state_items(counts: Any, query: Query) -> tuple[FacetItem, ...]:
+    """The consent states among the results, in State order, with a selected one listed even at zero."""
+    return tuple(FacetItem(state.value, state.value, counts.get(f"s:{state.value}", 0), state.value in query.states)
+                 for state in State if counts.get(f"s:{state.value}", 0) or state.value in query.states)

@@ -9,41 +9,32 @@ Scores are those of the words together, as for an AND of them.
 
 from __future__ import annotations
 
-import pickle
-from itertools import accumulate
 from typing import Any
 
 from whoosh import matching
 from whoosh import query as wq
-from whoosh.system import _INT_SIZE
 
 __all__ = ["ExactPhrase"]
 
 
-def _positions(value: bytes) -> set[int]:
-    """The positions in a posting of Whoosh's Positions or Characters format, decoded in C.
-
-    Both formats store a count, then a pickled list of deltas: plain numbers (Positions)
-    or (position, start, length) triples (Characters); the pickle's final "." may be cut.
-    """
-    codes = pickle.loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
-    if codes and isinstance(codes[0], tuple):
-        codes = [code[0] for code in codes]
-    return set(accumulate(codes))
+def _positions(decode: Any, word: Any) -> set[int]:
+    """The positions in the current posting of a word's matcher (decoded in C by the compact formats)."""
+    return set(decode(word.value()))
 
 
 class _AdjacentMatcher(matching.Matcher):
     """Documents where each word's posting holds a position right after the previous word's."""
 
-    def __init__(self, words: list[Any], boost: float = 1.0):
+    def __init__(self, words: list[Any], decode: Any, boost: float = 1.0):
         self._words = words
+        self._decode = decode  # the field's format's decode_positions
         self._boost = boost
         self._seek()
 
     def _adjacent(self) -> bool:
-        starts = _positions(self._words[0].value())
+        starts = _positions(self._decode, self._words[0])
         for offset, word in enumerate(self._words[1:], 1):
-            starts &= {p - offset for p in _positions(word.value())}
+            starts &= {p - offset for p in _positions(self._decode, word)}
             if not starts:
                 return False
         return True
@@ -79,7 +70,7 @@ class _AdjacentMatcher(matching.Matcher):
             self._seek()
 
     def copy(self) -> "_AdjacentMatcher":
-        return _AdjacentMatcher([w.copy() for w in self._words], self._boost)
+        return _AdjacentMatcher([w.copy() for w in self._words], self._decode, self._boost)
 
     def replace(self, minquality: float = 0) -> Any:
         return self if self.is_active() else matching.NullMatcher()
@@ -114,4 +105,4 @@ class ExactPhrase(wq.Phrase):
             if (self.fieldname, text) not in reader:
                 return matching.NullMatcher()
             words.append(wq.Term(self.fieldname, text).matcher(searcher, context))
-        return _AdjacentMatcher(words, self.boost)
+        return _AdjacentMatcher(words, field.format.decode_positions, self.boost)

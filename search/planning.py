@@ -151,7 +151,7 @@ def relaxed_order(searcher: Any, clauses: Sequence[wq.Query], filters: Sequence[
 class Answer:
     """What `answer` decided: the result order, facet counts, the query run, and what to tell the reader."""
 
-    order: tuple[int, ...]
+    order: Sequence[int]  # a Ranking (ranked as far as asked) or a tuple
     counts: Any
     text: wq.Query | None
     suggestion: str | None
@@ -160,7 +160,7 @@ class Answer:
     understood: tuple[Understood, ...]
 
 
-Ranked = Callable[[Query, "wq.Query | None"], tuple[tuple[int, ...], Any]]
+Ranked = Callable[[Query, "wq.Query | None"], tuple[Sequence[int], Any]]
 
 
 def answer(searcher: Any, compiler: QueryCompiler, table: Any, query: Query, filters: Sequence[wq.Query],

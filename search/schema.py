@@ -15,6 +15,7 @@ from whoosh import columns, fields
 from archive.consent import Audience
 
 from .analysis import name_analyzer, text_analyzer
+from .postings import text_field
 
 __all__ = ["SCHEMA_VERSION", "public_schema", "curator_schema", "schema_for", "TEXT_FIELDS", "FIELD_BOOSTS",
            "USER_FIELDS"]
@@ -23,7 +24,7 @@ __all__ = ["SCHEMA_VERSION", "public_schema", "curator_schema", "schema_for", "T
 def _version() -> str:
     """Changes whenever the fields, the analyzers or the documents may: an older index is then rebuilt."""
     digest = hashlib.sha256()
-    for name in ("schema.py", "analysis.py", "lexicon.py", "documents.py"):
+    for name in ("schema.py", "analysis.py", "lexicon.py", "documents.py", "postings.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     return "1-" + digest.hexdigest()[:12]
 
@@ -46,12 +47,12 @@ def public_schema() -> fields.Schema:
     text, names = text_analyzer(), name_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(analyzer=text, stored=True),
-        summary=fields.TEXT(analyzer=text, stored=True),
+        title=text_field(text, stored=True),
+        summary=text_field(text, stored=True),
         # Character offsets let snippets be cut without analysing the text again.
-        body=fields.TEXT(analyzer=text, stored=True, chars=True),
-        narrator=fields.TEXT(analyzer=names),
-        place_names=fields.TEXT(analyzer=names),
+        body=text_field(text, stored=True, chars=True),
+        narrator=text_field(names),
+        place_names=text_field(names),
         # Ids with every ancestor (places) or broader theme, so a filter finds narrower ones.
         places=fields.KEYWORD(),
         themes=fields.KEYWORD(),

@@ -13,8 +13,6 @@ its caches only then. Result orders and facet counts are cached per searcher (pe
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from whoosh import index as whoosh_index
@@ -23,15 +21,17 @@ from whoosh import query as wq
 from archive.config import Config
 from archive.consent import Audience, State
 from archive.errors import ArchiveError
-from archive.vocabulary import Gazetteer, Themes
 
-from . import planning, snippets
-from .documents import day_number, split_public_form_key
-from .facets import FacetTable, facet_items
+from . import planning
+from .facets import FacetTable, facet_items, state_items
+from .hits import CurrentText, page_hits
 from .manifest import IndexPaths, read_manifest, read_serial
+from .opened import Opened
 from .query import Query, QueryError
-from .results import FacetItem, Hit, PlaceRef, Results, ThemeRef
+from .ranking import Ranking, filters_for
+from .results import Hit, Results
 from .sources import load_vocabularies
+from .storage import open_mapped
 from .textquery import QueryCompiler, check_expansion
 
 __all__ = ["SearchIndex", "IndexMissing", "CURATOR_SORTS", "Guard", "CurrentText"]
@@ -47,43 +47,6 @@ class IndexMissing(ArchiveError):
 # Called with the opened generation's key and what it holds (id -> version of the public form each document
 # was made from) before anything is read from it; raises to refuse that generation.
 Guard = Callable[[str, Mapping[str, str]], None]
-# The current public (body, summary) plain text of a testimony, for its snippet; None if it is not public.
-CurrentText = Callable[[str], "tuple[str, str] | None"]
-
-
-@dataclass
-class _Opened:
-    """One generation as opened: its searcher, vocabularies, compiled parser, facet table and caches."""
-
-    generation: str
-    stamp: tuple[int, str]
-    ix: Any
-    searcher: Any
-    places: Gazetteer
-    themes: Themes
-    compiler: QueryCompiler
-    table: FacetTable
-    cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
-    _published: dict[str, str] | None = None
-
-    @property
-    def key(self) -> str:
-        """The generation and its Whoosh commit, e.g. '000003/7'."""
-        return f"{self.generation}/{self.searcher.reader().generation()}"
-
-    @property
-    def published(self) -> Mapping[str, str]:
-        """Every live document's id and the version of the public form it was made from (read once)."""
-        if self._published is None:
-            reader = self.searcher.reader()
-            found: dict[str, str] = {}
-            if reader.doc_count_all():
-                column = reader.column_reader("pubform")
-                for docnum in reader.all_doc_ids():
-                    testimony_id, version = split_public_form_key(column[docnum])
-                    found[testimony_id] = version
-            self._published = found
-        return self._published
 
 
 class SearchIndex:
@@ -102,12 +65,12 @@ class SearchIndex:
     # --- lifecycle -------------------------------------------------------------------------
 
     @property
-    def _opened(self) -> _Opened | None:
+    def _opened(self) -> Opened | None:
         """This thread's opened generation."""
         return getattr(self._local, "opened", None)
 
     @_opened.setter
-    def _opened(self, value: _Opened | None) -> None:
+    def _opened(self, value: Opened | None) -> None:
         self._local.opened = value
 
     def _stamp(self) -> tuple[int, str]:
@@ -117,7 +80,7 @@ class SearchIndex:
             raise IndexMissing(self._missing)
         return stamp
 
-    def _current(self) -> _Opened:
+    def _current(self) -> Opened:
         stamp = self._stamp()
         if self._opened is None or self._opened.stamp != stamp:
             for attempt in range(3):  # a rebuild may swap generations while we open one
@@ -130,7 +93,7 @@ class SearchIndex:
                     stamp = self._stamp()
         return self._opened  # type: ignore[return-value]
 
-    def _open(self, stamp: tuple[int, str]) -> _Opened:
+    def _open(self, stamp: tuple[int, str]) -> Opened:
         manifest = read_manifest(self.paths)
         if manifest is None:
             raise IndexMissing(self._missing)
@@ -143,15 +106,15 @@ class SearchIndex:
             # reader, which would go on finding documents that were deleted.
             searcher = old.ix.searcher()
             old.searcher.close()
-            return _Opened(old.generation, stamp, old.ix, searcher, old.places, old.themes, old.compiler,
+            return Opened(old.generation, stamp, old.ix, searcher, old.places, old.themes, old.compiler,
                            FacetTable(searcher.reader()))
         directory = self.paths.generation(manifest.generation)
-        ix = whoosh_index.open_dir(str(directory))
+        ix = open_mapped(str(directory))
         places, themes = load_vocabularies(directory)
         searcher = ix.searcher()
         if old is not None:
             old.searcher.close()
-        return _Opened(manifest.generation, stamp, ix, searcher, places, themes,
+        return Opened(manifest.generation, stamp, ix, searcher, places, themes,
                        QueryCompiler(places, themes), FacetTable(searcher.reader()))
 
     @property
@@ -159,7 +122,7 @@ class SearchIndex:
         """The serving generation and its Whoosh commit, e.g. '000003/7': a cache key for callers."""
         return self._current().key
 
-    def _guarded(self, guard: Guard | None) -> _Opened:
+    def _guarded(self, guard: Guard | None) -> Opened:
         """The serving generation, once `guard` (if any) accepted what it holds."""
         s = self._current()
         if guard is not None:
@@ -190,9 +153,9 @@ class SearchIndex:
         facets = facet_items(counts, query, s.places, s.themes)
         if self.audience is Audience.CURATOR:  # counted as if no state were chosen, so each can be
             unfiltered = self._ranked(s, query.replace(states=()), text)[1] if query.states else counts
-            facets["state"] = _state_items(unfiltered, query)
+            facets["state"] = state_items(unfiltered, query)
         start = (query.page - 1) * query.per_page
-        hits = _hits(s, order[start:start + query.per_page], text, current)
+        hits = page_hits(s, order[start:start + query.per_page], text, current)
         return Results(query, len(order), hits, facets, answer.suggestion, understood=answer.understood,
                        relaxed=answer.relaxed, correction=answer.correction)
 
@@ -203,11 +166,11 @@ class SearchIndex:
         order = self._answer(s, query).order
         return [s.searcher.stored_fields(docnum)["id"] for docnum in order]
 
-    def _answer(self, s: _Opened, query: Query) -> planning.Answer:
+    def _answer(self, s: Opened, query: Query) -> planning.Answer:
         """The results of `q` as planning decides (every word, a correction, or some words), cached."""
         key = ("answer", query.result_key(), query.sort)
         if key not in s.cache:
-            s.cache[key] = planning.answer(s.searcher, s.compiler, s.table, query, self._filters(query),
+            s.cache[key] = planning.answer(s.searcher, s.compiler, s.table, query, filters_for(query),
                                            lambda q, text: self._ranked(s, q, text))
             if len(s.cache) > CACHE_SIZE:
                 s.cache.popitem(last=False)
@@ -227,41 +190,24 @@ class SearchIndex:
                 raise QueryError.coded("state", "query.state", states=", ".join(sorted(known)), value=value[:40])
         return query
 
-    def _ranked(self, s: _Opened, query: Query, text: wq.Query | None) -> tuple[tuple[int, ...], Any]:
-        """Every matching document number in result order, and the facet counts: one pass, cached."""
+    def _ranked(self, s: Opened, query: Query, text: wq.Query | None) -> tuple[Ranking | tuple[int, ...], Any]:
+        """The matching documents in result order (ranked as far as asked) and the facet counts, cached."""
         key = (query.result_key(), query.sort)
         if key in s.cache:
             s.cache.move_to_end(key)
             return s.cache[key]  # type: ignore[no-any-return]
         if query.q and text is None:  # only stop words or symbols: nothing can match
-            value: tuple[tuple[int, ...], Any] = ((), {})
+            value: tuple[Ranking | tuple[int, ...], Any] = ((), {})
         else:
             if text is not None:
                 check_expansion(text, s.searcher.reader())
-            filters = self._filters(query)
-            results = s.searcher.search(text if text is not None else wq.Every(), limit=None,
-                                        sortedby=planning.sorted_by(query, text),
-                                        filter=wq.And(filters) if filters else None)
-            order = tuple(docnum for _, docnum in results.top_n)
-            value = (order, s.table.count(order))
+            order = Ranking(s.searcher, text, planning.sorted_by(query, text), filters_for(query),
+                            query.page * query.per_page)
+            value = (order, s.table.count(order.matches))
         s.cache[key] = value
         if len(s.cache) > CACHE_SIZE:
             s.cache.popitem(last=False)
         return value
-
-    @staticmethod
-    def _filters(query: Query) -> list[wq.Query]:
-        filters: list[wq.Query] = [wq.Term("places", p) for p in query.places]
-        filters += [wq.Term("themes", t) for t in query.themes]
-        if query.language:
-            filters.append(wq.Term("language", query.language))
-        if query.date_from:  # the event interval overlaps [from, to]
-            filters.append(wq.NumericRange("event_end", day_number(query.date_from.start), None))
-        if query.date_to:
-            filters.append(wq.NumericRange("event_start", None, day_number(query.date_to.end)))
-        if query.states:  # any of them (_checked: only on the curator index)
-            filters.append(wq.Or([wq.Term("state", state) for state in query.states]))
-        return filters
 
     def related(self, testimony_id: str, limit: int = 5, guard: Guard | None = None) -> tuple[Hit, ...]:
         """Public testimonies sharing places, themes and characteristic words with this one (never itself)."""
@@ -280,16 +226,10 @@ class SearchIndex:
         clauses += [wq.Term("body", word, boost=weight)
                     for word, weight in s.searcher.key_terms([docnum], "body", numterms=12)]
         results = s.searcher.search(wq.Or(clauses), limit=limit, mask=wq.Term("id", testimony_id))
-        return _hits(s, tuple(docnum for _, docnum in results.top_n), None, None)
+        return page_hits(s, tuple(docnum for _, docnum in results.top_n), None, None)
 
 
-def _state_items(counts: Any, query: Query) -> tuple[FacetItem, ...]:
-    """The consent states among the results, in State order, with a selected one listed even at zero."""
-    return tuple(FacetItem(state.value, state.value, counts.get(f"s:{state.value}", 0), state.value in query.states)
-                 for state in State if counts.get(f"s:{state.value}", 0) or state.value in query.states)
-
-
-def _resolved(query: Query, s: _Opened) -> Query:
+def _resolved(query: Query, s: Opened) -> Query:
     """The query with place and theme filters as ids (any name of a place or theme is accepted)."""
     places = []
     for value in query.places:
@@ -305,35 +245,3 @@ def _resolved(query: Query, s: _Opened) -> Query:
         themes.append(found)
     return query.replace(places=tuple(dict.fromkeys(places)), themes=tuple(dict.fromkeys(themes)),
                          states=tuple(dict.fromkeys(query.states)), page=query.page)
-
-
-def _hits(s: _Opened, docnums: tuple[int, ...], text: wq.Query | None,
-          current: CurrentText | None) -> tuple[Hit, ...]:
-    """The hits of a page: stored fields, snippets around the query's matches, labelled places and themes.
-
-    With `current`, snippets are cut from each testimony's text as it is now, and a hit whose
-    testimony is no longer public is left out."""
-    stored = {d: s.searcher.stored_fields(d) for d in docnums}
-    if current is not None:
-        texts_now = {d: current(stored[d]["id"]) for d in docnums}
-        docnums = tuple(d for d in docnums if texts_now[d] is not None)
-        for d in docnums:
-            body, summary = texts_now[d]  # type: ignore[misc]
-            stored[d] = {**stored[d], "body_now": body, "summary": summary}
-    reader = s.searcher.reader()
-    body_terms = snippets.positive_terms(text, reader, "body") if text is not None else set()
-    summary_terms = snippets.positive_terms(text, reader, "summary") if text is not None else set()
-    texts = snippets.page_snippets(s.searcher, docnums, stored, body_terms, summary_terms,
-                                   s.searcher.schema["summary"].analyzer, s.searcher.schema["body"].analyzer)
-    hits = []
-    for docnum in docnums:
-        fields = stored[docnum]
-        narrator, event_date, shown_places, own_themes, language = fields["meta"]
-        hits.append(Hit(
-            id=fields["id"], title=fields["title"], url=f"/t/{fields['id']}", snippet=texts[docnum],
-            summary=fields.get("summary") or None, narrator=narrator,
-            places=tuple(PlaceRef(p, s.places[p].name if p in s.places else p) for p in shown_places),
-            themes=tuple(ThemeRef(t, s.themes[t].label if t in s.themes else t) for t in own_themes),
-            event_date=event_date, language=language,
-        ))
-    return tuple(hits)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 LIMIT = 300
-# Being rewritten by other work of issue 13 (the catalogue and the index core), which owns their size.
-BEING_REWRITTEN = {"search/searcher.py", "web/searching.py", "web/site.py", "web/gate.py"}
+# Being rewritten by other work of issue 13 (the catalogue), which owns their size.
+BEING_REWRITTEN = {"web/searching.py", "web/site.py", "web/gate.py"}
 
 
 def _lines(path: Path) -> int:

@@ -67,7 +67,7 @@ def test_a_killed_rebuild_leaves_the_old_index_serving_and_the_next_run_repairs(
     rebuild = archive(config, "index", "--rebuild", "--procs", "1")
     deadline = time.monotonic() + 60
     partial = paths.generation("000002")
-    while not list(partial.glob("*.seg")) and time.monotonic() < deadline:  # one chunk of two is written
+    while not list(partial.glob("*.trm")) and time.monotonic() < deadline:  # one chunk of two is written (its terms)
         time.sleep(0.02)
     assert rebuild.poll() is None, "the rebuild finished before it could be killed"
     os.kill(rebuild.pid, signal.SIGKILL)
@@ -126,7 +126,7 @@ def test_parallel_and_serial_builds_agree(tmp_path, monkeypatch):
     for procs in (1, 2):
         config = Config(content, tmp_path / f"instance{procs}")
         update_index(config, dt.date(2024, 6, 1), procs=procs)
-        assert len(list(IndexPaths(config.instance).generation("000001").glob("*.seg"))) == 2 * procs
+        assert len(list(IndexPaths(config.instance).generation("000001").glob("*.trm"))) == 2 * procs  # one terms file per segment
         index = SearchIndex(config)
         found[procs] = [(h.id, h.snippet) for h in index.search(parse_query({"q": "children", "per_page": 100})).hits]
         expected = read_manifest(IndexPaths(config.instance)).indexed_ids
