@@ -27,10 +27,13 @@ $(AXE): $(AXE_LOCK) | $(STAMP)
 test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest
 
-# Search benchmark against SQLite FTS5 (tests/bench/, never run by `make test`); quick run: make bench SIZES=1000
-SIZES ?= 1000,10000,50000
+# Benchmark beside SQLite FTS5 and Tantivy, and the real server's memory and first request (tests/bench/run.py,
+# never run by `make test`). Quick run: make bench SIZES=1000; one part: make bench PHASES=server ENGINES=ours
+# (PHASES: build,update,queries,server; ENGINES: ours,fts5,tantivy; SIZES up to 100000 or 100k).
+SIZES ?= 1000,10000,100000
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench.run --sizes $(SIZES) $(BENCH_ARGS)
+	$(BIN)/python -m tests.bench.run --sizes $(SIZES) $(if $(PHASES),--phases $(PHASES)) \
+		$(if $(ENGINES),--engines $(ENGINES)) $(BENCH_ARGS)
 
 # Relevance against hand judgments, beside SQLite FTS5 (tests/bench/relevance*.py; not run by `make test`).
 relevance: $(STAMP)

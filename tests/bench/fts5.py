@@ -33,7 +33,7 @@ from search.sources import FileStat, load_vocabularies, read_testimony, scan_con
 
 from .queries import BenchQuery
 
-__all__ = ["build", "update", "Fts5Search", "TOKENIZER"]
+__all__ = ["build", "update", "Fts5Search", "TOKENIZER", "facet_label"]
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 CHUNK = 200  # files per task of a loading process
@@ -233,13 +233,18 @@ class Fts5Search:
                 "facets": facets, "suggestion": None}
 
     def _label(self, kind: str, value: str) -> str:
-        if kind == "place":
-            return self.place_names.get(value, value)
-        if kind == "theme":
-            return self.theme_labels.get(value, value)
-        if kind == "language":
-            return LANGUAGES.get(value, value)
-        return value
+        return facet_label(kind, value, self.place_names, self.theme_labels)
+
+
+def facet_label(kind: str, value: str, place_names: dict[str, str], theme_labels: dict[str, str]) -> str:
+    """A facet value as a reader sees it (a reference engine's stand-in for our labels)."""
+    if kind == "place":
+        return place_names.get(value, value)
+    if kind == "theme":
+        return theme_labels.get(value, value)
+    if kind == "language":
+        return LANGUAGES.get(value, value)
+    return value
 
 
 def database_bytes(path: Path) -> int:

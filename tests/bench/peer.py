@@ -6,14 +6,12 @@ The same synthetic collection (synth.py, cached) is served two ways, one server 
 driven by the same load generator (loadgen.py) with the same clients and duration:
 
 - ours: `archive serve` with `--workers` gunicorn sync workers (plus its indexer, idle);
-- Datasette (tests/bench/peer-requirements.txt, installed only in .venv-peer) under
-  uvicorn with `--workers` processes, over an immutable SQLite database built here from
-  the public documents exactly as our index reads them (fts5.py's loader: the archive's
-  loader, consent view and search documents): a table `testimonies` (id primary key, place,
-  places, theme, themes, language, date, years, then title, summary, narrator and body last,
-  so that filters and facets do not read through the long text's overflow pages) and
-  an FTS5 index over its text (porter unicode61 remove_diacritics 2), which Datasette finds
-  and uses for `_search`.
+- Datasette (tests/bench/peer-requirements.txt, installed only in .venv-peer) under uvicorn with
+  `--workers` processes, over an immutable SQLite database built here from the public documents
+  exactly as our index reads them (fts5.py's loader): a table `testimonies` (id, place, places,
+  theme, themes, language, date, years, then the long text last, so that filters and facets do
+  not read through its overflow pages) and an FTS5 index over its text (porter unicode61
+  remove_diacritics 2), which Datasette finds and uses for `_search`.
 
 Two kinds of request, from a seeded query mix of queries.py (the ones with words; 2,000 by
 default, so that our per-worker result cache of 256 searches rarely helps; warm-up uses another mix):
@@ -27,7 +25,9 @@ default, so that our per-worker result cache of 256 searches rarely helps; warm-
 - one record: ours `/api/t/<id>` (rendered body and citations); Datasette `/peer/testimonies/<id>.json`.
 
 Prints requests/s, p50 and p95 for both and the ratios ours/Datasette; the target is our
-search within 2x of Datasette's (throughput at least half, latency at most double).
+search within 2x of Datasette's (throughput at least half, latency at most double). Memory: PSS
+summed over every process of each server (ours: master, workers, indexer), the largest after any
+measurement, also written to out/peer-n<size>.json for `make bench`'s target (at most 2x).
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ from urllib.parse import quote, urlencode
 
 from .loadgen import Load, Summary, Target, get, summarize
 from .queries import query_mix
-from .serving import Served, free_port, tree_rss_mb
+from .guard import stop_on_sigterm, tree_pss_mb
+from .serving import Served, free_port
 from .synth import OUT, ROOT, SynthSpec, generate
 
 __all__ = ["main", "build_database"]
@@ -152,8 +153,8 @@ class Datasette:
                 raise SystemExit(f"peer: Datasette did not start; see {self.log}")
             time.sleep(0.3)
 
-    def rss_mb(self) -> float:
-        return tree_rss_mb(self.process.pid) if self.process else 0.0
+    def pss_mb(self) -> float:
+        return tree_pss_mb(self.process.pid) if self.process else 0.0
 
     def stop(self) -> None:
         if self.process is None:
@@ -191,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--array-facets", action="store_true",
                         help="Datasette facets over the multi-valued columns (_facet_array), as ours count; slow")
     opts = parser.parse_args(argv)
+    stop_on_sigterm()
     made = generate(SynthSpec(n=opts.size, seed=42))
     work = OUT / "peer" / f"n{opts.size}"
     work.mkdir(parents=True, exist_ok=True)
@@ -226,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         ready = ours.start(timeout=3600, warm=("/", "/api/search?q=the"))
         theirs.start()
         print(f"ours answered after {ready:.0f} s; Datasette at {theirs.base}", flush=True)
-        servers = {"ours": (ours.base, ours.rss_mb), "datasette": (theirs.base, theirs.rss_mb)}
+        servers = {"ours": (ours.base, lambda: tree_pss_mb(ours.master)), "datasette": (theirs.base, theirs.pss_mb)}
         for name, (base, _) in servers.items():
             _warm(base, plans[name]["warm"] + plans[name]["record"], opts.warmup)
         for number in range(opts.rounds):
@@ -269,7 +271,7 @@ def report(results: dict[tuple[str, str], list[tuple[Summary, int, float]]], opt
             ok = ratio[0] >= 0.5 and ratio[1] <= 2 and ratio[2] <= 2
             verdicts.append(f"search within 2x of Datasette (throughput >= 0.5x, p50 and p95 <= 2x): "
                             f"{'yes' if ok else 'NO'}")
-    header = ("request", "server", "req/s", "p50 ms", "p95 ms", "errors", "RSS MB")
+    header = ("request", "server", "req/s", "p50 ms", "p95 ms", "errors", "PSS MB")
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     print()
     for cells in [header, tuple("-" * w for w in widths), *rows]:
@@ -277,8 +279,17 @@ def report(results: dict[tuple[str, str], list[tuple[Summary, int, float]]], opt
     print(f"\nBoth servers: {opts.workers} worker processes, {opts.clients} clients, {opts.duration:g} s per "
           f"measurement, {opts.rounds} round(s), the same loopback load generator; one server runs at a time. "
           f"Datasette: {opts.workers} uvicorn processes (each with Datasette's 3 SQL threads), immutable database; "
-          f"ours: {opts.workers} gunicorn sync workers + the idle background indexer. RSS: all processes of that "
+          f"ours: {opts.workers} gunicorn workers + the idle background indexer. PSS: all processes of that "
           f"server at the end of the measurement.")
+    ours_pss = max(r for runs in (results[("ours", k)] for k in ("search", "record")) for _, _, r in runs)
+    theirs_pss = max(r for runs in (results[("datasette", k)] for k in ("search", "record")) for _, _, r in runs)
+    print(f"Memory (PSS, whole server, largest after any measurement): ours {ours_pss:,.0f} MB, Datasette "
+          f"{theirs_pss:,.0f} MB: {ours_pss / theirs_pss:.1f}x (issue 14's target: at most 2x at 10,000)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"peer-n{opts.size}.json").write_text(json.dumps(
+        {"size": opts.size, "date": dt.datetime.now().isoformat(timespec="seconds"), "workers": opts.workers,
+         "clients": opts.clients, "load_average": os.getloadavg()[0], "ours_pss_mb": round(ours_pss, 1),
+         "datasette_pss_mb": round(theirs_pss, 1)}, indent=1), encoding="utf-8")
     for line in verdicts:
         print(line)
     errors = sum(e for runs in results.values() for _, e, _ in runs)

@@ -170,7 +170,7 @@ PSEUDONYMS = ["Abu Khaled", "Umm Omar", "Abu Yazan", "Umm Rami", "Abu Firas", "U
               "Umm Hadi", "Abu Sami", "Umm Laith"]
 ARABIC_PSEUDONYMS = ["أبو خالد", "أم عمر", "أبو يزن", "أم رامي", "أبو فراس", "أم يامن"]
 
-RECORDERS = ["Idlib Testimony Archive editorial team", "Syrian Oral History Project", "Women's Voices Network",
+RECORDERS = ["Testimony Archive editorial team", "Syrian Oral History Project", "Women's Voices Network",
              "Northern Documentation Centre", "The Syria Campaign", "Local Media Office"]
 
 TITLE_EVENTS = ["The airstrike on the market", "Fleeing the offensive", "A night under the bombs",

@@ -2,7 +2,8 @@
 
     python -m tests.bench.workers ACTION '{"content": ..., ...}'    prints one JSON line
 
-Actions: ours-build, ours-update, ours-queries, fts5-build, fts5-update, fts5-queries.
+Actions: ours-build, ours-update, ours-queries, fts5-build, fts5-update, fts5-queries, tantivy-build,
+tantivy-queries.
 Times are taken inside the process around the work itself (interpreter start-up and
 imports excluded, for both engines alike).
 """
@@ -147,8 +148,30 @@ def fts5_queries(args: dict[str, Any]) -> dict[str, Any]:
     return _queries(args, run, lambda: None, lambda word: engine.search(BenchQuery("probe", word, word))["total"])
 
 
+def tantivy_build(args: dict[str, Any]) -> dict[str, Any]:
+    from . import tantivy_ref
+    path = Path(args["tantivy"])
+    result = tantivy_ref.build(path, Path(args["content"]), dt.date.fromisoformat(args["today"]), args["procs"])
+    return {**result, "disk_mb": _bytes(path) / 2**20, **_rss()}
+
+
+def tantivy_queries(args: dict[str, Any]) -> dict[str, Any]:
+    from . import tantivy_ref
+    engine = tantivy_ref.TantivySearch(Path(args["tantivy"]), Path(args["content"]))
+
+    def run(bq: BenchQuery) -> int:
+        page = engine.search(bq)
+        json.dumps(page, ensure_ascii=False)
+        return int(page["total"])
+
+    # No result cache to clear: its cold pass is another pass, as FTS5's is. The probe is not
+    # looked for: Tantivy is built before the edit and has no update step here.
+    return _queries({**args, "probe": None}, run, lambda: None, lambda word: 0)
+
+
 ACTIONS = {"ours-build": ours_build, "ours-update": ours_update, "ours-queries": ours_queries,
-           "fts5-build": fts5_build, "fts5-update": fts5_update, "fts5-queries": fts5_queries}
+           "fts5-build": fts5_build, "fts5-update": fts5_update, "fts5-queries": fts5_queries,
+           "tantivy-build": tantivy_build, "tantivy-queries": tantivy_queries}
 
 if __name__ == "__main__":
     action, raw = sys.argv[1], sys.argv[2]
