@@ -6,7 +6,7 @@ import contextlib
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from archive.vocabulary import Gazetteer, Themes
 
@@ -38,7 +38,6 @@ class Opened:
     compiler: QueryCompiler
     table: FacetTable
     cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
-    _published: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         weakref.finalize(self, _close, self.searcher)
@@ -50,14 +49,35 @@ class Opened:
 
     @property
     def published(self) -> Mapping[str, str]:
-        """Every live document's id and the version of the public form it was made from (read once)."""
-        if self._published is None:
-            reader = self.searcher.reader()
-            found: dict[str, str] = {}
-            if reader.doc_count_all():
-                column = reader.column_reader("pubform")
-                for docnum in reader.all_doc_ids():
-                    testimony_id, version = split_public_form_key(column[docnum])
-                    found[testimony_id] = version
-            self._published = found
-        return self._published
+        """Every live document's id and the version of the public form it was made from, read from the
+        index's column each time it is walked: nothing per document is kept in memory."""
+        return Published(self.searcher.reader())
+
+
+class Published(Mapping[str, str]):
+    """The `pubform` column of one reader as id -> version, streamed (the guard walks it once per public set)."""
+
+    def __init__(self, reader: Any):
+        self.reader = reader
+
+    def _pairs(self) -> Iterator[tuple[str, str]]:
+        if not self.reader.doc_count_all():
+            return
+        column = self.reader.column_reader("pubform")
+        for docnum in self.reader.all_doc_ids():
+            yield split_public_form_key(column[docnum])
+
+    def items(self) -> Iterator[tuple[str, str]]:  # type: ignore[override]
+        return self._pairs()
+
+    def __getitem__(self, testimony_id: str) -> str:
+        for found, version in self._pairs():
+            if found == testimony_id:
+                return version
+        raise KeyError(testimony_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return (testimony_id for testimony_id, _ in self._pairs())
+
+    def __len__(self) -> int:
+        return int(self.reader.doc_count())

@@ -21,6 +21,7 @@ from whoosh import query as wq
 from archive.config import Config
 from archive.consent import Audience, State
 from archive.errors import ArchiveError
+from archive.vocabulary import Gazetteer, Themes
 
 from . import planning
 from .facets import FacetTable, facet_items, state_items
@@ -59,6 +60,8 @@ class SearchIndex:
         self.audience = audience
         self.paths = IndexPaths(config.instance, audience)
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self._shared: dict[Any, Any] = {}  # the latest generation's index, vocabularies, parser and facet table
         self._missing = ("There is no curator index yet; run 'archive index'." if audience is Audience.CURATOR
                          else "There is no search index yet; run 'archive index'.")
 
@@ -107,15 +110,35 @@ class SearchIndex:
             searcher = old.ix.searcher()
             old.searcher.close()
             return Opened(old.generation, stamp, old.ix, searcher, old.places, old.themes, old.compiler,
-                           FacetTable(searcher.reader()))
-        directory = self.paths.generation(manifest.generation)
-        ix = open_mapped(str(directory))
-        places, themes = load_vocabularies(directory)
+                           self._table(old.generation, searcher))
+        ix, places, themes, compiler = self._generation(manifest.generation)
         searcher = ix.searcher()
         if old is not None:
             old.searcher.close()
-        return Opened(manifest.generation, stamp, ix, searcher, places, themes,
-                       QueryCompiler(places, themes), FacetTable(searcher.reader()))
+        return Opened(manifest.generation, stamp, ix, searcher, places, themes, compiler,
+                      self._table(manifest.generation, searcher))
+
+    def _generation(self, generation: str) -> tuple[Any, Gazetteer, Themes, QueryCompiler]:
+        """A generation's index, vocabularies and parser: opened once per process, shared by its threads."""
+        with self._lock:
+            found = self._shared.get(generation)
+            if found is None:
+                directory = self.paths.generation(generation)
+                ix = open_mapped(str(directory))
+                places, themes = load_vocabularies(directory)
+                found = (ix, places, themes, QueryCompiler(places, themes))
+                self._shared = {generation: found}  # an older generation's are let go
+            return found  # type: ignore[no-any-return]
+
+    def _table(self, generation: str, searcher: Any) -> FacetTable:
+        """The facet table of one commit (its document numbers), read once per process, shared by its threads."""
+        key = (generation, searcher.reader().generation())
+        with self._lock:
+            table = self._shared.get(key)
+            if table is None:
+                table = FacetTable(searcher.reader())
+                self._shared = {k: v for k, v in self._shared.items() if k == generation} | {key: table}
+            return table  # type: ignore[no-any-return]
 
     @property
     def generation(self) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 
 import click
 
@@ -22,28 +24,36 @@ __all__ = ["serve"]
 @config_options
 def serve(host: str, port: int, workers: int | None, config: Config) -> None:
     """Bring the search indexes up to date, then serve the public site, JSON API and curator pages (gunicorn)."""
-    from archive.consent import Audience
-    from search.indexer import update_index
-
     from .server import run
 
-    _warn_of_problems(config)
-    try:
-        reports = [update_index(config, dt.date.today(), procs=os.cpu_count() or 1, audience=audience)
-                   for audience in (Audience.PUBLIC, Audience.CURATOR)]
-    except ArchiveError as exc:
-        raise fail(f"The search index could not be brought up to date: {exc}") from None
-    for report in reports:
-        click.echo(report.summary(), err=True)
+    problems, summaries = _prepared(config)
+    if problems:
+        click.echo(f"warning: {problems} problems in {config.content}; the files with problems "
+                   f"are not published (run 'archive check').", err=True)
+    for summary in summaries:
+        click.echo(summary, err=True)
     count = workers or os.cpu_count() or 1
     click.echo(f"Serving {config.content} at http://{host}:{port}/ with {count} worker"
                f"{'s' * (count != 1)}; press Ctrl-C to stop.", err=True)
     run(config, host, port, count)
 
 
-def _warn_of_problems(config: Config) -> None:
-    """Say how many problems the files have; the collection read for it is not kept (the server holds none)."""
-    errors = len(collection_or_fail(config).errors)
-    if errors:
-        click.echo(f"warning: {errors} problems in {config.content}; the files with problems "
-                   f"are not published (run 'archive check').", err=True)
+def _prepared(config: Config) -> tuple[int, list[str]]:
+    """The problems in the files and the index runs' summaries, worked out in a child process: the master,
+    whose memory every worker is forked from, never reads the collection (docs/serving.md)."""
+    with ProcessPoolExecutor(1, mp_context=get_context("fork")) as child:
+        return child.submit(_prepare, config).result()
+
+
+def _prepare(config: Config) -> tuple[int, list[str]]:
+    """Count the files' problems, then bring both indexes up to date; a failure is one sentence."""
+    from archive.consent import Audience
+    from search.indexer import update_index
+
+    problems = len(collection_or_fail(config).errors)  # the collection read for it is not kept
+    try:
+        reports = [update_index(config, dt.date.today(), procs=os.cpu_count() or 1, audience=audience)
+                   for audience in (Audience.PUBLIC, Audience.CURATOR)]
+    except ArchiveError as exc:
+        raise fail(f"The search index could not be brought up to date: {exc}") from None
+    return problems, [report.summary() for report in reports]
