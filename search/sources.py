@@ -58,10 +58,11 @@ def scan_content(root: Path, listing: ContentScan | None = None) -> Scan:
     return Scan(Path(root), listing.by_id, duplicates, vocabulary_hash(root), listing.ids, listing)
 
 
-def vocabulary_hash(root: Path) -> str:
-    """A hash of the bytes of places.yaml and themes.yaml (what every indexed document is resolved with)."""
+def vocabulary_hash(root: Path, names: tuple[str, ...] = VOCABULARY_FILES) -> str:
+    """A hash of the bytes of places.yaml and themes.yaml (what every indexed document is resolved with), or
+    of the files `names`."""
     digest = hashlib.sha256()
-    for name in VOCABULARY_FILES:
+    for name in names:
         try:
             digest.update((Path(root) / name).read_bytes())
         except OSError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from archive.collection import display_path
 from archive.collection_files import load_collection_info
 from archive.model import CollectionInfo
 from archive.vocabulary import Gazetteer, Themes
-from search.sources import load_vocabularies
+from search.sources import load_vocabularies, vocabulary_hash
 
 __all__ = ["Vocabularies", "VOCABULARY_FILES", "read_vocabularies"]
 
@@ -29,14 +28,8 @@ class Vocabularies:
 
 
 def read_vocabularies(root: Path) -> Vocabularies:
-    digest = hashlib.sha256()
-    for name in VOCABULARY_FILES:
-        try:
-            digest.update((root / name).read_bytes())
-        except OSError:
-            digest.update(b"\0missing")
-        digest.update(b"\0")
+    digest = vocabulary_hash(root, VOCABULARY_FILES)  # hashed before reading, as the index does
     path = root / "collection.yaml"
     info = load_collection_info(path, display_path(path))[0] if path.is_file() else None
     places, themes = load_vocabularies(root)
-    return Vocabularies(root, info, places, themes, digest.hexdigest())
+    return Vocabularies(root, info, places, themes, digest)
