@@ -231,17 +231,14 @@ class SearchIndex:
 
 def _resolved(query: Query, s: Opened) -> Query:
     """The query with place and theme filters as ids (any name of a place or theme is accepted)."""
-    places = []
-    for value in query.places:
-        found = s.places.resolve(value)
-        if found is None:
-            raise QueryError.coded("place", "query.place", value=value[:80])
-        places.append(found)
-    themes = []
-    for value in query.themes:
-        found = s.themes.resolve(value)
-        if found is None:
-            raise QueryError.coded("theme", "query.theme", value=value[:80])
-        themes.append(found)
-    return query.replace(places=tuple(dict.fromkeys(places)), themes=tuple(dict.fromkeys(themes)),
+    def ids(values: tuple[str, ...], vocabulary: Any, name: str) -> tuple[str, ...]:
+        found = []
+        for value in values:
+            resolved = vocabulary.resolve(value)
+            if resolved is None:
+                raise QueryError.coded(name, f"query.{name}", value=value[:80])
+            found.append(resolved)
+        return tuple(dict.fromkeys(found))
+
+    return query.replace(places=ids(query.places, s.places, "place"), themes=ids(query.themes, s.themes, "theme"),
                          states=tuple(dict.fromkeys(query.states)), page=query.page)
