@@ -4,16 +4,17 @@
 index, which also filters by consent state (`Query.states`), sorts by change time (sort
 "-changed") and counts states (facet "state"). The public one never opens curator paths.
 
-One `SearchIndex` per process: each thread opens the serving generation once, and on each
-call reads the head of the manifest (a serial number that every index run
-increments) to see whether the index changed, opening a new searcher and dropping
-its caches only then. Result orders and facet counts are cached per searcher (per thread).
+One `SearchIndex` per process: each call takes an opened generation from a small pool (one per
+search running at that moment), reads the head of the manifest (a serial number that every index
+run increments) to see whether the index changed, and opens a new searcher, dropping its caches,
+only then. Result orders and facet counts are cached per opened generation.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -21,7 +22,6 @@ from whoosh import query as wq
 from archive.config import Config
 from archive.consent import Audience, State
 from archive.errors import ArchiveError
-from archive.vocabulary import Gazetteer, Themes
 
 from . import planning
 from .facets import FacetTable, facet_items, state_items
@@ -53,28 +53,21 @@ Guard = Callable[[str, Mapping[str, str]], None]
 class SearchIndex:
     """One audience's index (the public one unless told) as this process reads it; thread-safe.
 
-    Each thread has a searcher of its own (Whoosh searchers are not to be shared), so a slow
-    query in one thread never holds up another: nothing is serialised between them."""
+    Whoosh searchers are not to be shared between threads, so each call takes an opened generation
+    (searcher, vocabularies, facet table, caches) from a small pool for as long as it runs and gives it
+    back: a slow query in one thread never holds up another, and the process holds as many opened
+    generations as searches ever ran at once (the web's search slots bound that), not one per thread."""
 
-    def __init__(self, config: Config, audience: Audience = Audience.PUBLIC):
+    def __init__(self, config: Config, audience: Audience = Audience.PUBLIC, idle: int = 3):
         self.audience = audience
         self.paths = IndexPaths(config.instance, audience)
-        self._local = threading.local()
         self._lock = threading.Lock()
-        self._shared: dict[Any, Any] = {}  # the latest generation's index, vocabularies, parser and facet table
+        self._idle: list[Opened] = []  # opened generations no call holds, the last given back first
+        self._keep = idle  # at most this many are kept idle; more are closed when given back
         self._missing = ("There is no curator index yet; run 'archive index'." if audience is Audience.CURATOR
                          else "There is no search index yet; run 'archive index'.")
 
     # --- lifecycle -------------------------------------------------------------------------
-
-    @property
-    def _opened(self) -> Opened | None:
-        """This thread's opened generation."""
-        return getattr(self._local, "opened", None)
-
-    @_opened.setter
-    def _opened(self, value: Opened | None) -> None:
-        self._local.opened = value
 
     def _stamp(self) -> tuple[int, str]:
         """The manifest's serial and generation: every index run that changes anything writes a new one."""
@@ -83,24 +76,36 @@ class SearchIndex:
             raise IndexMissing(self._missing)
         return stamp
 
-    def _current(self) -> Opened:
-        stamp = self._stamp()
-        if self._opened is None or self._opened.stamp != stamp:
-            for attempt in range(3):  # a rebuild may swap generations while we open one
-                try:
-                    self._opened = self._open(stamp)
-                    break
-                except (OSError, whoosh_index.EmptyIndexError):
-                    if attempt == 2:
-                        raise IndexMissing("The search index cannot be read; run 'archive index'.") from None
-                    stamp = self._stamp()
-        return self._opened  # type: ignore[return-value]
+    @contextlib.contextmanager
+    def _current(self) -> Iterator[Opened]:
+        """The serving generation, opened, held by this call alone until it ends."""
+        with self._lock:
+            held = self._idle.pop() if self._idle else None
+        try:
+            stamp = self._stamp()
+            if held is None or held.stamp != stamp:
+                for attempt in range(3):  # a rebuild may swap generations while we open one
+                    try:
+                        held = self._open(stamp, held)
+                        break
+                    except (OSError, whoosh_index.EmptyIndexError):
+                        if attempt == 2:
+                            raise IndexMissing("The search index cannot be read; run 'archive index'.") from None
+                        stamp = self._stamp()
+            yield held  # type: ignore[misc]
+        finally:
+            if held is not None:
+                with self._lock:
+                    kept = len(self._idle) < self._keep
+                    if kept:
+                        self._idle.append(held)
+                if not kept:
+                    held.searcher.close()
 
-    def _open(self, stamp: tuple[int, str]) -> Opened:
+    def _open(self, stamp: tuple[int, str], old: Opened | None) -> Opened:
         manifest = read_manifest(self.paths)
         if manifest is None:
             raise IndexMissing(self._missing)
-        old = self._opened
         if old is not None and old.generation == manifest.generation:
             if old.searcher.up_to_date():
                 old.stamp = stamp
@@ -110,57 +115,41 @@ class SearchIndex:
             searcher = old.ix.searcher()
             old.searcher.close()
             return Opened(old.generation, stamp, old.ix, searcher, old.places, old.themes, old.compiler,
-                           self._table(old.generation, searcher))
-        ix, places, themes, compiler = self._generation(manifest.generation)
+                          FacetTable(searcher.reader()))
+        directory = self.paths.generation(manifest.generation)
+        ix = open_mapped(str(directory))
+        places, themes = load_vocabularies(directory)
         searcher = ix.searcher()
         if old is not None:
             old.searcher.close()
-        return Opened(manifest.generation, stamp, ix, searcher, places, themes, compiler,
-                      self._table(manifest.generation, searcher))
-
-    def _generation(self, generation: str) -> tuple[Any, Gazetteer, Themes, QueryCompiler]:
-        """A generation's index, vocabularies and parser: opened once per process, shared by its threads."""
-        with self._lock:
-            found = self._shared.get(generation)
-            if found is None:
-                directory = self.paths.generation(generation)
-                ix = open_mapped(str(directory))
-                places, themes = load_vocabularies(directory)
-                found = (ix, places, themes, QueryCompiler(places, themes))
-                self._shared = {generation: found}  # an older generation's are let go
-            return found  # type: ignore[no-any-return]
-
-    def _table(self, generation: str, searcher: Any) -> FacetTable:
-        """The facet table of one commit (its document numbers), read once per process, shared by its threads."""
-        key = (generation, searcher.reader().generation())
-        with self._lock:
-            table = self._shared.get(key)
-            if table is None:
-                table = FacetTable(searcher.reader())
-                self._shared = {k: v for k, v in self._shared.items() if k == generation} | {key: table}
-            return table  # type: ignore[no-any-return]
+        return Opened(manifest.generation, stamp, ix, searcher, places, themes,
+                      QueryCompiler(places, themes), FacetTable(searcher.reader()))
 
     @property
     def generation(self) -> str:
         """The serving generation and its Whoosh commit, e.g. '000003/7': a cache key for callers."""
-        return self._current().key
+        with self._current() as s:
+            return s.key
 
-    def _guarded(self, guard: Guard | None) -> Opened:
+    @contextlib.contextmanager
+    def _guarded(self, guard: Guard | None) -> Iterator[Opened]:
         """The serving generation, once `guard` (if any) accepted what it holds."""
-        s = self._current()
-        if guard is not None:
-            guard(s.key, s.published)
-        return s
+        with self._current() as s:
+            if guard is not None:
+                guard(s.key, s.published)
+            yield s
 
     def clear_cache(self) -> None:
         """Forget cached result orders and facet counts (for benchmarks of uncached queries)."""
-        if self._opened is not None:
-            self._opened.cache.clear()
+        with self._lock:
+            for opened in self._idle:
+                opened.cache.clear()
 
     def close(self) -> None:
-        if self._opened is not None:
-            self._opened.searcher.close()
-            self._opened = None
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for opened in idle:
+            opened.searcher.close()
 
     # --- searching ----------------------------------------------------------------------------
 
@@ -169,7 +158,10 @@ class SearchIndex:
 
         `guard` may refuse the generation before anything is read from it; `current` gives each hit's
         text as it is now, for its snippet (the stored text is used only where it is the same)."""
-        s = self._guarded(guard)
+        with self._guarded(guard) as s:
+            return self._search(s, query, current)
+
+    def _search(self, s: Opened, query: Query, current: CurrentText | None) -> Results:
         query = self._checked(_resolved(query, s))
         answer = self._answer(s, query)
         order, counts, text = answer.order, answer.counts, answer.text
@@ -184,10 +176,10 @@ class SearchIndex:
 
     def ids(self, query: Query, guard: Guard | None = None) -> list[str]:
         """The ids of every result, in order, without building hits (for exports)."""
-        s = self._guarded(guard)
-        query = self._checked(_resolved(query, s))
-        order = self._answer(s, query).order
-        return [s.searcher.stored_fields(docnum)["id"] for docnum in order]
+        with self._guarded(guard) as s:
+            query = self._checked(_resolved(query, s))
+            order = self._answer(s, query).order
+            return [s.searcher.stored_fields(docnum)["id"] for docnum in order]
 
     def _answer(self, s: Opened, query: Query) -> planning.Answer:
         """The results of `q` as planning decides (every word, a correction, or some words), cached."""
@@ -234,7 +226,10 @@ class SearchIndex:
 
     def related(self, testimony_id: str, limit: int = 5, guard: Guard | None = None) -> tuple[Hit, ...]:
         """Public testimonies sharing places, themes and characteristic words with this one (never itself)."""
-        s = self._guarded(guard)
+        with self._guarded(guard) as s:
+            return self._related(s, testimony_id, limit)
+
+    def _related(self, s: Opened, testimony_id: str, limit: int) -> tuple[Hit, ...]:
         docnum = s.searcher.document_number(id=testimony_id)
         if docnum is None:
             return ()
@@ -254,17 +249,14 @@ class SearchIndex:
 
 def _resolved(query: Query, s: Opened) -> Query:
     """The query with place and theme filters as ids (any name of a place or theme is accepted)."""
-    places = []
-    for value in query.places:
-        found = s.places.resolve(value)
-        if found is None:
-            raise QueryError.coded("place", "query.place", value=value[:80])
-        places.append(found)
-    themes = []
-    for value in query.themes:
-        found = s.themes.resolve(value)
-        if found is None:
-            raise QueryError.coded("theme", "query.theme", value=value[:80])
-        themes.append(found)
-    return query.replace(places=tuple(dict.fromkeys(places)), themes=tuple(dict.fromkeys(themes)),
+    def ids(values: tuple[str, ...], vocabulary: Any, name: str) -> tuple[str, ...]:
+        found = []
+        for value in values:
+            resolved = vocabulary.resolve(value)
+            if resolved is None:
+                raise QueryError.coded(name, f"query.{name}", value=value[:80])
+            found.append(resolved)
+        return tuple(dict.fromkeys(found))
+
+    return query.replace(places=ids(query.places, s.places, "place"), themes=ids(query.themes, s.themes, "theme"),
                          states=tuple(dict.fromkeys(query.states)), page=query.page)

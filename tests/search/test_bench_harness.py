@@ -49,7 +49,7 @@ def test_the_server_phase_measures_a_real_server_and_stops_it(tmp_path):
     server = report["results"][0]["server"]
     assert server["first_status"] == 200 and server["first_search_s"] > 0
     assert server["load"]["requests"] == 30 and server["load"]["failed"] == 0, server["load"]
-    assert server["memory"]["processes"] == 4  # the master, 2 workers and the indexer
+    assert server["memory"]["processes"] == 5  # the master, 2 workers, the indexer and the watcher
     assert all(mb > 0 for role in server["memory"]["pss_mb"].values() for mb in role)
     assert server["pickup_s"] is not None, "the indexer never picked up the edited file"
     assert server["left_over"] == [] and not server["over_memory"]

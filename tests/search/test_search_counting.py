@@ -39,9 +39,15 @@ def index(tmp_path_factory):
     searcher.close()
 
 
+def _opened(index: SearchIndex):
+    """The index's opened generation (given back to its pool at once: these tests run in one thread)."""
+    with index._current() as s:
+        return s
+
+
 def _by_hand(index: SearchIndex, words: str, filters: dict[str, str]) -> tuple[set[str], Counter[str]]:
     """Every live document holding every word (in title, summary, body or narrator) and every filter's key."""
-    s = index._current()
+    s = _opened(index)
     reader = s.searcher.reader()
     column = reader.column_reader("facets")
     wanted = [analyze(word) for word in words.split()]
@@ -100,7 +106,7 @@ def _has_run(tokens: list[str], run: list[str]) -> bool:
 def _common_phrases(index: SearchIndex) -> list[str]:
     """The most frequent pairs of neighbouring words of the bodies that are two indexed words."""
     pairs: Counter[str] = Counter()
-    for _, stored in index._current().searcher.reader().iter_docs():
+    for _, stored in _opened(index).searcher.reader().iter_docs():
         words = stored["body"].split()
         pairs.update(f"{a} {b}" for a, b in zip(words, words[1:]) if len(analyze(f"{a} {b}")) == 2)
     return [phrase for phrase, _ in pairs.most_common(3)]
@@ -109,7 +115,7 @@ def _common_phrases(index: SearchIndex) -> list[str]:
 @pytest.mark.parametrize("rank", range(3))
 def test_phrases_match_a_search_by_hand_in_segments_with_deletions(index, rank):
     phrase = _common_phrases(index)[rank]
-    s = index._current()
+    s = _opened(index)
     assert any(segment.has_deletions() for segment in s.searcher.reader().segments()) or any(
         r.has_deletions() for r, _ in s.searcher.reader().leaf_readers())  # the edit left one (positive control)
     run = analyze(phrase)

@@ -287,11 +287,39 @@ def test_an_empty_query_lists_everything_newest_first(site):
 
 
 def test_searcher_is_opened_once_and_kept(site):
-    index = site[1]
+    index = SearchIndex(site[0])
     index.search(Query())
-    opened = index._opened
+    (opened,) = index._idle
     index.search(Query(q="market"))
-    assert index._opened is opened
+    assert index._idle == [opened] and index._idle[0] is opened
+
+
+def test_threads_share_a_few_opened_generations_not_one_each(site):
+    """The pool holds as many opened generations as searches ran at once, never one per thread."""
+    import threading
+
+    index = SearchIndex(site[0])
+    index.search(Query())
+    threads = [threading.Thread(target=index.search, args=(Query(q="market"),)) for _ in range(12)]
+    for thread in threads:  # one after another: each thread takes the one idle generation and gives it back
+        thread.start()
+        thread.join()
+    assert len(index._idle) == 1
+    gate, inside = threading.Barrier(6), threading.Event()
+
+    def held() -> None:
+        with index._current():
+            gate.wait(timeout=10)  # six calls at once hold six generations
+            inside.wait(timeout=10)
+
+    threads = [threading.Thread(target=held) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    inside.set()
+    for thread in threads:
+        thread.join()
+    assert len(index._idle) == 3  # given back: at most three are kept; the rest are closed
+    assert index.search(Query(q="market")).total == search(site, q="market").total
 
 
 def test_exact_phrases_match_what_whoosh_phrases_match(tmp_path, monkeypatch):
@@ -305,7 +333,7 @@ def test_exact_phrases_match_what_whoosh_phrases_match(tmp_path, monkeypatch):
     update_index(config, dt.date(2024, 6, 1), procs=1)
     searcher = SearchIndex(config)
     searcher.search(Query())
-    whoosh_searcher = searcher._opened.searcher
+    whoosh_searcher = searcher._idle[0].searcher
     matched = 0
     for text in ["the bombing", "children and bread", "shelter under the school", "حملت العائلات", "dust glass",
                  "no such words", "market market"]:
@@ -321,6 +349,6 @@ def test_exact_phrases_match_what_whoosh_phrases_match(tmp_path, monkeypatch):
 def test_results_are_cached_per_generation_and_can_be_forgotten(site):
     index = site[1]
     first = search(site, q="market")
-    assert index._opened.cache and search(site, q="market") == first
+    assert index._idle[0].cache and search(site, q="market") == first
     index.clear_cache()
-    assert not index._opened.cache and search(site, q="market") == first
+    assert not index._idle[0].cache and search(site, q="market") == first
