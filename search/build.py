@@ -62,8 +62,11 @@ def create_generation(directory: Path, content_root: Path, audience: Audience = 
 
 def _segment_size(count: int, procs: int) -> int:
     """Documents per segment of a full build: two chunks per process, within bounds (few segments
-    make fast queries; bounded ones keep a purge, which rewrites a whole segment, affordable)."""
-    return max(SEGMENT_DOCS[0], min(SEGMENT_DOCS[1], -(-count // max(2 * procs, 1))))
+    make fast queries; bounded ones keep a purge, which rewrites a whole segment, affordable), and
+    never more than half of MAX_SEGMENTS segments, so that the updates after it find room for theirs
+    instead of merging the build's large segments (50 s for the first one-file update at 100,000)."""
+    return max(SEGMENT_DOCS[0], min(SEGMENT_DOCS[1], -(-count // max(2 * procs, 1))),
+               -(-count // (MAX_SEGMENTS // 2)))
 
 
 def _build_chunk(directory: str, root: str, stats: Sequence[FileStat], ids: frozenset[str],
@@ -190,8 +193,12 @@ def purge_and_merge(writer: SegmentWriter, segments: list[Segment], purge: bool 
             keep.append(segment)
     keep.sort(key=lambda s: s.doc_count_all())
     small: list[Segment] = []
-    if len(keep) + len(dirty) >= MAX_SEGMENTS:  # merge the smallest into one, down to half the limit
-        while keep and (len(small) < 2 or len(keep) + len(dirty) + 1 > MAX_SEGMENTS // 2):
+    if len(keep) + len(dirty) >= MAX_SEGMENTS:  # merge the smallest into one, down to half the limit,
+        bound = max((s.doc_count_all() for s in keep), default=0) // 2  # but cheaply: the updates' own
+        merged = 0                                                       # small segments, not the build's
+        while keep and (len(small) < 2 or (len(keep) + len(dirty) + 1 > MAX_SEGMENTS // 2
+                                           and merged + keep[0].doc_count_all() <= bound)):
+            merged += keep[0].doc_count_all()
             small.append(keep.pop(0))
     ix = whoosh_index.FileIndex(writer.storage, writer.schema, writer.indexname)
     for group in [[s] for s in dirty] + ([small] if small else []):

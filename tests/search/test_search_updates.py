@@ -256,6 +256,32 @@ def test_a_large_change_falls_back_to_a_parallel_rebuild(tmp_path):
     assert SearchIndex(config).search(parse_query({"q": "document"})).total == 60
 
 
+def test_small_updates_after_a_full_build_never_rewrite_its_large_segments(tmp_path, monkeypatch):
+    """A full build leaves room under MAX_SEGMENTS, and an update over the limit merges the small
+    segments updates made, not the build's large ones (the first one-file update at 100,000 used
+    to rewrite half the index)."""
+    from whoosh import index as whoosh_index
+
+    monkeypatch.setattr("search.build.MAX_SEGMENTS", 6)
+    monkeypatch.setattr("search.build.SEGMENT_DOCS", (2, 4000))
+    content = builder.write_collection(tmp_path / "content", vocabulary="search",
+                                       testimonies={f"base-{n}": dict(title=f"Base {n}") for n in range(40)})
+    config = Config(content, tmp_path / "instance")
+    update_index(config, TODAY, procs=2)
+    directory = IndexPaths(config.instance).generation("000001")
+    built = {s.segment_id(): s.doc_count_all() for s in whoosh_index.open_dir(str(directory))._segments()}
+    assert 2 <= len(built) <= 3 and sum(built.values()) == 40  # at most half the limit, several (control)
+    counts = []
+    for n in range(10):
+        write_testimony(content, f"late-{n}", title=f"Late {n}", body="A late addition.")
+        update_index(config, TODAY)
+        segments = {s.segment_id(): s.doc_count_all() for s in whoosh_index.open_dir(str(directory))._segments()}
+        counts.append(len(segments))
+        assert all(segments.get(name) == docs for name, docs in built.items()), n  # never rewritten
+    assert max(counts) <= 6 and max(counts) > len(built) + 1  # the limit was reached, and merging kept to it
+    assert len(found(config, "addition")) == 10 and len(found(config)) == 50
+
+
 def test_many_small_updates_keep_the_number_of_segments_bounded(config, monkeypatch):
     monkeypatch.setattr("search.build.MAX_SEGMENTS", 4)
     update_index(config, TODAY, procs=1)
