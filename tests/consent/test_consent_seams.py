@@ -37,7 +37,9 @@ from search.manifest import IndexPaths, read_serial
 from tests.support import builder, consent_table, vocabularies
 from tests.support.curators import add_curator, PASSWORD
 from tests.web.test_serve_recovery import _indexer
-from tests.web.test_web_serve import fetch, free_port, wait_for
+from tests.support.served import free_port
+from tests.support.served import http_get as fetch
+from tests.support.served import wait_until as wait_for
 
 pytestmark = pytest.mark.slow
 

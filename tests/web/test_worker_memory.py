@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from tests.web.test_serve_recovery import _children
-from tests.web.test_web_serve import fetch, free_port, wait_for
+from tests.support.served import free_port
+from tests.support.served import http_get as fetch
+from tests.support.served import wait_until as wait_for
 from tests.bench.synth import SynthSpec, write_collection
 
 pytestmark = pytest.mark.slow
