@@ -76,9 +76,10 @@ def _build_chunk(directory: str, root: str, stats: Sequence[FileStat], ids: froz
     ix = whoosh_index.open_dir(directory)
     writer = SegmentWriter(ix, _lk=False, limitmb=LIMITMB, codec=ArchiveCodec(), compound=False)
     judged = []
+    known = set(ids)  # once per chunk: a copy per file made the build quadratic (4.5 ms a file at 100,000)
     try:
         for stat in stats:
-            result = judge(read_testimony(Path(root), stat, places, themes, set(ids)), today, places, key, audience)
+            result = judge(read_testimony(Path(root), stat, places, themes, known), today, places, key, audience)
             if result.view is not None:
                 writer.add_document(**index_document(result.view, places, themes, audience, stat.mtime_ns))
             public = result.view if audience is Audience.PUBLIC else None  # for the catalogue (search.catalogue)
