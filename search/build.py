@@ -35,6 +35,7 @@ from whoosh.writing import SegmentWriter
 from archive.consent import Audience
 
 from .build_writer import BuildWriter
+from .catalogue import stored_view
 from .changes import Judged, judge
 from .codec import ArchiveCodec
 from .documents import index_document
@@ -84,7 +85,8 @@ def _build_chunk(directory: str, root: str, stats: Sequence[FileStat], ids: froz
             if result.view is not None:
                 writer.add_document(**index_document(result.view, places, themes, audience, stat.mtime_ns))
             public = result.view if audience is Audience.PUBLIC else None  # for the catalogue (search.catalogue)
-            judged.append(Judged(result.id, result.entry, public, result.problems))
+            judged.append(Judged(result.id, result.entry, public, result.problems,
+                                 stored_view(public) if public is not None else None))
         if writer._added:
             return writer._finalize_segment(), judged
         writer._close_segment()
