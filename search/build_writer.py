@@ -12,6 +12,7 @@ blocks. The files written are the same as Whoosh's, byte for byte
 from __future__ import annotations
 
 from array import array
+from operator import sub
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
@@ -52,7 +53,7 @@ class _BlockWriter(W3PostingsWriter):
         ids = self._ids
         if self._byteids:
             return tuple(ids)
-        return (ids[0], *(b - a for a, b in zip(ids, ids[1:]))) if ids else ()
+        return (ids[0], *map(sub, ids[1:], ids)) if ids else ()
 
     def _mini_weights(self) -> Any:
         weights = self._weights
