@@ -82,7 +82,8 @@ ARABIC_STOP_WORDS |= {prefix + word for word in ARABIC_STOP_WORDS for prefix in 
 }
 STOP_WORDS = ENGLISH_STOP_WORDS | ARABIC_STOP_WORDS
 MAX_TOKEN = 64  # longer "words" (URLs, base64, keyboard mashing) are not indexed
-_REMEMBERED = 500_000  # words, and pieces of text, an analyzer remembers the analysis of (then starts again)
+_REMEMBERED = 500_000  # words an analyzer remembers the analysis of (then it starts again)
+_PIECES = 50_000  # pieces of text it remembers for `occurrences` (about 350 bytes each, with their words)
 
 
 def _fold_token(surface: str) -> tuple[str, bool]:
@@ -155,7 +156,7 @@ class ArchiveAnalyzer(Analyzer):
         is analysed once per process and remembered: most of a text then costs one lookup per word."""
         pieces = (value.replace("_", " ") if "_" in value else value).split(" ")
         spans, words = self._pieces
-        if len(spans) > _REMEMBERED:
+        if len(spans) > _PIECES:
             spans.clear()
             words.clear()
         for piece in set(pieces).difference(spans):
