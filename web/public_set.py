@@ -25,7 +25,7 @@ from search.manifest import IndexPaths, Keys, read_serial
 
 from .watching import Watched
 
-__all__ = ["PublicSet", "CatalogueViews", "Catalogues", "public_fingerprint", "public_set", "GONE", "REJUDGE"]
+__all__ = ["PublicSet", "CatalogueViews", "Listed", "Catalogues", "public_fingerprint", "public_set", "GONE", "REJUDGE"]
 
 T = TypeVar("T")
 REJUDGE = 200  # pending files a worker reads itself; beyond that they wait for the indexer
@@ -100,13 +100,14 @@ class Listed(NamedTuple):
     added_on: dt.date
     event_start: dt.date
     updated: dt.date | None
+    event_end: dt.date
 
 
 def _listed(testimony_id: str, language: str, original: str | None, places: str, themes: str, added: str,
-            start: str, updated: str | None) -> Listed:
+            start: str, updated: str | None, end: str) -> Listed:
     return Listed(testimony_id, language, original, tuple(places.split()), tuple(themes.split()),
                   dt.date.fromisoformat(added), dt.date.fromisoformat(start),
-                  dt.date.fromisoformat(updated) if updated else None)
+                  dt.date.fromisoformat(updated) if updated else None, dt.date.fromisoformat(end))
 
 
 @dataclass(frozen=True)
