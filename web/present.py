@@ -208,11 +208,15 @@ def testimonies_in(entry_id: str, kind: str, public: PublicSet | None = None) ->
     public = public or public_views()
     collection = site().vocabularies
     vocabulary: Vocabulary[Any] = collection.places if kind == "place" else collection.themes
+    inside: dict[str, bool] = {}  # per place or theme named: is it entry_id or narrower (as `expanded` finds)?
     found = []
     for listed in public.views.listed():
-        ids = listed.places if kind == "place" else listed.themes
-        if entry_id in expanded(ids, vocabulary):
-            found.append(listed)
+        for named in listed.places if kind == "place" else listed.themes:
+            if named not in inside:
+                inside[named] = entry_id in expanded((named,), vocabulary)
+            if inside[named]:
+                found.append(listed)
+                break
     found.sort(key=lambda v: (v.event_start, v.id))
     return found
 
