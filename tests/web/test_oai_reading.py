@@ -1,5 +1,6 @@
 """OAI-PMH reads a view only for a record it writes, or whose public form is new to the datestamp ledger; the
-datestamps stay what they were, and a translation's link to its original follows the original's consent."""
+datestamps stay what they were, a translation's link to its original follows the original's consent, and a withdrawn
+testimony whose file is deleted answers as an unknown id."""
 
 from __future__ import annotations
 
@@ -109,3 +110,23 @@ def test_a_translation_links_its_original_only_while_the_original_is_public(fres
     assert again[TRANSLATION] == again[ORIGINAL] == "2026-01-03T09:00:00Z"
     assert {i: s for i, s in again.items() if i not in (TRANSLATION, ORIGINAL)} == \
         {i: s for i, s in first.items() if i not in (TRANSLATION, ORIGINAL)}
+
+
+def test_a_withdrawn_testimony_whose_file_is_deleted_answers_404_and_leaves_the_lists(fresh):
+    client, clock, rewrite, instance = fresh
+    row = ROW_BY_NAME["pseudonymous"]
+    stamps(client)  # harvested while public
+    rewrite("pseudonymous", **{"consent.access": "withdrawn"})
+    content = instance.parent / "content"
+    builder.build_index(content, instance)  # the catalogue lists it among the ids that answer 410
+    assert client.get(f"/t/{row.id}").status_code == 410  # the positive control: a deleted record while it is there
+    deleted = oai(client, verb="GetRecord", metadataPrefix="oai_dc", identifier=PREFIX + row.id)
+    assert deleted.find(".//o:header", NS).get("status") == "deleted"
+    (content / "en" / f"{row.id}.md").unlink()
+    for update in (False, True):  # as the watcher sees it, then once the indexer has run
+        if update:
+            builder.build_index(content, instance)
+        assert client.get(f"/t/{row.id}").status_code == 404
+        assert row.id not in stamps(client)
+        assert error_code(oai(client, verb="GetRecord", metadataPrefix="oai_dc", identifier=PREFIX + row.id)) == \
+            "idDoesNotExist"
