@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.support.served import children, cmdline, free_port, http_get, kill_group, stop, wait_until
+from tests.support.served import children, cmdline, free_port, http_get, indexer_of, kill_group, stop, wait_until
 
 __all__ = ["Served", "free_port", "children", "cmdline", "rss_kb", "tree", "tree_rss_mb", "ARCHIVE"]
 
@@ -99,8 +99,7 @@ class Served:
         return [pid for pid in children(self.master) if "web.indexer" not in cmdline(pid)]
 
     def indexer(self) -> int | None:
-        found = [pid for pid in children(self.master) if "web.indexer" in cmdline(pid)]
-        return found[0] if found else None
+        return indexer_of(self.master)
 
     def tree(self) -> list[int]:
         """The master and every process below it."""

@@ -90,6 +90,12 @@ def cmdline(pid: int) -> str:
         return ""
 
 
+def indexer_of(master: int) -> int | None:
+    """The background indexer below an `archive serve` master (None while there is none)."""
+    found = [pid for pid in children(master) if "web.indexer" in cmdline(pid)]
+    return found[0] if found else None
+
+
 class Served:
     """A running `archive serve` over a content directory: its base URL and its log."""
 
