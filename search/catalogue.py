@@ -162,11 +162,12 @@ def update_catalogue(directory: Path, judged: Iterable[Judged], gone: Mapping[st
             kids = [(key(j.id),) for j in judged] + [(kid,) for kid in gone]
             connection.executemany("DELETE FROM views WHERE id = ?", ids)
             connection.executemany("DELETE FROM withdrawn WHERE kid = ?", kids)
-            connection.executemany("UPDATE views SET translation_of = NULL WHERE translation_of = ?", ids)
             public = _Public(connection, {j.id for j in judged if j.view is not None})
+            connection.executemany("UPDATE views SET translation_of = NULL WHERE original = ?",  # no longer public
+                                   [(key(i),) for (i,) in ids if i not in public.written])
             rows = [_row(j, today, public, key) for j in judged if j.view is not None]
             connection.executemany(_VIEW_ROW, rows)
-            connection.executemany("UPDATE views SET translation_of = ? WHERE original = ?",  # public again: linked
+            connection.executemany("UPDATE views SET translation_of = ? WHERE original = ?",  # public (again): linked
                                    [(row[0], row[6]) for row in rows])
             connection.executemany("INSERT INTO withdrawn VALUES (?, ?)", _withdrawn(judged, scan, key))
             connection.executemany("DELETE FROM files WHERE kid = ?", kids)
