@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, NamedTuple, TypeVar
@@ -28,6 +30,7 @@ from .watching import Watched
 __all__ = ["PublicSet", "CatalogueViews", "Listed", "Catalogues", "public_fingerprint", "public_set", "GONE", "REJUDGE"]
 
 T = TypeVar("T")
+RECENT = 64  # decoded views a public set keeps: one search page asks for its hits' views more than once
 REJUDGE = 200  # pending files a worker reads itself; beyond that they wait for the indexer
 GONE = "gone"
 Judge = Callable[[str], "TestimonyView | str | None"]
@@ -53,15 +56,26 @@ class CatalogueViews(Mapping[str, TestimonyView]):
         self.reader = reader
         self.versions = versions
         self.fresh = fresh or {}  # pending files as read through the gate now
+        # The last views read, each already checked against `versions`, which never change for this set.
+        self._recent: OrderedDict[str, TestimonyView] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __getitem__(self, testimony_id: str) -> TestimonyView:
         if testimony_id in self.fresh:
             return self.fresh[testimony_id]
         if self.reader is None or testimony_id not in self.versions:
             raise KeyError(testimony_id)
+        with self._lock:
+            if testimony_id in self._recent:
+                self._recent.move_to_end(testimony_id)
+                return self._recent[testimony_id]
         found = self.reader.view(testimony_id)
         if found is None or found.version != self.versions[testimony_id]:
             raise KeyError(testimony_id)  # rewritten since this set was made: its next set has it
+        with self._lock:
+            self._recent[testimony_id] = found
+            while len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
         return found
 
     def __contains__(self, testimony_id: object) -> bool:

@@ -54,3 +54,19 @@ def test_a_monthly_search_timeline_reads_only_the_views_of_the_results_shown(spr
     page = text(spread.get("/search?from=2015-02-10&to=2016&per_page=1"))
     assert ("/search?from=2015-03&to=2015-03&per_page=1", "March 2015: 2 public testimonies") in bars(svg(page, "timeline"))
     assert len(set(asked)) == 1 and f'href="/t/{asked[0]}"' in page  # the one result on the page
+
+
+def test_a_search_page_decodes_each_hit_once(spread, monkeypatch):
+    """The snippets and the results shown both ask for a hit's view; the catalogue decodes it once."""
+    from search.catalogue import CatalogueReader
+    decoded: list[str] = []
+    read = CatalogueReader.view
+
+    def counted(self: CatalogueReader, testimony_id: str):  # type: ignore[no-untyped-def]
+        decoded.append(testimony_id)
+        return read(self, testimony_id)
+
+    monkeypatch.setattr(CatalogueReader, "view", counted)
+    page = text(spread.get("/search?place=saraqib"))
+    assert decoded and len(decoded) == len(set(decoded))  # each at most once
+    assert all(f'href="/t/{testimony_id}"' in page for testimony_id in decoded)
