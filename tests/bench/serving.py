@@ -25,6 +25,7 @@ from .loadgen import get
 __all__ = ["Served", "free_port", "children", "cmdline", "rss_kb", "tree", "tree_rss_mb", "ARCHIVE"]
 
 ARCHIVE = Path(sys.executable).parent / "archive"
+HELPERS = ("web.indexer", "web.watching")  # the master's children that are not web workers (web/server.py)
 
 
 def free_port() -> int:
@@ -125,10 +126,14 @@ class Served:
         return time.monotonic() - started
 
     def workers(self) -> list[int]:
-        return [pid for pid in children(self.master) if "web.indexer" not in cmdline(pid)]
+        return [pid for pid in children(self.master) if not any(h in cmdline(pid) for h in HELPERS)]
 
     def indexer(self) -> int | None:
         found = [pid for pid in children(self.master) if "web.indexer" in cmdline(pid)]
+        return found[0] if found else None
+
+    def watcher(self) -> int | None:
+        found = [pid for pid in children(self.master) if "web.watching" in cmdline(pid)]
         return found[0] if found else None
 
     def tree(self) -> list[int]:
