@@ -2,12 +2,13 @@
 
     server = Served(content, instance, log_path, workers=2)
     server.start()                  # waits until the site answers
-    server.master, server.workers(), server.indexer()
+    server.master, server.workers(), server.indexer(), server.watcher()
     server.rss_mb()                 # resident memory of the master, workers and indexer together
     server.stop()                   # SIGTERM, then the exit status
 
-`archive serve` runs gunicorn in its own process (the master); the workers are forks
-of it and the background indexer (`python -m web.indexer`) is a child process of it.
+`archive serve` runs gunicorn in its own process (the master); the workers, the background
+indexer and the file watcher are forks of it, the two helpers titled `archive: web.indexer ...`
+and `archive: web.watching ...` (web/forked.py).
 """
 
 from __future__ import annotations
