@@ -25,13 +25,13 @@ from search.manifest import IndexPaths, Keys, read_serial
 
 from .watching import Watched
 
-__all__ = ["PublicSet", "CatalogueViews", "Catalogues", "public_fingerprint", "public_set", "GONE", "REJUDGE"]
+__all__ = ["PublicSet", "CatalogueViews", "Listed", "Catalogues", "public_fingerprint", "public_set", "GONE", "REJUDGE"]
 
 T = TypeVar("T")
 REJUDGE = 200  # pending files a worker reads itself; beyond that they wait for the indexer
 GONE = "gone"
 Judge = Callable[[str], "TestimonyView | str | None"]
-Find = Callable[[str, "tuple[str, ...]"], "str | None"]
+Find = Callable[[Mapping[str, "tuple[str, ...]"]], "dict[str, str]"]  # {kid: folders} -> {kid: id}
 
 
 def public_fingerprint(day: dt.date, vocabulary: str, versions: Mapping[str, str]) -> str:
@@ -100,13 +100,14 @@ class Listed(NamedTuple):
     added_on: dt.date
     event_start: dt.date
     updated: dt.date | None
+    event_end: dt.date
 
 
 def _listed(testimony_id: str, language: str, original: str | None, places: str, themes: str, added: str,
-            start: str, updated: str | None) -> Listed:
+            start: str, updated: str | None, end: str) -> Listed:
     return Listed(testimony_id, language, original, tuple(places.split()), tuple(themes.split()),
                   dt.date.fromisoformat(added), dt.date.fromisoformat(start),
-                  dt.date.fromisoformat(updated) if updated else None)
+                  dt.date.fromisoformat(updated) if updated else None, dt.date.fromisoformat(end))
 
 
 @dataclass(frozen=True)
@@ -169,8 +170,9 @@ def public_set(reader: CatalogueReader | None, watched: Watched | None, today: d
                judge: Judge, find: Find, signature: object) -> PublicSet:
     """The public set today: the catalogue's views, less every pending id (`watched`, web.watching). Up to
     REJUDGE pending files are read through the gate (`judge`) and shown as they are now, as their pages
-    show them; beyond that they wait, hidden, for the indexer. `find(kid, folders)` names the id of a
-    keyed hash from the files in those folders. No catalogue, or one no file agrees with, lists nothing."""
+    show them; beyond that they wait, hidden, for the indexer. `find({kid: folders})` names the id of each
+    keyed hash it can from the files in its folders (each folder listed once). No catalogue, or one no file
+    agrees with, lists nothing."""
     empty = PublicSet(today, signature, CatalogueViews(None, {}), public_fingerprint(today, vocabulary, {}))
     if reader is None or watched is None or watched.pending is None or not _usable(reader, watched, today):
         return empty
@@ -180,19 +182,17 @@ def public_set(reader: CatalogueReader | None, watched: Watched | None, today: d
                 if i not in hidden and (change is None or today < dt.date.fromisoformat(change))}
     judged: dict[str, TestimonyView | str | None] = {}
     if len(pending) <= REJUDGE:
-        for kid, folders in pending.items():
-            testimony_id = find(kid, folders) if len(folders) == 1 else None
-            if testimony_id is not None:
-                judged[testimony_id] = judge(testimony_id)
+        for testimony_id in find({k: folders for k, folders in pending.items() if len(folders) == 1}).values():
+            judged[testimony_id] = judge(testimony_id)
     fresh = {i: found for i, found in judged.items() if isinstance(found, TestimonyView)}
     versions.update((i, view.version) for i, view in fresh.items())
 
     def withdrawn() -> list[str]:
         listed = {kid: (folder,) for kid, folder in reader.withdrawn().items() if kid not in pending}
-        found = {find(kid, folders) for kid, folders in listed.items()}
-        shared = {find(kid, folders[:1]) for kid, folders in pending.items() if len(folders) > 1}  # duplicated ids
-        found |= {i for i in shared if i and judge(i) == GONE}
-        return sorted({i for i in found if i} | {i for i, answer in judged.items() if answer == GONE})
+        found = set(find(listed).values())
+        shared = find({kid: folders[:1] for kid, folders in pending.items() if len(folders) > 1})  # duplicated ids
+        found |= {i for i in shared.values() if judge(i) == GONE}
+        return sorted(found | {i for i, answer in judged.items() if answer == GONE})
 
     return PublicSet(today, signature, CatalogueViews(reader, versions, fresh),
                      public_fingerprint(today, vocabulary, versions), withdrawn)
