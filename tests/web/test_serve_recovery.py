@@ -11,6 +11,7 @@ import datetime as dt
 import errno
 import logging
 import os
+import re
 import shutil
 import signal
 import threading
@@ -113,7 +114,8 @@ def test_the_master_starts_a_killed_indexer_again(tmp_path):
         assert first is not None
         os.kill(first, signal.SIGKILL)
         wait_for(lambda: server.indexer() not in (None, first), 30, "a new indexer")
-        assert "The background indexer stopped; started it again" in server.log()
+        # gunicorn's master reaps any child it sees exit, so the status may be gone before the check reads it
+        assert re.search(r"The background indexer (stopped|was killed by signal 9); started it again", server.log())
         # the new indexer does its work: a new file is found
         new = builder.fields("fresh-account", "consent", title="A fresh account of the zqfreshword")
         (content / "en" / "fresh-account.md").write_text(builder.render(new), "utf-8")
