@@ -8,7 +8,7 @@ an update changes it in one transaction after the Whoosh commit and before the m
     meta     its format, and how many files share an id with another (none of them is indexed)
     files    per testimony file the run judged: the keyed hash of its id (`Keys`, as the manifest's
              entries are keyed), its id in clear when the file is valid (curator pages show every id; the curator index
-             keeps them too), its language, places and themes as written (ids)
+             keeps them too), its language, places and themes as written (ids, JSON lists)
     repeats  per valid testimony, the keyed hashes of what a bulk import must not repeat (its folded
              title with its event date, its source URL: `archive.store.importing.repeat_keys`), with its id
 
@@ -17,9 +17,8 @@ It is in the curator index's folder, which nothing that serves the public opens 
 
 from __future__ import annotations
 
-import os
+import json
 import sqlite3
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, NamedTuple
 
@@ -28,6 +27,7 @@ from archive.store.importing import repeat_keys
 
 from .manifest import Keys
 from .sources import Scan
+from .sqlite_files import ReadOnly, write_new
 
 if TYPE_CHECKING:
     from .changes import Judged
@@ -51,15 +51,17 @@ class Facts(NamedTuple):
 
     id: str
     language: str
-    places: str  # ids as written, space-separated
+    places: str  # ids as written, a JSON list
     themes: str
     repeats: tuple[str, ...]  # keyed
 
 
 def facts(testimony: Testimony, key: Keys) -> Facts:
-    return Facts(testimony.id, testimony.language, " ".join(testimony.places), " ".join(testimony.themes),
-                 tuple(key(k) for k in repeat_keys(testimony.title, testimony.event_date,
-                                                    testimony.source.url if testimony.source else None)))
+    """A valid testimony's row (`key`: the manifest's keyed hash)."""
+    url = testimony.source.url if testimony.source else None
+    repeats = tuple(key(k) for k in repeat_keys(testimony.title, testimony.event_date, url))
+    return Facts(testimony.id, testimony.language, json.dumps(list(testimony.places)),
+                 json.dumps(list(testimony.themes)), repeats)
 
 
 def _rows(judged: Iterable[Judged], key: Keys) -> tuple[list[tuple[object, ...]], list[tuple[str, str, str]]]:
@@ -93,17 +95,7 @@ def curator_catalogue_current(directory: Path) -> bool:
 
 def write_curator_catalogue(directory: Path, judged: Iterable[Judged], scan: Scan, key: Keys) -> None:
     """A new curator generation's catalogue: every file the build judged."""
-    path = Path(directory) / NAME
-    temporary = path.with_name(f".{NAME}.tmp")
-    temporary.unlink(missing_ok=True)
-    connection = sqlite3.connect(temporary)
-    try:
-        connection.executescript(_SCHEMA)
-        with connection:
-            _write_rows(connection, judged, scan, key)
-    finally:
-        connection.close()
-    os.replace(temporary, path)
+    write_new(Path(directory) / NAME, _SCHEMA, lambda connection: _write_rows(connection, judged, scan, key))
 
 
 def update_curator_catalogue(directory: Path, judged: Iterable[Judged], gone: Iterable[str], scan: Scan,
@@ -131,19 +123,11 @@ class CuratorCatalogue:
         self.path = Path(path)
         if not self.path.is_file():
             raise OSError(f"there is no curator catalogue at {path}")
-        self._local = threading.local()
+        self._query = ReadOnly(self.path).query
         meta = dict(self._query("SELECT name, value FROM meta"))
         if meta.get("format") != FORMAT:
             raise OSError(f"the curator catalogue {path} is of another format")
         self.duplicates = int(str(meta.get("duplicates") or 0))
-
-    def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-            connection.execute("PRAGMA query_only = 1")
-            self._local.connection = connection
-        return connection.execute(sql, args).fetchall()
 
     def languages(self) -> list[str]:
         """The language of every valid testimony, each once."""
@@ -151,7 +135,8 @@ class CuratorCatalogue:
 
     def invalid(self) -> int:
         """How many files have problems: the invalid ones, and every copy of an id several files share."""
-        return int(self._query("SELECT count(*) FROM files WHERE id IS NULL")[0][0]) + self.duplicates  # type: ignore[call-overload]
+        (count,) = self._query("SELECT count(*) FROM files WHERE id IS NULL")[0]
+        return int(count) + self.duplicates  # type: ignore[call-overload]
 
     def valid_ids(self) -> list[str]:
         return sorted(str(row[0]) for row in self._query("SELECT id FROM files WHERE id IS NOT NULL"))
@@ -159,11 +144,9 @@ class CuratorCatalogue:
     def uses(self, kind: str) -> dict[str, int]:
         """How many valid testimonies name each place (`kind` "place") or theme ("theme")."""
         column = "places" if kind == "place" else "themes"
-        counts: dict[str, int] = {}
-        for (value,) in self._query(f"SELECT {column} FROM files WHERE id IS NOT NULL"):
-            for entry in str(value or "").split():
-                counts[entry] = counts.get(entry, 0) + 1
-        return counts
+        rows = self._query(f"SELECT entry.value, count(*) FROM files, json_each(files.{column}) AS entry "
+                           "WHERE files.id IS NOT NULL GROUP BY entry.value")
+        return {str(entry): int(count) for entry, count in rows}  # type: ignore[call-overload]
 
     def holder(self, keyed: str) -> str | None:
         """The id of the testimony with this keyed repeat key, if any."""

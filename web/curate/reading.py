@@ -46,7 +46,7 @@ def current(testimony_id: str) -> Testimony | None:
     if stat is None:
         return None
     words = vocabularies()
-    return read_testimony(scan.root, stat, words.places, words.themes, set(scan.ids)).testimony
+    return read_testimony(scan.root, stat, words.places, words.themes, scan.ids).testimony  # type: ignore[arg-type]
 
 
 def _config() -> Config:
@@ -94,6 +94,8 @@ def invalid_files() -> int:
     meta = _META_PROBLEMS.get(words.digest)
     if meta is None:  # the three small files alone: a load with no testimony file in its listing
         loaded = load_collection(words.root, listing=ContentScan(words.root, ()))
+        if len(_META_PROBLEMS) > 64:
+            _META_PROBLEMS.clear()
         meta = _META_PROBLEMS[words.digest] = len({p.path for p in loaded.errors})
     return catalogue().invalid() + meta
 
