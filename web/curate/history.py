@@ -15,7 +15,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from archive import consent, diffs
-from archive.store import audit, editing, reverting, versions
+from archive.store import audit, reverting, versions
 from archive.errors import ArchiveError
 from archive.store.history import HistoryError
 from archive.store.saving import Conflict, replace_file
@@ -23,8 +23,8 @@ from archive.store.saving import Conflict, replace_file
 from ..i18n import gettext as _
 from .blueprint import bp, instance
 from .preview import _clean, _marker, curator_text, names
-from .reading import vocabularies
-from .testimonies import _checked_view, _conflict, _display, _finish, _locate, _root, _save
+from .reading import taken_ids, vocabularies
+from .testimonies import _checked_view, _conflict, _display, _finish, _locate, _save
 
 __all__ = ["history", "version", "revert"]
 
@@ -136,7 +136,7 @@ def revert(testimony_id: str, commit: str) -> Response | tuple[str, int]:
     words = vocabularies()
     try:
         prepared = reverting.prepare_revert(old, text, places=words.places, themes=words.themes,
-                                            ids=editing.existing_ids(_root()), path=path, display=_display(path),
+                                            ids=taken_ids(), path=path, display=_display(path),
                                             since=versions.texts_at(path, [v.commit for v in found[:found.index(chosen)]]))
     except reverting.RevertRefused as error:
         return _version_page(testimony_id, commit, status=409, reason=reason, refused=_refusal(error))

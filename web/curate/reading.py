@@ -2,7 +2,8 @@
 
 - Places, themes and collection.yaml: the site's vocabularies (web.vocabularies), kept in memory.
 - One testimony as its file says now (`current`): found through the site's scan of names and stats, read
-  and checked as `archive check` and the indexer do (`search.sources.read_testimony`).
+  and checked as `archive check` and the indexer do (`search.sources.read_testimony`); its file (`locate`)
+  and every id a file has (`taken_ids`) from the same scan, made again when it lacks the file asked for.
 - What is counted or checked over every testimony (the languages, the files with problems, the uses of a
   place or theme, what an import must not repeat, the testimonies a vocabulary change must keep valid):
   the catalogue beside the curator index (search.curator_catalogue), as of the indexer's last run; a
@@ -29,7 +30,7 @@ from search.sources import read_testimony
 from ..gate import site, today
 from ..vocabularies import Vocabularies
 
-__all__ = ["vocabularies", "current", "catalogue", "repeats", "invalid_files", "valid_files"]
+__all__ = ["vocabularies", "locate", "taken_ids", "current", "catalogue", "repeats", "invalid_files", "valid_files"]
 
 EXTENSION = "archive_curator_catalogue"
 
@@ -37,6 +38,27 @@ EXTENSION = "archive_curator_catalogue"
 def vocabularies() -> Vocabularies:
     """collection.yaml, places.yaml and themes.yaml as the site keeps them (root, places, themes)."""
     return site().vocabularies
+
+
+def locate(testimony_id: str) -> Path | None:
+    """The file of an id, the first in scan order when several share it (as `editing.existing_ids`); a scan
+    that lacks it, or names a file gone since, is made again once before the answer is None."""
+    for attempt in range(2):
+        scan = site().scan()
+        stat = scan.files.get(testimony_id)
+        if stat is None and scan.listing is not None:
+            stat = next(iter(scan.listing.duplicates.get(testimony_id, ())), None)
+        if stat is not None and (scan.root / stat.path).is_file():
+            return scan.root / stat.path
+        if attempt == 0:
+            site().rescan()
+    return None
+
+
+def taken_ids() -> frozenset[str]:
+    """Every id a testimony file has (duplicated ones too), from the site's scan (a save checks again under the
+    content lock)."""
+    return site().scan().ids
 
 
 def current(testimony_id: str) -> Testimony | None:

@@ -33,7 +33,7 @@ from . import undo
 from .pickers import place_options, theme_options
 from .preview import curator_text, curator_view, names, preview
 from .publish import PublishIncomplete, publish_change
-from .reading import vocabularies
+from .reading import locate, taken_ids, vocabularies
 
 __all__ = ["new", "edit", "testimony"]
 
@@ -56,7 +56,7 @@ def _root() -> Path:
 
 def _locate(testimony_id: str) -> tuple[Path, str, str]:
     """The testimony's file, its text and its version; 404 when no file has that id."""
-    path = editing.existing_ids(_root()).get(testimony_id)
+    path = locate(testimony_id)
     if path is None:
         abort(404)
     data = path.read_bytes()
@@ -81,7 +81,7 @@ def _posted() -> dict[str, str]:
 def _prepare(values: Mapping[str, str], path: Path, original: str | None) -> editing.Prepared:
     words = vocabularies()
     return editing.prepare(values, places=words.places, themes=words.themes,
-                           ids=editing.existing_ids(_root()), path=path, display=_display(path), original=original)
+                           ids=taken_ids(), path=path, display=_display(path), original=original)
 
 
 def _form_page(values: Mapping[str, str], *, version: str = "", testimony_id: str | None = None,
@@ -246,8 +246,7 @@ def _conflict(testimony_id: str, conflict: Conflict) -> tuple[str, int]:
 def _checked_view(text: str, path: Path) -> tuple[list[Problem], TestimonyView | None, RenderedBody | None]:
     """The file's text checked as `archive check` does, and the curator's view of it when it is valid."""
     words = vocabularies()
-    found, problems = editing.validate(text, path, _display(path), words.places, words.themes,
-                                       editing.existing_ids(_root()))
+    found, problems = editing.validate(text, path, _display(path), words.places, words.themes, taken_ids())
     if found is None:
         return problems, None, None
     view, body = curator_view(found, today=today(), places=words.places)
