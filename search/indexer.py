@@ -268,7 +268,7 @@ def _update(paths: IndexPaths, store: Store, head: Head, scan: Scan, plan: Plan,
     if documents or deletions:
         build.update_generation(directory, documents, deletions, purge)
     if audience is Audience.PUBLIC:
-        update_catalogue(directory, results, plan.removed.values(), scan, today, key)
+        update_catalogue(directory, results, plan.removed, scan, today, key)
     else:
         update_curator_catalogue(directory, results, plan.removed.keys(), scan, key)
     store.update(_next_head(store, head, rows, plan.removed, today), rows, plan.removed, plan.digests)
