@@ -39,6 +39,10 @@ class ReadOnly:
         if found is None:
             found = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             found.execute("PRAGMA query_only = 1")
+            # pages come from the OS page cache, shared by every worker; each of a worker's threads keeps
+            # only a small private cache of them (SQLite's default is 2 MB a connection), and maps nothing
+            found.execute("PRAGMA cache_size = -256")
+            found.execute("PRAGMA mmap_size = 0")
             self._local.connection = found
         return found
 

@@ -2,13 +2,14 @@
 
     server = Served(content, instance, log_path, workers=2)
     server.start()                  # waits until the site answers
-    server.master, server.workers(), server.indexer()
+    server.master, server.workers(), server.indexer(), server.watcher()
     server.rss_mb()                 # resident memory of the master, workers and indexer together
     server.stop()                   # SIGTERM, then the exit status
 
-`archive serve` runs gunicorn in its own process (the master); the workers are forks
-of it and the background indexer (`python -m web.indexer`) is a child process of it. The free port, the
-GET, the wait, the stop and the process tree come from tests/support/served.py, as the suite's serve tests use.
+`archive serve` runs gunicorn in its own process (the master); the workers, the background
+indexer and the file watcher are forks of it, the two helpers titled `archive: web.indexer ...`
+and `archive: web.watching ...` (web/forked.py). The free port, the GET, the wait, the stop and
+the process tree come from tests/support/served.py, as the suite's serve tests use.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tests.support.served import children, cmdline, free_port, http_get, indexer
 __all__ = ["Served", "free_port", "children", "cmdline", "rss_kb", "tree", "tree_rss_mb", "ARCHIVE"]
 
 ARCHIVE = Path(sys.executable).parent / "archive"
+HELPERS = ("web.indexer", "web.watching")  # the master's children that are not web workers (web/server.py)
 
 
 def rss_kb(pid: int) -> int:
@@ -96,10 +98,14 @@ class Served:
         return time.monotonic() - started
 
     def workers(self) -> list[int]:
-        return [pid for pid in children(self.master) if "web.indexer" not in cmdline(pid)]
+        return [pid for pid in children(self.master) if not any(h in cmdline(pid) for h in HELPERS)]
 
     def indexer(self) -> int | None:
         return indexer_of(self.master)
+
+    def watcher(self) -> int | None:
+        found = [pid for pid in children(self.master) if "web.watching" in cmdline(pid)]
+        return found[0] if found else None
 
     def tree(self) -> list[int]:
         """The master and every process below it."""
