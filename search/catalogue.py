@@ -29,12 +29,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import os
 import pickle
 import posixpath
 import secrets
 import sqlite3
-import threading
 import zlib
 from pathlib import Path
 from typing import Container, Iterable, Iterator, Mapping
@@ -45,6 +43,7 @@ from archive.consent import State, TestimonyView
 from .changes import Judged
 from .manifest import Entry, Keys
 from .sources import FileStat, Scan
+from .sqlite_files import ReadOnly, write_new
 
 __all__ = ["NAME", "FORMAT", "catalogue_current", "listing_facts", "stored_view", "write_catalogue", "update_catalogue",
            "files_digest", "CatalogueReader"]
@@ -135,21 +134,15 @@ def catalogue_current(directory: Path) -> bool:
 def write_catalogue(directory: Path, judged: Iterable[Judged], scan: Scan, today: dt.date, key: Keys) -> None:
     """A new generation's catalogue: every public view the build judged, and every file's keyed stat."""
     judged = list(judged)
-    path = Path(directory) / NAME
-    temporary = path.with_name(f".{NAME}.tmp")
-    temporary.unlink(missing_ok=True)
-    connection = sqlite3.connect(temporary)
-    try:
-        connection.executescript(_SCHEMA)
-        with connection:
-            public = {j.id for j in judged if j.view is not None}
-            connection.executemany(_VIEW_ROW, [_row(j, today, public, key) for j in judged if j.view is not None])
-            connection.executemany("INSERT INTO withdrawn VALUES (?, ?)", _withdrawn(judged, scan, key))
-            connection.executemany("INSERT INTO files VALUES (?, ?, ?, ?)", [_file(s, key) for s in scan.files.values()])
-            _meta(connection, scan, today, key)
-    finally:
-        connection.close()
-    os.replace(temporary, path)
+
+    def fill(connection: sqlite3.Connection) -> None:
+        public = {j.id for j in judged if j.view is not None}
+        connection.executemany(_VIEW_ROW, [_row(j, today, public, key) for j in judged if j.view is not None])
+        connection.executemany("INSERT INTO withdrawn VALUES (?, ?)", _withdrawn(judged, scan, key))
+        connection.executemany("INSERT INTO files VALUES (?, ?, ?, ?)", [_file(s, key) for s in scan.files.values()])
+        _meta(connection, scan, today, key)
+
+    write_new(Path(directory) / NAME, _SCHEMA, fill)
 
 
 def update_catalogue(directory: Path, judged: Iterable[Judged], gone: Mapping[str, Entry], scan: Scan,
@@ -203,25 +196,16 @@ class CatalogueReader:
         self.path = Path(path)
         if not self.path.is_file():
             raise OSError(f"there is no catalogue at {path}")
-        self._local = threading.local()
+        self._file = ReadOnly(self.path)
         self.meta: Mapping[str, str] = dict(self._query("SELECT name, value FROM meta"))  # type: ignore[arg-type]
         if self.meta.get("format") != FORMAT:
             raise OSError(f"the catalogue {path} is of another format")
 
     def _connection(self) -> sqlite3.Connection:
-        found = getattr(self._local, "connection", None)
-        if found is None:
-            found = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-            found.execute("PRAGMA query_only = 1")
-            # pages come from the OS page cache, shared by every worker; each of a worker's threads keeps
-            # only a small private cache of them (SQLite's default is 2 MB a connection), and maps nothing
-            found.execute("PRAGMA cache_size = -256")
-            found.execute("PRAGMA mmap_size = 0")
-            self._local.connection = found
-        return found
+        return self._file.connection()
 
     def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-        return self._connection().execute(sql, args).fetchall()
+        return self._file.query(sql, args)
 
     def view(self, testimony_id: str) -> TestimonyView | None:
         rows = self._query("SELECT view, translation_of FROM views WHERE id = ?", (testimony_id,))

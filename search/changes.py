@@ -21,6 +21,7 @@ from archive.vocabulary import Gazetteer
 from .buckets import Buckets, fill
 from .manifest import Entry, Head, Keys
 from .manifest_store import Store
+from .curator_catalogue import Facts, facts
 from .sources import FileStat, Loaded, Scan
 
 __all__ = ["Plan", "Judged", "plan_changes", "judge", "valid_until", "warnings", "invalid_files", "consent_fingerprint"]
@@ -46,6 +47,7 @@ class Judged:
     entry: Entry
     view: TestimonyView | None
     problems: tuple[str, ...] = ()
+    facts: Facts | None = None  # for the curator index's catalogue (search.curator_catalogue), when valid
     stored: bytes | None = None  # the catalogue's copy of `view` (search.catalogue.stored_view), if made already
 
 
@@ -139,13 +141,15 @@ def judge(loaded: Loaded, today: dt.date, places: Gazetteer, key: Keys,
         return Judged(stat.id, Entry(state="invalid", indexed=False, **base), None, errors)  # type: ignore[arg-type]
     state = consent.state(testimony, today)
     base["embargo_until"] = testimony.consent.embargo_until.isoformat() if testimony.consent.embargo_until else None
+    kept = facts(testimony, key) if audience is Audience.CURATOR else None
     try:
         view = consent.view(testimony, audience, today=today, places=places)
     except (NotFound, Gone):
-        return Judged(stat.id, Entry(state=state.value, indexed=False, **base), None)  # type: ignore[arg-type]
+        return Judged(stat.id, Entry(state=state.value, indexed=False, **base), None,  # type: ignore[arg-type]
+                      facts=kept)
     entry = Entry(state=state.value, indexed=True, id=testimony.id,
                   consent=key(f"consent:{consent_fingerprint(testimony)}"), **base)  # type: ignore[arg-type]
-    return Judged(stat.id, entry, view)
+    return Judged(stat.id, entry, view, facts=kept)
 
 
 def valid_until(embargoes: Iterable[str], today: dt.date) -> str | None:

@@ -24,6 +24,7 @@ from whoosh import index as whoosh_index
 from . import build
 from .buckets import fill
 from .catalogue import catalogue_current, update_catalogue, write_catalogue
+from .curator_catalogue import curator_catalogue_current, update_curator_catalogue, write_curator_catalogue
 from .changes import Judged, Plan, invalid_files, judge, plan_changes, valid_until, warnings
 from .documents import index_document
 from .locking import writer_lock
@@ -94,7 +95,8 @@ def _rebuild_reason(paths: IndexPaths, head: Head | None, scan: Scan) -> str | N
         return "places.yaml or themes.yaml changed"
     if not whoosh_index.exists_in(str(paths.generation(head.generation))):
         return "the index could not be read"
-    if paths.audience is Audience.PUBLIC and not catalogue_current(paths.generation(head.generation)):
+    current = catalogue_current if paths.audience is Audience.PUBLIC else curator_catalogue_current
+    if not current(paths.generation(head.generation)):
         return "its catalogue is missing or of another format"
     return None
 
@@ -216,6 +218,8 @@ def _rebuild(paths: IndexPaths, store: Store, old: Head | None, scan: Scan, toda
     buckets = fill(scan, key)
     if paths.audience is Audience.PUBLIC:
         write_catalogue(directory, judged, scan, today, key)  # before the manifest names the generation
+    else:
+        write_curator_catalogue(directory, judged, scan, key)
     before = store.indexed_ids() if old is not None else frozenset()
     head = Head(_next_serial(old), SCHEMA_VERSION, generation, vocabulary_hash(directory),
                 today.isoformat(), valid_until((j.entry.embargo_until for j in judged if j.entry.embargo_until),
@@ -265,6 +269,8 @@ def _update(paths: IndexPaths, store: Store, head: Head, scan: Scan, plan: Plan,
         build.update_generation(directory, documents, deletions, purge)
     if audience is Audience.PUBLIC:
         update_catalogue(directory, results, plan.removed, scan, today, key)
+    else:
+        update_curator_catalogue(directory, results, plan.removed.keys(), scan, key)
     store.update(_next_head(store, head, rows, plan.removed, today), rows, plan.removed, plan.digests)
     return IndexReport(head.generation, False, "", tuple(sorted(added)), tuple(sorted(updated)),
                        tuple(sorted(removed)), store.indexed_count(), warnings(scan, invalid_files(store, scan, key)),

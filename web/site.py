@@ -10,8 +10,8 @@
 - The vocabularies and collection.yaml are small and kept in memory (web.vocabularies).
 - The change stamp: a curator's save (web.curate.publish) replaces `<instance>/content-changed`; every
   request stats it, and looks again at once when it moved.
-- Curator pages, which list hidden testimonies too, still read the whole collection (`Site.collection`),
-  loaded only when a signed-in curator first asks for it.
+- Curator pages hold no collection either (web.curate.reading): one file at a time, found through this
+  process's scan of names and stats (`Site.scan`), and counts from the curator index's catalogue.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any, Callable, Mapping
 
 import archive.store.files
 from archive import consent
-from archive.collection import Collection, ReadCache, display_path, load_collection
+from archive.collection import display_path
 from archive.consent import Audience, TestimonyView
 from archive.errors import Gone, NotFound
 from archive.loader import read_testimony as read_fields
@@ -92,13 +92,10 @@ class Site:
         self._vocabulary_stats: Any = None
         self._vocabularies: Vocabularies | None = None
         self._own: tuple[Any, Watched] | None = None  # (catalogue mark, what this worker saw) without a watcher
-        self._scan: Scan | None = None  # only without a catalogue, or for curators' collection
+        self._scan: Scan | None = None  # names and stats, made when asked for (no catalogue yet, curator pages)
         self._kids: dict[str, str] = {}
         self._watched_file: Any = None  # (read_watched's answer, the stat it was read at)
         self._public: PublicSet | None = None
-        self._collection: Collection | None = None  # curator pages only
-        self._collection_mark: Any = None
-        self._read_cache: ReadCache = {}
 
     # --- the change stamp and the vocabularies ----------------------------------------------------------
 
@@ -222,9 +219,7 @@ class Site:
         """The folders of an id's files now, and whether an id has any file (for translation_of)."""
         reader, mark = self.catalogues.current()
         if reader is None:  # no index yet: this worker scans names for itself
-            if self._scan is None:
-                self._scan = scan_content(self.content)
-            scan = self._scan
+            scan = self.scan()
             copies = [posixpath.dirname(p) for p in scan.duplicates if Path(p).stem == testimony_id]
             found = scan.files.get(testimony_id)
             return (tuple(copies) or ((posixpath.dirname(found.path),) if found else ())), scan.ids.__contains__
@@ -254,18 +249,14 @@ class Site:
         loaded = read_testimony(self.content, stat, vocabularies.places, vocabularies.themes, _Ids(exists))
         return consent.view(loaded.testimony, audience, today=today, places=vocabularies.places)
 
-    # --- curator pages: the whole collection, loaded when first asked for ---------------------------
-
-    @property
-    def collection(self) -> Collection:
-        """Every testimony, hidden ones too, for curator pages; read again when the files changed."""
+    def scan(self) -> Scan:
+        """Names and stats of every testimony file (none is read), made again after the change stamp moved or
+        the reload interval passed."""
         self._look()
-        with self._lock:
-            mark = content_signature(self.content)
-            if self._collection is None or mark != self._collection_mark:
-                self._collection = load_collection(self.content, self._read_cache)
-                self._collection_mark = mark
-        return self._collection
+        found = self._scan
+        if found is None:
+            found = self._scan = scan_content(self.content)
+        return found
 
 
 class _Ids:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Container, Mapping
+from typing import Any, Callable, Container, Mapping
 
 from . import audit, editing, history
 from ..collection import Collection
@@ -28,7 +28,10 @@ from ..text import fold
 from ..text import id_from_title as _slug_from_title
 
 __all__ = ["Table", "RowProblem", "Planned", "Plan", "TARGETS", "read_table", "default_mapping", "plan",
-           "write", "record", "commit", "id_from_title", "MAX_ROWS"]
+           "write", "record", "commit", "id_from_title", "MAX_ROWS", "repeat_keys", "Repeats"]
+
+# A repeat key (`repeat_keys`) -> the id of the testimony that holds it, if any.
+Repeats = Callable[[str], "str | None"]
 
 LIST_SEPARATOR = ";"
 # Every field a column may fill, by its dotted name in docs/format.md; `body` is the account.
@@ -125,14 +128,19 @@ def _date_key(text: str) -> Any:
         return text.strip()
 
 
-def _known(collection: Collection) -> tuple[dict[tuple[str, Any], str], dict[str, str]]:
-    """The collection's (title, event date) and source URLs, with the id that holds each."""
-    by_title, by_url = {}, {}
-    for testimony in collection.testimonies.values():
-        by_title[(fold(testimony.title), testimony.event_date)] = testimony.id
-        if testimony.source is not None and testimony.source.url:
-            by_url[testimony.source.url.strip()] = testimony.id
-    return by_title, by_url
+def repeat_keys(title: str, event_date: Any, url: str | None = None) -> list[str]:
+    """What a row must not share with a testimony: its folded title with its event date, and its source URL."""
+    url = (url or "").strip()
+    return [f"title:{fold(title)}\0{event_date!r}"] + ([f"url:{url}"] if url else [])
+
+
+def _known(collection: Collection) -> Repeats:
+    """Every repeat key of the collection's testimonies, with the id that holds it (the first in id order)."""
+    found: dict[str, str] = {}
+    for t in sorted(collection.testimonies.values(), key=lambda t: t.id):
+        for key in repeat_keys(t.title, t.event_date, t.source.url if t.source else None):
+            found.setdefault(key, t.id)
+    return found.get
 
 
 def _mapping_problems(mapping: Mapping[str, str | None]) -> list[RowProblem]:
@@ -153,8 +161,9 @@ def _mapping_problems(mapping: Mapping[str, str | None]) -> list[RowProblem]:
     return problems
 
 
-def plan(table: Table, mapping: Mapping[str, str | None], collection: Collection) -> Plan:
-    """Every row turned into a draft's text and checked; nothing is written."""
+def plan(table: Table, mapping: Mapping[str, str | None], collection: Any, repeats: Repeats | None = None) -> Plan:
+    """Every row turned into a draft's text and checked; nothing is written. `collection` gives the root, places
+    and themes; `repeats` what the rows must not repeat (by default, every testimony of a loaded `Collection`)."""
     result = Plan(table, dict(mapping), problems=_mapping_problems(mapping))
     if result.problems:
         return result
@@ -164,7 +173,8 @@ def plan(table: Table, mapping: Mapping[str, str | None], collection: Collection
     root = collection.root
     column_of = {TARGETS[target]: column for column, target in mapping.items() if target}
     ids = dict(editing.existing_ids(root))
-    by_title, by_url = _known(collection)
+    known = _known(collection) if repeats is None else repeats
+    earlier: dict[str, str] = {}  # the keys of the rows above, with their labels
     for number, cells in table.rows:
         values = {name: "" for name in editing.FIELD_NAMES}
         for column, cell in zip(table.columns, cells):
@@ -189,21 +199,20 @@ def plan(table: Table, mapping: Mapping[str, str | None], collection: Collection
             message = problem.message if problem.field in (_PATHS.get(name, name), "-") \
                 else f"{problem.field}: {problem.message}"
             found.append(RowProblem(number, column, message))
-        title_key = (fold(values["title"]), _date_key(values["event_date"]))
-        if values["title"] and title_key in by_title:
-            found.append(RowProblem(number, column_of.get("title"), f"repeats '{by_title[title_key]}' "
+        title_key, *url_keys = repeat_keys(values["title"], _date_key(values["event_date"]), values["source_url"])
+        holder = known(title_key) or earlier.get(title_key)
+        if values["title"] and holder:
+            found.append(RowProblem(number, column_of.get("title"), f"repeats '{holder}' "
                                     "(the same title and event date); remove the row or change it"))
-        url = values["source_url"].strip()
-        if url and url in by_url:
+        holder = (known(url_keys[0]) or earlier.get(url_keys[0])) if url_keys else None
+        if holder:
             found.append(RowProblem(number, column_of.get("source_url"),
-                                    f"repeats the source URL of '{by_url[url]}'; remove the row or change it"))
+                                    f"repeats the source URL of '{holder}'; remove the row or change it"))
         result.problems += found
         testimony_id = values["id"]
         ids.setdefault(testimony_id, path)
-        label = f"row {number}"
-        by_title.setdefault(title_key, label)
-        if url:
-            by_url.setdefault(url, label)
+        for key in (title_key, *url_keys):
+            earlier.setdefault(key, f"row {number}")
         if not found:
             result.planned.append(Planned(number, testimony_id, values["title"], path, prepared.text))
     return result

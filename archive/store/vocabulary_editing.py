@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import editing
-from ..collection import Collection, display_path, vocabulary_from_text
+from ..collection import display_path, vocabulary_from_text
 from ..errors import ArchiveError
 from ..loader import file_hash
 from .roundtrip import dump, indent_of, round_trip
@@ -132,8 +132,11 @@ def _field_of(problem_field: str) -> str:
     return {"names": "name_ar", "labels": "label_ar"}.get(key, key) or "_form"
 
 
-def plan_change(collection: Collection, kind: str, old_id: str | None, values: Mapping[str, str]) -> VocabularyPlan:
-    """The change checked as `archive check` would check the files; nothing is written."""
+def plan_change(collection: Any, kind: str, old_id: str | None, values: Mapping[str, str],
+                testimonies: Iterable[tuple[str, Path]] | None = None) -> VocabularyPlan:
+    """The change checked as `archive check` would check the files; nothing is written. `collection` gives the
+    root, places and themes; `testimonies` the id and file of every valid testimony (by default, a loaded
+    `Collection`'s), each read again, one at a time, to be rewritten or checked."""
     names = PLACE_FIELDS if kind == "place" else THEME_FIELDS
     values = {name: (values.get(name) or "").strip() for name in names}
     path = collection.root / FILES[kind]
@@ -169,19 +172,24 @@ def plan_change(collection: Collection, kind: str, old_id: str | None, values: M
     plan = VocabularyPlan(kind, new_id, old_id, text, file_hash(original.encode("utf-8")), errors=errors)
     if errors:
         return plan
-    _check_testimonies(plan, collection, new_vocabulary, old_id if renamed else None)
+    if testimonies is None:
+        testimonies = ((t.id, t.path) for t in collection.testimonies.values())
+    _check_testimonies(plan, collection, new_vocabulary, old_id if renamed else None, testimonies)
     return plan
 
 
-def _check_testimonies(plan: VocabularyPlan, collection: Collection, vocabulary: Any, old_id: str | None) -> None:
+def _check_testimonies(plan: VocabularyPlan, collection: Any, vocabulary: Any, old_id: str | None,
+                       testimonies: Iterable[tuple[str, Path]]) -> None:
     """Rewrite the references of a renamed id, and refuse a change that breaks a valid testimony."""
     places = vocabulary if plan.kind == "place" else collection.places
     themes = vocabulary if plan.kind == "theme" else collection.themes
     ids = editing.existing_ids(collection.root)
     field_name = _USES[plan.kind]
-    for testimony in collection.testimonies.values():
-        path = testimony.path
-        data = path.read_bytes()
+    for testimony_id, path in testimonies:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # gone since it was found valid: nothing of it to keep valid
         text = data.decode("utf-8")
         if old_id is not None:
             values = editing.values_from_text(text)
@@ -194,7 +202,7 @@ def _check_testimonies(plan: VocabularyPlan, collection: Collection, vocabulary:
         if found is None:
             first = next(p for p in problems if not p.warning)
             plan.errors.setdefault("_form", []).append(
-                f"{testimony.id} would no longer pass the check ({first.field}: {first.message})")
+                f"{testimony_id} would no longer pass the check ({first.field}: {first.message})")
 
 
 def write_change(plan: VocabularyPlan, root: Path) -> list[Path]:

@@ -158,17 +158,17 @@ def test_a_new_testimony_is_refused_when_its_id_was_taken_meanwhile_in_another_f
     client = site.app.test_client()
     assert sign_in(client).status_code == 303
     token = csrf_token(client, "/curate/new")
-    real = testimonies.editing.existing_ids
+    real = testimonies.taken_ids
     taken = site.content / "ar" / "flow-account.md"
 
-    def existing_ids(root):  # the form's check passes; then another curator saves ar/flow-account.md
-        ids = real(root)
+    def taken_ids():  # the form's check passes; then another curator saves ar/flow-account.md
+        ids = real()
         if not taken.exists():
             taken.parent.mkdir(exist_ok=True)
             taken.write_text("another curator's file", encoding="utf-8")
         return ids
 
-    monkeypatch.setattr(testimonies.editing, "existing_ids", existing_ids)
+    monkeypatch.setattr(testimonies, "taken_ids", taken_ids)
     refused = client.post("/curate/new", data={**ACCOUNT, "save": "1", "csrf_token": token})
     assert refused.status_code == 409 and "already exists" in refused.get_data(as_text=True)
     assert not (site.content / "en" / "flow-account.md").exists()

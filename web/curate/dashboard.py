@@ -1,8 +1,10 @@
 """The curator dashboard at /curate/: every testimony, whatever its consent state, marked with that state.
 
 Searching, filtering, sorting, counting and paging come from the curator index (never the
-public one); each row is then checked against the collection as it is now, so a testimony
-deleted since the last index run is not listed and the state shown is today's.
+public one); each row is then checked against its file as it is now (only the page's files are
+read), so a testimony deleted or broken since the last index run is not listed and the state shown
+is today's. The languages offered and the count of files with problems come from the curator
+index's catalogue (web.curate.reading): no page reads every file.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from archive.model import Testimony
 from search.query import Query, QueryError
 from search.results import Hit, Results
 
-from ..gate import site, today
+from ..gate import today
 from ..i18n import format_day, language_name
 from ..i18n import gettext as _
 from ..searching import BadSearch, parse
 from .labels import VALUE_LABELS
 from .blueprint import bp
 from .finding import find
+from .reading import catalogue, current, invalid_files, vocabularies
 
 __all__ = ["dashboard", "Row", "state_label", "SORTS", "PARAMS"]
 
@@ -100,11 +103,11 @@ def _changed(testimony: Testimony) -> str:
 
 
 def _rows(hits: tuple[Hit, ...], searched: bool) -> list[Row]:
-    """The page's hits, each as the collection holds it now (gone ones left out, today's state)."""
-    collection, day = site().collection, today()
+    """The page's hits, each as its file says now (gone or invalid ones left out, today's state)."""
+    places, day = vocabularies().places, today()
     rows = []
     for hit in hits:
-        t = collection.get(hit.id)
+        t = current(hit.id)
         if t is None:
             continue
         state = consent.state(t, day)
@@ -112,7 +115,7 @@ def _rows(hits: tuple[Hit, ...], searched: bool) -> list[Row]:
         rows.append(Row(
             id=t.id, title=t.title, state=state.value, state_label=state_label(state),
             narrator=consent.narrator_shown(t, Audience.CURATOR), language=language_name(t.language),
-            places=tuple(collection.places[p].name if p in collection.places else p for p in t.places),
+            places=tuple(places[p].name if p in places else p for p in t.places),
             changed=_changed(t), snippet=hit.snippet if searched else None,
             links={k: v for k, v in links.items() if v}))
     return rows
@@ -154,9 +157,7 @@ def _state_links(results: Results) -> list[dict[str, Any]]:
 
 
 def _page(results: Results | None, rows: list[Row], error: str | None = None) -> str:
-    collection = site().collection
-    languages = sorted({t.language for t in collection.testimonies.values()})
-    invalid = len({p.path for p in collection.errors})
+    languages, invalid = catalogue().languages(), invalid_files()
     last = results.pages if results else 1
     return render_template(
         "curate/dashboard.html", results=results, rows=rows, error=error, args=request.args,

@@ -15,16 +15,16 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from archive import consent, diffs
-from archive.store import audit, editing, reverting, versions
+from archive.store import audit, reverting, versions
 from archive.errors import ArchiveError
 from archive.store.history import HistoryError
 from archive.store.saving import Conflict, replace_file
 
-from ..gate import site
 from ..i18n import gettext as _
 from .blueprint import bp, instance
 from .preview import _clean, _marker, curator_text, names
-from .testimonies import _checked_view, _conflict, _display, _finish, _locate, _root, _save
+from .reading import taken_ids, vocabularies
+from .testimonies import _checked_view, _conflict, _display, _finish, _locate, _save
 
 __all__ = ["history", "version", "revert"]
 
@@ -104,12 +104,11 @@ def _version_page(testimony_id: str, commit: str, *, refused: str | None = None,
     path, text, version, chosen, old, found = _old(testimony_id, commit)
     index = found.index(chosen)
     older = versions.text_at(path, found[index + 1].commit) if index + 1 < len(found) else None
-    collection = site().collection
     view, body = _checked_view(old, path)[1:]
     entry = versions.reasons(_entries(testimony_id), [chosen]).get(chosen.commit)
     return render_template(
         "curate/version.html", testimony_id=testimony_id, chosen=chosen, entry=entry, old=old, view=view, body=body,
-        collection=collection, names=names, curator_text=curator_text, version=version,
+        collection=vocabularies(), names=names, curator_text=curator_text, version=version,
         is_current=chosen.version == version, changes=diffs.diff_texts(older, old),
         against_now=diffs.diff_texts(old, text), refused=refused, reason=reason, hidden_label=hidden_label,
         marked=marked), status
@@ -134,10 +133,10 @@ def revert(testimony_id: str, commit: str) -> Response | tuple[str, int]:
         return _version_page(testimony_id, commit, status=409, reason=reason,
                              refused=_("The testimony has changed since you opened this page; read it again "
                                        "before reverting."))
-    collection = site().collection
+    words = vocabularies()
     try:
-        prepared = reverting.prepare_revert(old, text, places=collection.places, themes=collection.themes,
-                                            ids=editing.existing_ids(_root()), path=path, display=_display(path),
+        prepared = reverting.prepare_revert(old, text, places=words.places, themes=words.themes,
+                                            ids=taken_ids(), path=path, display=_display(path),
                                             since=versions.texts_at(path, [v.commit for v in found[:found.index(chosen)]]))
     except reverting.RevertRefused as error:
         return _version_page(testimony_id, commit, status=409, reason=reason, refused=_refusal(error))

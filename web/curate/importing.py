@@ -24,10 +24,10 @@ from werkzeug.wrappers import Response
 from archive.store import importing
 from archive.errors import ArchiveError
 
-from ..gate import site
 from ..i18n import gettext as _, ngettext
 from .blueprint import bp, current_curator, instance
 from .publish import PublishIncomplete, publish_change
+from .reading import repeats, vocabularies
 
 __all__ = ["import_sheet", "import_run"]
 
@@ -128,15 +128,15 @@ def import_run() -> Response | tuple[str, int]:
     for index, column in enumerate(table.columns):
         chosen = request.form.get(f"map-{index}", "")
         mapping[column] = chosen if chosen in importing.TARGETS else None
-    collection = site().collection
-    result = importing.plan(table, mapping, collection)
+    words = vocabularies()  # the root, places and themes; what rows may not repeat from the curator catalogue
+    result = importing.plan(table, mapping, words, repeats())
     context = {"table": table, "name": name, "rows": _mapping_rows(table, mapping), "result": result}
     if not result.ok:
         return _page(400, **context)
     if request.form.get("action") != "import":
         return _page(**context, checked=True)
     try:
-        paths = importing.write(result, collection.root)
+        paths = importing.write(result, words.root)
     except ArchiveError as error:
         return _page(409, **context, upload_error=str(error))
     importing.record(paths, result, instance=instance(), curator=current_curator(), address=request.remote_addr)
@@ -145,7 +145,7 @@ def import_run() -> Response | tuple[str, int]:
         publish_change(paths)
     except PublishIncomplete as error:
         warnings.append(str(error))
-    warning = importing.commit(paths, result, root=collection.root, instance=instance(),
+    warning = importing.commit(paths, result, root=words.root, instance=instance(),
                                curator=current_curator(), address=request.remote_addr)[1]
     if warning:
         warnings.append(_("The files were saved, but git could not record them: %(error)s", error=warning))

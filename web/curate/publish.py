@@ -3,10 +3,10 @@
 `publish_change(paths)` is called right after a testimony file is written (new, edit,
 consent). Before it returns:
 
-1. the change stamp is replaced, so every other worker process reloads the collection on
+1. the change stamp is replaced, so every other worker process looks at the files again on
    its very next request (web.site stats the stamp on each request) and its gate answers
    from the new files at once: a withdrawn testimony is a 410 there, out of every list;
-2. this process's collection is read again;
+2. this process looks at the files again too;
 3. the public index and the curator index are brought up to date, synchronously, so search
    results, facet counts and exports no longer hold what the public may no longer see (every
    worker's `SearchIndex` notices the new manifest on its next search).

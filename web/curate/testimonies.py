@@ -24,7 +24,7 @@ from archive.errors import ArchiveError, Problem
 from archive.loader import file_hash
 from archive.store.saving import Conflict, create_file, locked, replace_file
 
-from ..gate import site, today
+from ..gate import today
 from ..i18n import gettext as _
 from ..render import RenderedBody
 from .blueprint import bp, current_curator, instance, log
@@ -33,6 +33,7 @@ from . import undo
 from .pickers import place_options, theme_options
 from .preview import curator_text, curator_view, names, preview
 from .publish import PublishIncomplete, publish_change
+from .reading import locate, taken_ids, vocabularies
 
 __all__ = ["new", "edit", "testimony"]
 
@@ -55,7 +56,7 @@ def _root() -> Path:
 
 def _locate(testimony_id: str) -> tuple[Path, str, str]:
     """The testimony's file, its text and its version; 404 when no file has that id."""
-    path = editing.existing_ids(_root()).get(testimony_id)
+    path = locate(testimony_id)
     if path is None:
         abort(404)
     data = path.read_bytes()
@@ -78,9 +79,9 @@ def _posted() -> dict[str, str]:
 
 
 def _prepare(values: Mapping[str, str], path: Path, original: str | None) -> editing.Prepared:
-    collection = site().collection
-    return editing.prepare(values, places=collection.places, themes=collection.themes,
-                           ids=editing.existing_ids(_root()), path=path, display=_display(path), original=original)
+    words = vocabularies()
+    return editing.prepare(values, places=words.places, themes=words.themes,
+                           ids=taken_ids(), path=path, display=_display(path), original=original)
 
 
 def _form_page(values: Mapping[str, str], *, version: str = "", testimony_id: str | None = None,
@@ -88,15 +89,15 @@ def _form_page(values: Mapping[str, str], *, version: str = "", testimony_id: st
                notice: str | None = None) -> tuple[str, int]:
     shown = None
     if show_preview and prepared is not None and prepared.testimony is not None:
-        shown = preview(prepared.testimony, today=today(), places=site().collection.places)
+        shown = preview(prepared.testimony, today=today(), places=vocabularies().places)
     return render_template(
         "curate/form.html", form=testimony_form(values, version), groups=GROUPS, required=REQUIRED,
         testimony_id=testimony_id, errors=prepared.errors if prepared else {},
         warnings=prepared.warnings if prepared else {}, preview=shown, show_preview=show_preview,
-        collection=site().collection, names=names, curator_text=curator_text, notice=notice,
+        collection=vocabularies(), names=names, curator_text=curator_text, notice=notice,
         title=values.get("title") or testimony_id,
-        pickers={"places": place_options(site().collection.places),
-                 "themes": theme_options(site().collection.themes)}), status
+        pickers={"places": place_options(vocabularies().places),
+                 "themes": theme_options(vocabularies().themes)}), status
 
 
 def _commit(path: Path, action: str, testimony_id: str, after: str) -> str | None:
@@ -244,12 +245,11 @@ def _conflict(testimony_id: str, conflict: Conflict) -> tuple[str, int]:
 
 def _checked_view(text: str, path: Path) -> tuple[list[Problem], TestimonyView | None, RenderedBody | None]:
     """The file's text checked as `archive check` does, and the curator's view of it when it is valid."""
-    collection = site().collection
-    found, problems = editing.validate(text, path, _display(path), collection.places, collection.themes,
-                                       editing.existing_ids(_root()))
+    words = vocabularies()
+    found, problems = editing.validate(text, path, _display(path), words.places, words.themes, taken_ids())
     if found is None:
         return problems, None, None
-    view, body = curator_view(found, today=today(), places=collection.places)
+    view, body = curator_view(found, today=today(), places=words.places)
     return problems, view, body
 
 
@@ -257,13 +257,12 @@ def _checked_view(text: str, path: Path) -> tuple[list[Problem], TestimonyView |
 def testimony(testimony_id: str) -> tuple[str, int]:
     """The curator's view: every field, redactions marked, consent and its note, state, and its audit history."""
     path, text, version = _locate(testimony_id)
-    collection = site().collection
     problems, view, body = _checked_view(text, path)
     entries = [e for e in audit.read(instance(), testimony=testimony_id) if e.get("action") in ("create", "edit",
                                                                                                  "consent", "revert")]
     return render_template("curate/testimony.html", testimony_id=testimony_id, view=view, body=body,
                            problems=[p for p in problems if not p.warning], version=version, file=_display(path),
-                           history=list(reversed(entries)), collection=collection, names=names,
+                           history=list(reversed(entries)), collection=vocabularies(), names=names,
                            title=view.title if view else _title(text, testimony_id),
                            undo_offer=undo.offer(instance(), testimony_id, version),
                            curator_text=curator_text, public=view is not None and view.state is State.PUBLIC), 200

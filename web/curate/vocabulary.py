@@ -1,7 +1,8 @@
 """Places and themes edited in the browser: `/curate/vocabulary/<places|themes>`, add and edit (rename).
 
 Each change goes through `archive.store.vocabulary_editing` (the checks of `archive check`, references
-rewritten on a rename), is written under the content lock, takes effect at once (the search
+rewritten on a rename: a save reads every valid testimony's file again, one at a time, the one curator
+action that reads them all), is written under the content lock, takes effect at once (the search
 indexes rebuild, as they do whenever places.yaml or themes.yaml change), then becomes one git
 commit and one audit entry (action `vocabulary`).
 """
@@ -20,10 +21,10 @@ from archive.loader import file_hash
 from archive.store.saving import locked
 from archive.vocabulary import PLACE_RANK
 
-from ..gate import site
 from ..i18n import gettext as _
 from .blueprint import bp, current_curator, log
 from .publish import PublishIncomplete, publish_change
+from .reading import catalogue, valid_files, vocabularies
 
 __all__ = ["vocabulary", "vocabulary_list", "vocabulary_new", "vocabulary_edit"]
 
@@ -58,7 +59,7 @@ def _labels(kind: str) -> dict[str, tuple[str, str]]:
 
 
 def _version(kind: str) -> str:
-    return file_hash((Path(site().collection.root) / ve.FILES[kind]).read_bytes())
+    return file_hash((Path(vocabularies().root) / ve.FILES[kind]).read_bytes())
 
 
 @bp.get("/vocabulary", endpoint="vocabulary")
@@ -71,12 +72,9 @@ def vocabulary() -> Response:
 def vocabulary_list(kinds: str) -> tuple[str, int]:
     """Every place or theme, with a link to edit it."""
     kind = _kind(kinds)
-    collection = site().collection
-    entries = list(collection.places if kind == "place" else collection.themes)
-    uses: dict[str, int] = {}
-    for testimony in collection.testimonies.values():
-        for entry_id in (testimony.places if kind == "place" else testimony.themes):
-            uses[entry_id] = uses.get(entry_id, 0) + 1
+    words = vocabularies()
+    entries = list(words.places if kind == "place" else words.themes)
+    uses = catalogue().uses(kind)  # as the curator index's last run found the files
     return render_template("curate/vocabulary_list.html", kind=kind, kinds=kinds, entries=entries, uses=uses), 200
 
 
@@ -90,18 +88,18 @@ def _save(kind: str, kinds: str, old_id: str | None) -> Response | tuple[str, in
     names = ve.PLACE_FIELDS if kind == "place" else ve.THEME_FIELDS
     values = {name: request.form.get(name, "") for name in names}
     opened = request.form.get("version", "")
-    collection = site().collection
+    words = vocabularies()
     if opened != _version(kind):
         message = _("The file changed since you opened this form; nothing was saved. Open the form again.")
         return _form(kind, kinds, values, old_id=old_id, errors={"_form": [message]}, version=opened, status=409)
     try:
-        plan = ve.plan_change(collection, kind, old_id, values)
+        plan = ve.plan_change(words, kind, old_id, values, valid_files())
     except ArchiveError as error:
         return _form(kind, kinds, values, old_id=old_id, errors={"_form": [str(error)]}, version=opened, status=409)
     if not plan.ok:
         return _form(kind, kinds, values, old_id=old_id, errors=plan.errors, version=opened, status=400)
     try:
-        paths = ve.write_change(plan, collection.root)
+        paths = ve.write_change(plan, words.root)
     except ArchiveError as error:
         return _form(kind, kinds, values, old_id=old_id, errors={"_form": [str(error)]}, version=opened, status=409)
     what = (f"rename {kind} {old_id} to {plan.entry_id}" if plan.renamed
@@ -116,7 +114,7 @@ def _save(kind: str, kinds: str, old_id: str | None) -> Response | tuple[str, in
         publish_change(paths)
     except PublishIncomplete as error:
         warnings.append(str(error))
-    with locked(collection.root):
+    with locked(words.root):
         try:
             commit = history.commit_files(paths, curator=current_curator(), message=what)
         except history.HistoryError as error:
@@ -147,8 +145,8 @@ def vocabulary_new(kinds: str) -> Response | tuple[str, int]:
 def vocabulary_edit(kinds: str, entry_id: str) -> Response | tuple[str, int]:
     """Change a place or a theme, its id included."""
     kind = _kind(kinds)
-    collection = site().collection
-    entry = (collection.places if kind == "place" else collection.themes).get(entry_id)
+    words = vocabularies()
+    entry = (words.places if kind == "place" else words.themes).get(entry_id)
     if entry is None:
         abort(404)
     if request.method == "POST":
