@@ -80,9 +80,10 @@ class ContentScan:
         """Every id that several files share, with all its copies."""
         if len(self.ids) == len(self.files):
             return {}
-        seen: set[str] = set()
-        shared = {f.id for f in self.files if f.id in seen or seen.add(f.id)}  # type: ignore[func-returns-value]
-        return {i: tuple(f for f in self.files if f.id == i) for i in sorted(shared)}
+        copies: dict[str, list[FileStat]] = {}
+        for file in self.files:  # one pass, however many ids are shared
+            copies.setdefault(file.id, []).append(file)
+        return {i: tuple(copies[i]) for i in sorted(copies) if len(copies[i]) > 1}
 
     @cached_property
     def ids(self) -> frozenset[str]:
