@@ -8,7 +8,8 @@
 2. A fixed mixed load (the same list of requests every run: home, places, themes, testimony
    pages, search pages with facets and filters, API searches and records, the Atom feed),
    sent by 4 clients; then the proportional memory (PSS, /proc/<pid>/smaps_rollup) of the
-   master, each worker and the indexer, and their sum.
+   master, each worker, the indexer and the file watcher (and any other process below the master),
+   and their sum.
 3. One file edited (a probe word added): seconds until the background indexer has picked it up
    and a search finds it (the indexer looks every ~2 s, so this includes up to one poll).
 4. SIGTERM, then the whole process group killed, and a check that nothing of it is left.
@@ -106,8 +107,14 @@ def _timed_get(base: str, path: str, timeout: float) -> tuple[int, float]:
 
 
 def _memory(server: Served) -> dict[str, Any]:
-    roles = {"master": [server.master], "workers": server.workers(), "indexer": [p for p in [server.indexer()] if p]}
-    per = {role: [round(pss_kb(pid) / 1024, 1) for pid in pids] for role, pids in roles.items()}
+    """PSS of every process of the server (the master and all below it), by role; the total is the whole tree."""
+    everyone = server.tree()
+    roles = {"master": [server.master], "workers": server.workers(), "indexer": [p for p in [server.indexer()] if p],
+             "watcher": [p for p in [server.watcher()] if p]}
+    named = {pid for pids in roles.values() for pid in pids}
+    roles["other"] = [pid for pid in everyone if pid not in named]  # an index run's child, say
+    pss = {pid: pss_kb(pid) / 1024 for pid in everyone}
+    per = {role: [round(pss.get(pid) or pss_kb(pid) / 1024, 1) for pid in pids] for role, pids in roles.items()}
     return {"pss_mb": per, "pss_total_mb": round(sum(sum(v) for v in per.values()), 1),
             "processes": sum(len(v) for v in per.values())}
 

@@ -2,12 +2,13 @@
 
     server = Served(content, instance, log_path, workers=2)
     server.start()                  # waits until the site answers
-    server.master, server.workers(), server.indexer()
-    server.rss_mb()                 # resident memory of the master, workers and indexer together
+    server.master, server.workers(), server.indexer(), server.watcher()
+    server.rss_mb()                 # resident memory of the master and every process below it
     server.stop()                   # SIGTERM, then the exit status
 
 `archive serve` runs gunicorn in its own process (the master); the workers are forks
-of it and the background indexer (`python -m web.indexer`) is a child process of it.
+of it, and the background indexer (`python -m web.indexer`) and the file watcher (web.watching)
+are child processes of it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .loadgen import get
 __all__ = ["Served", "free_port", "children", "cmdline", "rss_kb", "tree", "tree_rss_mb", "ARCHIVE"]
 
 ARCHIVE = Path(sys.executable).parent / "archive"
+_HELPERS = ("web.indexer", "web.watching")  # in the command lines of the master's two helper processes
 
 
 def free_port() -> int:
@@ -125,10 +127,18 @@ class Served:
         return time.monotonic() - started
 
     def workers(self) -> list[int]:
-        return [pid for pid in children(self.master) if "web.indexer" not in cmdline(pid)]
+        """The gunicorn workers: the master's children that are neither the indexer nor the file watcher."""
+        return [pid for pid in children(self.master) if not any(name in cmdline(pid) for name in _HELPERS)]
 
     def indexer(self) -> int | None:
-        found = [pid for pid in children(self.master) if "web.indexer" in cmdline(pid)]
+        return self._helper("web.indexer")
+
+    def watcher(self) -> int | None:
+        """The file watcher (web.watching), a child of the master beside the indexer."""
+        return self._helper("web.watching")
+
+    def _helper(self, name: str) -> int | None:
+        found = [pid for pid in children(self.master) if name in cmdline(pid)]
         return found[0] if found else None
 
     def tree(self) -> list[int]:

@@ -102,6 +102,9 @@ def rows_for(r: dict[str, Any]) -> list[Row]:
             Row(n, "server: whole-server PSS after the mixed load (MB)", memory.get("pss_total_mb"), None, "info",
                 None if not s.get("over_memory") else False),
             Row(n, "server: indexer picks up a 1-file edit (s)", s.get("pickup_s"), None, "info"),
+            Row(n, "server: start until 'Listening' (s)", s.get("listening_after_s"), None, "info"),
+            Row(n, "curator index before the server, apart (s)", (s.get("curator_prebuild") or {}).get("seconds"),
+                None, "info"),
         ]
     return rows
 

@@ -2,7 +2,7 @@
 
     python -m tests.bench.workers ACTION '{"content": ..., ...}'    prints one JSON line
 
-Actions: ours-build, ours-update, ours-queries, fts5-build, fts5-update, fts5-queries, tantivy-build,
+Actions: ours-build, ours-update, ours-queries, ours-curator, fts5-build, fts5-update, fts5-queries, tantivy-build,
 tantivy-queries.
 Times are taken inside the process around the work itself (interpreter start-up and
 imports excluded, for both engines alike).
@@ -80,6 +80,17 @@ def ours_update(args: dict[str, Any]) -> dict[str, Any]:
             "updated": list(report.updated), "removed": list(report.removed),
             "files_written": len(written), "kb_written": round(sum(written.values()) / 1024, 1),
             "files_removed": len(before.keys() - after.keys()), **_rss()}
+
+
+def ours_curator(args: dict[str, Any]) -> dict[str, Any]:
+    """The curator index brought up to date (built, the first time), as `archive serve` would before it listens."""
+    from archive.consent import Audience
+    from search import update_index
+    started = time.perf_counter()
+    report = update_index(_config(args), dt.date.fromisoformat(args["today"]), wait=0, procs=args["procs"],
+                          audience=Audience.CURATOR)
+    return {"seconds": time.perf_counter() - started, "rebuilt": report.rebuilt, "reason": report.reason,
+            "held": report.public, **_rss()}
 
 
 def fts5_build(args: dict[str, Any]) -> dict[str, Any]:
@@ -169,7 +180,7 @@ def tantivy_queries(args: dict[str, Any]) -> dict[str, Any]:
     return _queries({**args, "probe": None}, run, lambda: None, lambda word: 0)
 
 
-ACTIONS = {"ours-build": ours_build, "ours-update": ours_update, "ours-queries": ours_queries,
+ACTIONS = {"ours-build": ours_build, "ours-update": ours_update, "ours-queries": ours_queries, "ours-curator": ours_curator,
            "fts5-build": fts5_build, "fts5-update": fts5_update, "fts5-queries": fts5_queries,
            "tantivy-build": tantivy_build, "tantivy-queries": tantivy_queries}
 
