@@ -160,8 +160,10 @@ def update_catalogue(directory: Path, judged: Iterable[Judged], gone: Iterable[E
             ids = [(j.id,) for j in judged] + [(e.id,) for e in gone if e.id]
             connection.executemany("DELETE FROM views WHERE id = ?", ids)
             connection.executemany("DELETE FROM withdrawn WHERE kid = ?", [(key(i),) for (i,) in ids])
-            connection.executemany("UPDATE views SET translation_of = NULL WHERE translation_of = ?", ids)
             public = _Public(connection, {j.id for j in judged if j.view is not None})
+            # a translation's link to an original that is no longer public (the only ones to clear: a pass over every view)
+            connection.executemany("UPDATE views SET translation_of = NULL WHERE translation_of = ?",
+                                   [(i,) for (i,) in ids if i not in public.written])
             connection.executemany(_VIEW_ROW, [_row(j, today, public, key) for j in judged if j.view is not None])
             connection.executemany("INSERT INTO withdrawn VALUES (?, ?)", _withdrawn(judged, scan, key))
             connection.executemany("DELETE FROM files WHERE kid = ?", [(key(i),) for (i,) in ids])

@@ -243,7 +243,6 @@ def _update(paths: IndexPaths, store: Store, head: Head, scan: Scan, plan: Plan,
     directory = paths.generation(head.generation)
     audience = paths.audience
     places, themes = load_vocabularies(directory)
-    ids = set(scan.ids)
     rows: list[tuple[str, str, Entry]] = []
     documents, deletions = [], [e.id for e in plan.removed.values() if e.indexed and e.id]
     added, updated, removed = [], [], list(deletions)
@@ -252,7 +251,7 @@ def _update(paths: IndexPaths, store: Store, head: Head, scan: Scan, plan: Plan,
     for number, stat in enumerate(plan.read, 1):
         if progress:
             progress(number, len(plan.read))
-        result: Judged = judge(read_testimony(scan.root, stat, places, themes, ids), today, places, key, audience)
+        result: Judged = judge(read_testimony(scan.root, stat, places, themes, scan.ids), today, places, key, audience)
         before = plan.before.get(key(stat.id))
         rows.append((key(stat.id), plan.buckets.tag_of(stat.path), result.entry))
         results.append(result)

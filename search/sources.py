@@ -11,7 +11,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import AbstractSet, Mapping
 
 from archive.collection import display_path, resolve_testimony
 from archive.errors import Problem
@@ -80,7 +80,7 @@ def load_vocabularies(root: Path) -> tuple[Gazetteer, Themes]:
     return Gazetteer(p for _, p in places), Themes(t for _, t in themes)
 
 
-def read_testimony(root: Path, stat: FileStat, places: Gazetteer, themes: Themes, ids: set[str]) -> Loaded:
+def read_testimony(root: Path, stat: FileStat, places: Gazetteer, themes: Themes, ids: AbstractSet[str]) -> Loaded:
     """Read and check one file as `load_collection` does; `ids` holds every testimony id in the tree.
 
     The stat it returns is the file's own just before it was read, not the scan's (which may be older:

@@ -56,8 +56,12 @@ STEPS = (
     ("search.indexer", "invalid_files", "report: invalid files"),
     ("search.indexer", "warnings", "report: warnings"),
     ("search.indexer", "open_store", "manifest: open"),
+    ("search.indexer", "load_vocabularies", "vocabularies: places.yaml, themes.yaml"),
+    ("search.indexer", "_next_head", "manifest: next head (embargoes)"),
+    ("search.indexer", "writer_lock", "writers' lock"),
+    ("search.indexer", "_relative", "changed paths"),
 )
-STORE_STEPS = (("update", "manifest: write"), ("indexed_count", "manifest: count"))
+STORE_STEPS = (("update", "manifest: write"), ("indexed_count", "manifest: count"), ("head", "manifest: head"))
 
 
 class Steps:
