@@ -75,11 +75,13 @@ def ours_update(args: dict[str, Any]) -> dict[str, Any]:
     report = update_index(_config(args), dt.date.fromisoformat(args["today"]), wait=0, procs=args["procs"])
     seconds = time.perf_counter() - started
     after = _files(index_dir)
-    written = {name: size for name, (size, mtime) in after.items() if before.get(name) != (size, mtime)}
+    written = {name: size for name, (size, mtime) in after.items() if name not in before}
+    # SQLite files (the manifest, the catalogue) are changed in place: a few pages of them, not their size
+    changed = sorted(name for name, stat in after.items() if name in before and before[name] != stat)
     return {"seconds": seconds, "rebuilt": report.rebuilt, "reason": report.reason, "added": list(report.added),
             "updated": list(report.updated), "removed": list(report.removed),
             "files_written": len(written), "kb_written": round(sum(written.values()) / 1024, 1),
-            "files_removed": len(before.keys() - after.keys()), **_rss()}
+            "changed_in_place": changed, "files_removed": len(before.keys() - after.keys()), **_rss()}
 
 
 def ours_curator(args: dict[str, Any]) -> dict[str, Any]:
