@@ -9,9 +9,10 @@ Whoosh commit and before the manifest), and holds:
     meta      the day consent was judged for, the vocabularies' hash, a keyed digest of every
               testimony file's name and stat the run scanned (`files_digest`), and a token new with each write
     views     per public testimony: id, `consent.public_version`, `consent.next_change`, language,
-              translation_of, the keyed hash of its id, what listings sort and count by (`listing_facts`,
-              from the view), and the pickled `consent.view(..., Audience.PUBLIC)` itself, zlib-compressed:
-              nothing else of a testimony is in the file
+              translation_of (only while the original is public: a link), the keyed hash of its id and of
+              the id it translates (`original`, kept so that the link comes back with the original), what
+              listings sort and count by (`listing_facts`, from the view), and the pickled
+              `consent.view(..., Audience.PUBLIC)` itself, zlib-compressed: nothing else of a testimony is in it
     withdrawn the keyed hashes (`Keys`) of the ids whose public answer is 410 (OAI-PMH's deleted records),
               and their files' folders
     files     per testimony file (an id no other file shares): a keyed hash of its id (`Keys`, as the
@@ -50,21 +51,22 @@ from .sources import FileStat, Scan
 __all__ = ["NAME", "FORMAT", "catalogue_current", "listing_facts", "write_catalogue", "update_catalogue", "files_digest", "CatalogueReader"]
 
 NAME = "catalogue.sqlite"
-FORMAT = "2"  # changes with the tables: an index whose catalogue has another is rebuilt
+FORMAT = "3"  # changes with the tables: an index whose catalogue has another is rebuilt
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE views (id TEXT PRIMARY KEY, version TEXT NOT NULL, next_change TEXT, language TEXT NOT NULL,
                     translation_of TEXT, view BLOB NOT NULL, kid TEXT NOT NULL, places TEXT NOT NULL,
-                    themes TEXT NOT NULL, added_on TEXT NOT NULL, event_start TEXT NOT NULL, updated TEXT)
-                    WITHOUT ROWID;
+                    themes TEXT NOT NULL, added_on TEXT NOT NULL, event_start TEXT NOT NULL, updated TEXT,
+                    event_end TEXT NOT NULL, original TEXT) WITHOUT ROWID;
 CREATE INDEX views_kid ON views (kid);
+CREATE INDEX views_original ON views (original);
 CREATE TABLE withdrawn (kid TEXT PRIMARY KEY, folder TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE files (kid TEXT PRIMARY KEY, folder TEXT NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL)
     WITHOUT ROWID;
 CREATE TABLE copies (kid TEXT NOT NULL, folder TEXT NOT NULL);
 """
 _PATH, _MTIME, _SIZE = itemgetter(1), itemgetter(2), itemgetter(3)  # of a FileStat
-_VIEW_ROW = "INSERT INTO views VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_VIEW_ROW = "INSERT INTO views VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def files_digest(scan: Scan, key: Keys) -> str:
@@ -81,7 +83,8 @@ def files_digest(scan: Scan, key: Keys) -> str:
 
 def _row(judged: Judged, today: dt.date, public: Container[str], key: Keys) -> tuple[object, ...]:
     """A view's row. Its translation_of is kept only while the original is public too (it is a LINK), and
-    beside the view, not in it, so that it can be cleared when the original leaves the public."""
+    beside the view, not in it, so that it can be cleared when the original leaves the public; the original's
+    keyed id (never the id) is kept so that an update can link it again when the original is public again."""
     view = judged.view
     assert view is not None
     end = judged.entry.embargo_until
@@ -89,15 +92,16 @@ def _row(judged: Judged, today: dt.date, public: Container[str], key: Keys) -> t
     original = view.translation_of if view.translation_of in public else None
     blob = pickle.dumps(dataclasses.replace(view, translation_of=None), protocol=pickle.HIGHEST_PROTOCOL)
     return (view.id, view.version, change.isoformat() if change else None, view.language, original,
-            zlib.compress(blob, 6), key(view.id), *listing_facts(view))
+            zlib.compress(blob, 6), key(view.id), *listing_facts(view),
+            key(view.translation_of) if view.translation_of else None)
 
 
-def listing_facts(view: TestimonyView) -> tuple[str, str, str, str, str | None]:
+def listing_facts(view: TestimonyView) -> tuple[str, str, str, str, str | None, str]:
     """What listings sort and count a view by, beside it: places, themes, the day it counts as added (its last
-    revision, else the end of its recording date), its event's first day, its last revision."""
+    revision, else the end of its recording date), its event's first day, its last revision, its event's last day."""
     added = view.updated or view.recorded.date.end
     return (" ".join(view.places), " ".join(view.themes), added.isoformat(), view.event_date.start.isoformat(),
-            view.updated.isoformat() if view.updated else None)
+            view.updated.isoformat() if view.updated else None, view.event_date.end.isoformat())
 
 
 def _withdrawn(judged: Iterable[Judged], scan: Scan, key: Keys) -> list[tuple[str, str]]:
@@ -146,27 +150,32 @@ def write_catalogue(directory: Path, judged: Iterable[Judged], scan: Scan, today
     os.replace(temporary, path)
 
 
-def update_catalogue(directory: Path, judged: Iterable[Judged], gone: Iterable[Entry], scan: Scan, today: dt.date,
-                     key: Keys) -> None:
+def update_catalogue(directory: Path, judged: Iterable[Judged], gone: Mapping[str, Entry], scan: Scan,
+                     today: dt.date, key: Keys) -> None:
     """Change a serving generation's catalogue in one transaction: the files read again (`judged`), and the
-    manifest entries of the files that are gone. Readers see it before or after, never between."""
-    judged, gone = list(judged), list(gone)
+    manifest entries, by keyed id, of the files that are gone (or now duplicated). It ends as a rebuild from the
+    same scan would: a gone file leaves no row (a withdrawn one no 410), and an original public again is linked
+    from its translations again. Readers see it before or after, never between."""
+    judged = list(judged)
     path = Path(directory) / NAME
     if not catalogue_current(Path(directory)):
         raise OSError(f"the catalogue {path} is missing or of another format")  # the caller rebuilds
     connection = sqlite3.connect(path, timeout=30)
     try:
         with connection:
-            ids = [(j.id,) for j in judged] + [(e.id,) for e in gone if e.id]
+            ids = [(j.id,) for j in judged] + [(e.id,) for e in gone.values() if e.id]
+            kids = [(key(j.id),) for j in judged] + [(kid,) for kid in gone]
             connection.executemany("DELETE FROM views WHERE id = ?", ids)
-            connection.executemany("DELETE FROM withdrawn WHERE kid = ?", [(key(i),) for (i,) in ids])
+            connection.executemany("DELETE FROM withdrawn WHERE kid = ?", kids)
             public = _Public(connection, {j.id for j in judged if j.view is not None})
-            # a translation's link to an original that is no longer public (the only ones to clear: a pass over every view)
-            connection.executemany("UPDATE views SET translation_of = NULL WHERE translation_of = ?",
-                                   [(i,) for (i,) in ids if i not in public.written])
-            connection.executemany(_VIEW_ROW, [_row(j, today, public, key) for j in judged if j.view is not None])
+            connection.executemany("UPDATE views SET translation_of = NULL WHERE original = ?",  # no longer public
+                                   [(key(i),) for (i,) in ids if i not in public.written])
+            rows = [_row(j, today, public, key) for j in judged if j.view is not None]
+            connection.executemany(_VIEW_ROW, rows)
+            connection.executemany("UPDATE views SET translation_of = ? WHERE original = ?",  # public (again): linked
+                                   [(row[0], row[6]) for row in rows])
             connection.executemany("INSERT INTO withdrawn VALUES (?, ?)", _withdrawn(judged, scan, key))
-            connection.executemany("DELETE FROM files WHERE kid = ?", [(key(i),) for (i,) in ids])
+            connection.executemany("DELETE FROM files WHERE kid = ?", kids)
             connection.executemany("INSERT INTO files VALUES (?, ?, ?, ?)",
                                    [_file(scan.files[j.id], key) for j in judged if j.id in scan.files])
             _meta(connection, scan, today, key)
@@ -202,6 +211,10 @@ class CatalogueReader:
         if found is None:
             found = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             found.execute("PRAGMA query_only = 1")
+            # pages come from the OS page cache, shared by every worker; each of a worker's threads keeps
+            # only a small private cache of them (SQLite's default is 2 MB a connection), and maps nothing
+            found.execute("PRAGMA cache_size = -256")
+            found.execute("PRAGMA mmap_size = 0")
             self._local.connection = found
         return found
 
@@ -219,9 +232,9 @@ class CatalogueReader:
             yield _view(blob, original)
 
     def listing(self) -> Iterator[tuple[str, ...]]:
-        """(id, version, language, translation_of, places, themes, added_on, event_start, updated) of every view."""
-        yield from self._connection().execute(
-            "SELECT id, version, language, translation_of, places, themes, added_on, event_start, updated FROM views")
+        """(id, version, language, translation_of, *listing_facts) of every view."""
+        yield from self._connection().execute("SELECT id, version, language, translation_of, places, themes, "
+                                              "added_on, event_start, updated, event_end FROM views")
 
     def versions(self) -> dict[str, tuple[str, str | None]]:
         """Every public id, its version and the day its view may next change (None: only when its file does)."""

@@ -271,7 +271,7 @@ def _update(paths: IndexPaths, store: Store, head: Head, scan: Scan, plan: Plan,
     if documents or deletions:
         build.update_generation(directory, documents, deletions, purge)
     if audience is Audience.PUBLIC:
-        update_catalogue(directory, results, plan.removed.values(), scan, today, key)
+        update_catalogue(directory, results, plan.removed, scan, today, key)
     store.update(_next_head(store, head, rows, plan.removed, today), rows, plan.removed,
                  _as_read(plan.digests, [(tag, entry, stat) for (_, tag, entry), stat in zip(rows, plan.read)]))
     return IndexReport(head.generation, False, "", tuple(sorted(added)), tuple(sorted(updated)),

@@ -11,6 +11,7 @@ comes from an unscored pass and the sort keys are read when a page is first aske
 
 from __future__ import annotations
 
+from array import array
 from typing import Any, Iterator, Sequence, overload
 
 from whoosh import collectors
@@ -58,12 +59,15 @@ class Ranking(Sequence[int]):
         self._searcher, self._text, self._sortedby = searcher, text, sortedby
         self._filter = wq.And(list(filters)) if filters else None
         self._first: tuple[int, ...] = ()
+        # The match set as packed document numbers (4 bytes each, ~40 KB at 10,000 matches rather than
+        # ~600 KB as a set of ints): a worker caches up to searcher.CACHE_SIZE of them. Whoosh yields each
+        # match once, in document order.
         if sortedby is None and text is not None:
-            self.matches = frozenset(self._scored(max(first, 1)))
+            self.matches = array("i", self._scored(max(first, 1)))
         else:  # sorted by a field: which documents match, unscored; the keys are read for a page
             parts = ([text] if text is not None else []) + list(filters)
             combined = parts[0] if len(parts) == 1 else wq.And(parts) if parts else wq.Every()
-            self.matches = frozenset(searcher.docs_for_query(combined))
+            self.matches = array("i", searcher.docs_for_query(combined))
 
     def _scored(self, count: int) -> list[int]:
         """Score every match, keep the first `count` in order; every match's number."""

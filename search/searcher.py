@@ -32,7 +32,7 @@ from .query import Query, QueryError
 from .ranking import Ranking, filters_for
 from .results import Hit, Results
 from .sources import load_vocabularies
-from .storage import open_mapped
+from .storage import open_positional
 from .textquery import QueryCompiler, check_expansion
 
 __all__ = ["SearchIndex", "IndexMissing", "CURATOR_SORTS", "Guard", "CurrentText"]
@@ -117,7 +117,7 @@ class SearchIndex:
             return Opened(old.generation, stamp, old.ix, searcher, old.places, old.themes, old.compiler,
                           FacetTable(searcher.reader()))
         directory = self.paths.generation(manifest.generation)
-        ix = open_mapped(str(directory))
+        ix = open_positional(str(directory))
         places, themes = load_vocabularies(directory)
         searcher = ix.searcher()
         if old is not None:

@@ -25,6 +25,7 @@ from . import mapping, searching, timeline
 from .gate import public_views, site
 from .i18n import current_language, format_month, format_number, gettext as _, ngettext
 from .present import direction, local_name, text_language
+from .public_set import Listed
 from .site import PublicSet
 from .urls import SearchLinks
 
@@ -123,12 +124,13 @@ def _chart(tl: timeline.Timeline | None) -> TimelineChart | None:
     return TimelineChart(tl.unit, svg, rows)
 
 
-def theme_timeline(theme_id: str, views: Iterable[Any]) -> TimelineChart | None:
-    """The timeline of a theme's public testimonies; each bar links to the search for the theme in that period."""
+def theme_timeline(theme_id: str, listed: Iterable[Listed]) -> TimelineChart | None:
+    """The timeline of a theme's public testimonies, from the catalogue's listing facts (no view is read); each
+    bar links to the search for the theme in that period."""
     def link(start: str, end: str) -> str:
         return url_for("pages.search", theme=theme_id, **{"from": start, "to": end})
 
-    return _chart(timeline.build([v.event_date for v in views], None, link))
+    return _chart(timeline.build([timeline.Span(v.event_start, v.event_end) for v in listed], None, link))
 
 
 def search_timeline(outcome: searching.Outcome, links: SearchLinks) -> TimelineChart | None:
@@ -147,7 +149,7 @@ def search_timeline(outcome: searching.Outcome, links: SearchLinks) -> TimelineC
         return links.url(page=None, **{"from": start, "to": end})
 
     if timeline.monthly(years, window):  # months are not among the facets: count the results' public dates
-        public = public_views()
-        spans = [public.views[i].event_date for i in searching.all_ids(links.args) if i in public]
+        found = set(searching.all_ids(links.args))
+        spans = [timeline.Span(v.event_start, v.event_end) for v in public_views().views.listed() if v.id in found]
         return _chart(timeline.build(spans, window, link))
     return _chart(timeline.from_year_counts(dict(years), window, link))

@@ -1,4 +1,5 @@
-"""The one background indexer of `archive serve`: `python -m web.indexer CONTENT INSTANCE PARENT_PID`.
+"""The one background indexer of `archive serve` (forked from its master, web/server.py), or
+`python -m web.indexer CONTENT INSTANCE PARENT_PID`.
 
 It follows the content directory (one scan, archive.scanning: a stat of every file, every ~2 s,
 or less often when the scan itself takes long, so that it never spends more than about a fifth
@@ -93,7 +94,8 @@ def advice(config: Config, exc: Exception) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     content, instance, parent, *rest = argv if argv is not None else sys.argv[1:]
-    logging.basicConfig(level=logging.INFO, format="[archive indexer] %(message)s", stream=sys.stderr)
+    logging.basicConfig(level=logging.INFO, format="[archive indexer] %(message)s", stream=sys.stderr,
+                        force=True)  # forked from gunicorn's master (web/server.py): its own handler, not one inherited
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

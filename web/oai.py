@@ -87,7 +87,7 @@ def _find(oai_id: str) -> Record:
     prefix = f"oai:{_repository_id()}:"
     wanted = oai_id[len(prefix):] if oai_id.startswith(prefix) else None
     for record in records():
-        if record.id == wanted:
+        if record.id == wanted and (record.deleted or record.view() is not None):
             return record
     raise OAIError("idDoesNotExist", "No record has that identifier.")  # unknown and hidden alike
 
@@ -185,13 +185,18 @@ def _header(parent: ET.Element, record: Record) -> None:
 
 
 def _record(parent: ET.Element, record: Record) -> None:
+    """A record with its oai_dc, its view read now; one no longer public in this public set is left out (it
+    changed since the list was made, so its new datestamp puts it in the next harvest)."""
+    view = record.view()
+    if view is None and not record.deleted:
+        return
     element = _sub(parent, "record")
     _header(element, record)
-    if record.view is None:
+    if view is None:
         return
     dc = _sub(_sub(element, "metadata"), "dc", ns=OAI_DC_NS, **{f"{{{XSI_NS}}}schemaLocation": DC_SCHEMA})
-    for name, value in dublin_core(record.view):
-        attrs = {f"{{{XML_NS}}}lang": record.view.language} if name in ("title", "description") else {}
+    for name, value in dublin_core(view):
+        attrs = {f"{{{XML_NS}}}lang": view.language} if name in ("title", "description") else {}
         _sub(dc, name, value, ns=DC_NS, **attrs)
 
 

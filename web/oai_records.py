@@ -13,6 +13,11 @@ the sets, or "deleted") and the moment that fingerprint was first seen. The date
 when that public form moves, so an edit to a hidden field or a redacted passage never shows.
 The ledger is updated under a file lock the first time each new public set is served.
 
+What the fingerprint is made from is the public version, the three vocabulary files (collection.yaml
+included) and the public original a translation links to; the ledger keeps a hash of those (`k`) beside
+it, so a new public set reads only the views whose hash is new. The list itself comes from the
+catalogue's listing facts (web.public_set); a view is read when its record is written on a page.
+
 A deleted record belongs to no set (what it was about is no longer public), so harvesters
 learn of withdrawals by harvesting without `set`.
 """
@@ -20,11 +25,12 @@ learn of withdrawals by harvesting without `set`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from flask import current_app
 
@@ -32,7 +38,7 @@ import archive.store.files
 from archive.consent import TestimonyView
 from archive.vocabulary import Vocabulary
 
-from .gate import public_views, site, withdrawn_ids
+from .gate import public_view, public_views, site, withdrawn_ids
 from .metadata import dublin_core
 
 __all__ = ["Record", "records", "set_spec", "list_sets", "LEDGER_NAME"]
@@ -44,16 +50,16 @@ HIDDEN = "hidden"  # in the ledger only: listed before, now 404; a return to pub
 
 @dataclass(frozen=True)
 class Record:
-    """One OAI record: `view` is None for a deleted one."""
+    """One OAI record: a deleted one has only its id and datestamp."""
 
     id: str
     datestamp: dt.datetime
     sets: tuple[str, ...]
-    view: TestimonyView | None
+    deleted: bool = False
 
-    @property
-    def deleted(self) -> bool:
-        return self.view is None
+    def view(self) -> TestimonyView | None:
+        """The public view, read now (None for a deleted record, or one no longer public in this public set)."""
+        return None if self.deleted else public_view(self.id)
 
 
 def set_spec(kind: str, entry_id: str) -> str:
@@ -62,18 +68,27 @@ def set_spec(kind: str, entry_id: str) -> str:
     return ":".join([kind, *reversed(vocabulary.ancestors(entry_id)), entry_id])
 
 
-def _sets_of(view: TestimonyView) -> tuple[str, ...]:
-    """Every set a public view belongs to: each of its (public-level) places and themes and their parents."""
-    collection = site().vocabularies
-    found: set[str] = set()
-    for kind, ids, vocabulary in (("place", view.places, collection.places), ("theme", view.themes, collection.themes)):
-        for entry_id in ids:
-            if entry_id not in vocabulary:
-                continue
-            found.add(kind)
-            for member in (entry_id, *vocabulary.ancestors(entry_id)):
-                found.add(set_spec(kind, member))
-    return tuple(sorted(found))
+class _Sets:
+    """Every set a public view belongs to: each of its (public-level) places and themes and their parents; the
+    sets of each place and theme worked out once per list."""
+
+    def __init__(self) -> None:
+        self.collection = site().vocabularies
+        self.known: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def _of(self, kind: str, entry_id: str) -> tuple[str, ...]:
+        found = self.known.get((kind, entry_id))
+        if found is None:
+            vocabulary: Vocabulary[Any] = self.collection.places if kind == "place" else self.collection.themes
+            found = () if entry_id not in vocabulary else (kind, *(
+                set_spec(kind, member) for member in (entry_id, *vocabulary.ancestors(entry_id))))
+            self.known[(kind, entry_id)] = found
+        return found
+
+    def __call__(self, places: tuple[str, ...], themes: tuple[str, ...]) -> tuple[str, ...]:
+        found = {spec for place in places for spec in self._of("place", place)}
+        found.update(spec for theme in themes for spec in self._of("theme", theme))
+        return tuple(sorted(found))
 
 
 def _fingerprint(view: TestimonyView, sets: tuple[str, ...]) -> str:
@@ -91,12 +106,19 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@functools.lru_cache(maxsize=4096)  # a list's records share few datestamps
 def _parse(text: str) -> dt.datetime:
     return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
 
 
-def _update_ledger(path: Path, current: dict[str, str]) -> dict[str, Any]:
-    """Merge what is public now ({id: fingerprint}) into the ledger; returns {id: {"f", "d"}} after it."""
+def _made_from(version: str, vocabulary: str, linked: str | None) -> str:
+    """A hash of everything a record's fingerprint is made from (its view is the public form `version` names)."""
+    return hashlib.sha256(f"{version}\0{vocabulary}\0{linked or ''}".encode()).hexdigest()[:16]
+
+
+def _update_ledger(path: Path, current: dict[str, str], fingerprint: Callable[[str], str | None]) -> dict[str, Any]:
+    """Merge what is public now ({id: `_made_from` hash, or DELETED}) into the ledger, with the `fingerprint` of
+    each id whose hash is new (None: not public after all); returns {id: {"f", "d"}} after it."""
     with archive.store.files.locked(path.with_suffix(".lock"), mode=0o644):
         try:
             ledger = json.loads(path.read_text(encoding="utf-8"))
@@ -105,13 +127,20 @@ def _update_ledger(path: Path, current: dict[str, str]) -> dict[str, Any]:
         if not isinstance(ledger, dict):
             ledger = {}
         now, changed = _stamp(_now()), False
-        for testimony_id, fingerprint in current.items():
+        for testimony_id, made_from in current.items():
             entry = ledger.get(testimony_id)
-            if fingerprint == DELETED and not isinstance(entry, dict):
-                continue  # withdrawn before it was ever listed: nothing to tell a harvester
-            if not isinstance(entry, dict) or entry.get("f") != fingerprint:
-                ledger[testimony_id] = {"f": fingerprint, "d": now}
-                changed = True
+            if made_from == DELETED:
+                if isinstance(entry, dict) and entry.get("f") != DELETED:  # else withdrawn before it was listed
+                    ledger[testimony_id], changed = {"f": DELETED, "d": now}, True
+                continue
+            if isinstance(entry, dict) and entry.get("k") == made_from and entry.get("f") not in (DELETED, HIDDEN):
+                continue  # made from the same public form: the same fingerprint
+            found = fingerprint(testimony_id)
+            if found is None:
+                continue
+            if not isinstance(entry, dict) or entry.get("f") != found:
+                entry = {"f": found, "d": now}
+            ledger[testimony_id], changed = {**entry, "k": made_from}, True
         for testimony_id, entry in ledger.items():  # listed before, now answered 404: never shown again
             if testimony_id not in current and isinstance(entry, dict) and entry.get("f") != HIDDEN:
                 ledger[testimony_id] = {"f": HIDDEN, "d": now}
@@ -123,25 +152,33 @@ def _update_ledger(path: Path, current: dict[str, str]) -> dict[str, Any]:
 
 def _build() -> list[Record]:
     public = public_views()
+    vocabulary = site().vocabularies.digest
     current: dict[str, str] = {}
     sets_of: dict[str, tuple[str, ...]] = {}
-    for testimony_id, view in public.views.items():
-        sets_of[testimony_id] = _sets_of(view)
-        current[testimony_id] = _fingerprint(view, sets_of[testimony_id])
+    sets = _Sets()
+    for listed in public.views.listed():
+        sets_of[listed.id] = sets(listed.places, listed.themes)
+        linked = listed.translation_of if listed.translation_of in public else None
+        current[listed.id] = _made_from(public.views.versions[listed.id], vocabulary, linked)
+
+    def fingerprint(testimony_id: str) -> str | None:
+        view = public.views.get(testimony_id)
+        return None if view is None else _fingerprint(view, sets_of[testimony_id])
+
     for testimony_id in withdrawn_ids():
         current[testimony_id] = DELETED
-    ledger = _update_ledger(Path(current_app.config["ARCHIVE_INSTANCE"]) / LEDGER_NAME, current)
+    ledger = _update_ledger(Path(current_app.config["ARCHIVE_INSTANCE"]) / LEDGER_NAME, current, fingerprint)
     found = []
     for testimony_id, entry in ledger.items():
         try:
             datestamp = _parse(entry["d"])
         except (KeyError, TypeError, ValueError):
             continue
-        view = public.views.get(testimony_id)
-        if view is not None and entry.get("f") != DELETED:
-            found.append(Record(testimony_id, datestamp, sets_of[testimony_id], view))
-        elif entry.get("f") == DELETED and current.get(testimony_id) == DELETED:
-            found.append(Record(testimony_id, datestamp, (), None))  # in no set: only its id and datestamp
+        made_from = current.get(testimony_id)
+        if made_from is not None and made_from != DELETED and entry.get("k") == made_from:
+            found.append(Record(testimony_id, datestamp, sets_of[testimony_id]))
+        elif entry.get("f") == DELETED and made_from == DELETED:
+            found.append(Record(testimony_id, datestamp, (), True))  # in no set: only its id and datestamp
     return sorted(found, key=lambda r: (r.datestamp, r.id))
 
 

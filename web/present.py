@@ -23,6 +23,7 @@ from archive.vocabulary import Gazetteer, Themes, Vocabulary
 from .gate import public_view, public_views, site, today
 from .i18n import current_language
 from .render import RenderedBody, render_body
+from .public_set import Listed
 from .site import PublicSet
 
 __all__ = [
@@ -201,18 +202,23 @@ def recently_added(limit: int, public: PublicSet | None = None) -> list[Testimon
     return [v for v in (public.views.get(listed.id) for listed in newest) if v is not None]
 
 
-def testimonies_in(entry_id: str, kind: str, public: PublicSet | None = None) -> list[TestimonyView]:
-    """The public testimonies about a place (or tagged with a theme), narrower ones included."""
+def testimonies_in(entry_id: str, kind: str, public: PublicSet | None = None) -> list[Listed]:
+    """The public testimonies about a place (or tagged with a theme), narrower ones included, by their event's
+    first day, as the catalogue lists them: a page reads the views of those it shows (`public.views.get`)."""
     public = public or public_views()
     collection = site().vocabularies
     vocabulary: Vocabulary[Any] = collection.places if kind == "place" else collection.themes
+    inside: dict[str, bool] = {}  # per place or theme named: is it entry_id or narrower (as `expanded` finds)?
     found = []
     for listed in public.views.listed():
-        ids = listed.places if kind == "place" else listed.themes
-        if entry_id in expanded(ids, vocabulary):
-            found.append(listed)
+        for named in listed.places if kind == "place" else listed.themes:
+            if named not in inside:
+                inside[named] = entry_id in expanded((named,), vocabulary)
+            if inside[named]:
+                found.append(listed)
+                break
     found.sort(key=lambda v: (v.event_start, v.id))
-    return [v for v in (public.views.get(listed.id) for listed in found) if v is not None]
+    return found
 
 
 def tree(kind: str, counts: Counter[str], roots: Iterable[str] | None = None,

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, NamedTuple, TypeVar
@@ -25,13 +27,14 @@ from search.manifest import IndexPaths, Keys, read_serial
 
 from .watching import Watched
 
-__all__ = ["PublicSet", "CatalogueViews", "Catalogues", "public_fingerprint", "public_set", "GONE", "REJUDGE"]
+__all__ = ["PublicSet", "CatalogueViews", "Listed", "Catalogues", "public_fingerprint", "public_set", "GONE", "REJUDGE"]
 
 T = TypeVar("T")
+RECENT = 64  # decoded views a public set keeps: one search page asks for its hits' views more than once
 REJUDGE = 200  # pending files a worker reads itself; beyond that they wait for the indexer
 GONE = "gone"
 Judge = Callable[[str], "TestimonyView | str | None"]
-Find = Callable[[str, "tuple[str, ...]"], "str | None"]
+Find = Callable[[Mapping[str, "tuple[str, ...]"]], "dict[str, str]"]  # {kid: folders} -> {kid: id}
 
 
 def public_fingerprint(day: dt.date, vocabulary: str, versions: Mapping[str, str]) -> str:
@@ -53,15 +56,26 @@ class CatalogueViews(Mapping[str, TestimonyView]):
         self.reader = reader
         self.versions = versions
         self.fresh = fresh or {}  # pending files as read through the gate now
+        # The last views read, each already checked against `versions`, which never change for this set.
+        self._recent: OrderedDict[str, TestimonyView] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __getitem__(self, testimony_id: str) -> TestimonyView:
         if testimony_id in self.fresh:
             return self.fresh[testimony_id]
         if self.reader is None or testimony_id not in self.versions:
             raise KeyError(testimony_id)
+        with self._lock:
+            if testimony_id in self._recent:
+                self._recent.move_to_end(testimony_id)
+                return self._recent[testimony_id]
         found = self.reader.view(testimony_id)
         if found is None or found.version != self.versions[testimony_id]:
             raise KeyError(testimony_id)  # rewritten since this set was made: its next set has it
+        with self._lock:
+            self._recent[testimony_id] = found
+            while len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
         return found
 
     def __contains__(self, testimony_id: object) -> bool:
@@ -100,13 +114,14 @@ class Listed(NamedTuple):
     added_on: dt.date
     event_start: dt.date
     updated: dt.date | None
+    event_end: dt.date
 
 
 def _listed(testimony_id: str, language: str, original: str | None, places: str, themes: str, added: str,
-            start: str, updated: str | None) -> Listed:
+            start: str, updated: str | None, end: str) -> Listed:
     return Listed(testimony_id, language, original, tuple(places.split()), tuple(themes.split()),
                   dt.date.fromisoformat(added), dt.date.fromisoformat(start),
-                  dt.date.fromisoformat(updated) if updated else None)
+                  dt.date.fromisoformat(updated) if updated else None, dt.date.fromisoformat(end))
 
 
 @dataclass(frozen=True)
@@ -169,8 +184,9 @@ def public_set(reader: CatalogueReader | None, watched: Watched | None, today: d
                judge: Judge, find: Find, signature: object) -> PublicSet:
     """The public set today: the catalogue's views, less every pending id (`watched`, web.watching). Up to
     REJUDGE pending files are read through the gate (`judge`) and shown as they are now, as their pages
-    show them; beyond that they wait, hidden, for the indexer. `find(kid, folders)` names the id of a
-    keyed hash from the files in those folders. No catalogue, or one no file agrees with, lists nothing."""
+    show them; beyond that they wait, hidden, for the indexer. `find({kid: folders})` names the id of each
+    keyed hash it can from the files in its folders (each folder listed once). No catalogue, or one no file
+    agrees with, lists nothing."""
     empty = PublicSet(today, signature, CatalogueViews(None, {}), public_fingerprint(today, vocabulary, {}))
     if reader is None or watched is None or watched.pending is None or not _usable(reader, watched, today):
         return empty
@@ -180,19 +196,17 @@ def public_set(reader: CatalogueReader | None, watched: Watched | None, today: d
                 if i not in hidden and (change is None or today < dt.date.fromisoformat(change))}
     judged: dict[str, TestimonyView | str | None] = {}
     if len(pending) <= REJUDGE:
-        for kid, folders in pending.items():
-            testimony_id = find(kid, folders) if len(folders) == 1 else None
-            if testimony_id is not None:
-                judged[testimony_id] = judge(testimony_id)
+        for testimony_id in find({k: folders for k, folders in pending.items() if len(folders) == 1}).values():
+            judged[testimony_id] = judge(testimony_id)
     fresh = {i: found for i, found in judged.items() if isinstance(found, TestimonyView)}
     versions.update((i, view.version) for i, view in fresh.items())
 
     def withdrawn() -> list[str]:
         listed = {kid: (folder,) for kid, folder in reader.withdrawn().items() if kid not in pending}
-        found = {find(kid, folders) for kid, folders in listed.items()}
-        shared = {find(kid, folders[:1]) for kid, folders in pending.items() if len(folders) > 1}  # duplicated ids
-        found |= {i for i in shared if i and judge(i) == GONE}
-        return sorted({i for i in found if i} | {i for i, answer in judged.items() if answer == GONE})
+        found = set(find(listed).values())
+        shared = find({kid: folders[:1] for kid, folders in pending.items() if len(folders) > 1})  # duplicated ids
+        found |= {i for i in shared.values() if judge(i) == GONE}
+        return sorted(found | {i for i, answer in judged.items() if answer == GONE})
 
     return PublicSet(today, signature, CatalogueViews(reader, versions, fresh),
                      public_fingerprint(today, vocabulary, versions), withdrawn)

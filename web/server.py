@@ -5,8 +5,9 @@ and `ARCHIVE_SEARCH_QUEUE` more wait for a slot, fewer than the threads in all, 
 /curate always find a free thread however many slow searches arrive; a search beyond that is a 503
 with Retry-After.
 
-Gunicorn's master also looks after the indexer: if it dies (killed, out of memory), the
-master starts it again, as it does a worker, and says so in its log.
+Gunicorn's master also looks after the indexer and the file watcher: it forks them once the app is
+loaded, as it forks the workers (web/forked.py: what the master loaded stays shared), and if one dies
+(killed, out of memory), the master starts it again, as it does a worker, and says so in its log.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import os
 import subprocess
 import sys
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
 
 from archive.config import Config
 
+from .forked import Forked, freeze
 from .indexer import POLL_SECONDS
 
 __all__ = ["ArchiveApplication", "IndexerKeeper", "start_indexer", "stop_indexer", "run"]
@@ -59,19 +61,23 @@ class ArchiveApplication(BaseApplication):  # type: ignore[misc]
         return app
 
 
-def start_indexer(config: Config, poll: float = POLL_SECONDS) -> subprocess.Popen[bytes]:
-    """Start the one background indexer (a process of its own, not one per worker)."""
-    return subprocess.Popen([sys.executable, "-m", "web.indexer", str(config.content), str(config.instance),
-                             str(os.getpid()), str(poll)])
+def start_indexer(config: Config, poll: float = POLL_SECONDS, close: Callable[[], Iterable[int]] = tuple) -> Forked:
+    """Start the one background indexer (a process of its own, not one per worker), forked from the master."""
+    from .indexer import main
+
+    return Forked(main, [str(config.content), str(config.instance), str(os.getpid()), str(poll)],
+                  "archive: web.indexer (background indexer)", close)
 
 
-def start_watcher(config: Config, poll: float = POLL_SECONDS) -> subprocess.Popen[bytes]:
+def start_watcher(config: Config, poll: float = POLL_SECONDS, close: Callable[[], Iterable[int]] = tuple) -> Forked:
     """Start the one watcher of the files' names and stats (web.watching), apart from the indexer."""
-    return subprocess.Popen([sys.executable, "-c", "import sys; from web.watching import main; main(sys.argv[1:])",
-                             str(config.content), str(config.instance), str(os.getpid()), str(poll)])
+    from .watching import main
+
+    return Forked(main, [str(config.content), str(config.instance), str(os.getpid()), str(poll)],
+                  "archive: web.watching (file watcher)", close)
 
 
-def stop_indexer(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+def stop_indexer(process: Forked, timeout: float = 10.0) -> None:
     """Ask the indexer to stop (it finishes the update it is in), then insist."""
     if process.poll() is not None:
         return
@@ -106,6 +112,7 @@ def run(config: Config, host: str, port: int, workers: int, poll: float = POLL_S
         # templates and translations are shared, and a worker answers from its first request. Nothing
         # per-process (a searcher, a catalogue connection) is opened before a request asks for it.
         "preload_app": True,
+        "pre_fork": lambda arbiter, worker: freeze(),  # a worker's collections leave the master's objects unwritten
     }
     keeper = IndexerKeeper(config, poll)
     keeper.watcher = IndexerKeeper(config, poll, start=start_watcher, name="file watcher")
@@ -117,26 +124,34 @@ def run(config: Config, host: str, port: int, workers: int, poll: float = POLL_S
 
 
 class IndexerKeeper:
-    """The one background indexer, started again by the master whenever it is found dead.
+    """The one background indexer, started by the master once its app is loaded (`begin`), and again
+    whenever it is found dead.
 
     A restart waits `backoff` seconds after the previous start, doubling (up to `max_backoff`)
     while the indexer keeps dying within a minute, so a broken one does not spin.
     """
 
     def __init__(self, config: Config, poll: float = POLL_SECONDS, backoff: float = 1.0, max_backoff: float = 60.0,
-                 start: Callable[[Config, float], subprocess.Popen[bytes]] = start_indexer,
-                 name: str = "background indexer"):
+                 start: Callable[..., Forked] = start_indexer, name: str = "background indexer"):
         self.config, self.poll, self.start, self.name = config, poll, start, name
         self.watcher: IndexerKeeper | None = None  # the file watcher, kept alike (web.watching)
         self.backoff, self.max_backoff, self.delay = backoff, max_backoff, backoff
-        self.process = start(config, poll)
-        self.started = time.monotonic()
+        self.process: Forked | None = None
+        self.started, self.owner = time.monotonic(), os.getpid()
+        self.close: Callable[[], Iterable[int]] = tuple
+
+    def begin(self, close: Callable[[], Iterable[int]] = tuple) -> None:
+        """Fork the indexer (and the watcher) from this process; `close()`: descriptors they must not keep."""
+        if self.watcher is not None:
+            self.watcher.begin(close)
+        self.close, self.owner = close, os.getpid()
+        self.process, self.started = self.start(self.config, self.poll, close), time.monotonic()
 
     def check(self, log: Any) -> None:
         """Called by the master about once a second: start the indexer (and the watcher) again if stopped."""
         if self.watcher is not None:
             self.watcher.check(log)
-        code = self.process.poll()
+        code = None if self.process is None else self.process.poll()
         if code is None:
             return
         now = time.monotonic()
@@ -145,17 +160,25 @@ class IndexerKeeper:
         if now - self.started < self.delay:
             return
         how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
-        self.process = self.start(self.config, self.poll)
+        self.process = self.start(self.config, self.poll, self.close)
         log.error("The %s %s; started it again (pid %s). An update it was making is redone "
                   "from the files.", self.name, how if code else "stopped", self.process.pid)
         self.started, self.delay = now, min(self.delay * 2, self.max_backoff)
 
     def stop(self) -> None:
-        stop_indexer(self.process)
+        if self.process is not None and os.getpid() == self.owner:  # not in a worker leaving run()
+            stop_indexer(self.process)
 
 
 class _ArchiveArbiter(Arbiter):  # type: ignore[misc]
-    """Gunicorn's master, which also checks the indexer each time it looks after its workers."""
+    """Gunicorn's master, which also forks the indexer and the watcher once the app is loaded (before it
+    listens), and checks them each time it looks after its workers."""
+
+    def start(self) -> None:
+        keeper = getattr(self.app, "keeper", None)
+        if keeper is not None:
+            keeper.begin(lambda: [listener.fileno() for listener in self.LISTENERS])
+        super().start()
 
     def manage_workers(self) -> None:
         super().manage_workers()

@@ -23,7 +23,7 @@ import re
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import archive.store.files
 from archive import consent
@@ -178,17 +178,20 @@ class Site:
             known = self._watched_file = (found, (found[1].st_ino, found[1].st_mtime_ns, found[1].st_size))
         return known[0]
 
-    def _find(self, kid: str, folders: tuple[str, ...]) -> str | None:
-        """The id whose keyed hash is `kid`, from the names of the files in its folder."""
-        for folder in folders:
+    def _find(self, wanted: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+        """The id of each keyed hash in `wanted` that one of its folders holds a file of, each folder listed once."""
+        found: dict[str, str] = {}
+        for folder in sorted({f for folders in wanted.values() for f in folders}):
             try:
                 names = os.listdir(self.content / folder)
             except OSError:
                 continue
             for name in names:
-                if name.endswith(".md") and not name.startswith(".") and self.key(name[:-3]) == kid:
-                    return name[:-3]
-        return None
+                if name.endswith(".md") and not name.startswith("."):
+                    kid = self.key(name[:-3])
+                    if folder in wanted.get(kid, ()):
+                        found.setdefault(kid, name[:-3])
+        return found
 
     # --- the public side ---------------------------------------------------------------------------
 

@@ -12,19 +12,34 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, NamedTuple, Protocol, Sequence
 
 from markupsafe import Markup
 
-from archive.dates import DateRange
-
-__all__ = ["Bar", "Timeline", "MONTHLY_YEARS", "monthly", "build", "from_year_counts", "render_timeline"]
+__all__ = ["Bar", "Timeline", "Span", "MONTHLY_YEARS", "monthly", "build", "from_year_counts", "render_timeline"]
 
 MONTHLY_YEARS = 2  # dates spanning this many years or fewer are counted by month
 WIDTH, HEIGHT = 480, 150
 TOP, BOTTOM, SIDE = 18.0, 118.0, 6.0  # the bars stand between TOP and BOTTOM; labels below
 Window = tuple[dt.date, dt.date] | None
 Link = Callable[[str, str], str]  # (from, to) -> the search URL with that date filter
+
+
+class Dated(Protocol):
+    """A date range: an `archive.dates.DateRange`, or a `Span` made from the catalogue's listing facts."""
+
+    @property
+    def start(self) -> dt.date: ...
+
+    @property
+    def end(self) -> dt.date: ...
+
+
+class Span(NamedTuple):
+    """An event's first and last day, as the catalogue lists them (no view is read for a timeline)."""
+
+    start: dt.date
+    end: dt.date
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,7 @@ def _trimmed(bars: list[Bar]) -> tuple[Bar, ...]:
     return tuple(bars)
 
 
-def build(spans: Sequence[DateRange], window: Window, link: Link) -> Timeline | None:
+def build(spans: Sequence[Dated], window: Window, link: Link) -> Timeline | None:
     """Count date ranges by year, or by month when they (cut to the window) span MONTHLY_YEARS or fewer years."""
     cut = [_clip(s.start, s.end, window) for s in spans]
     cut = [(a, b) for a, b in cut if a <= b]

@@ -127,11 +127,12 @@ def _entry_page(kind: str, entry_id: str) -> str:
     place_counts, theme_counts = public_counts()
     counts = place_counts if kind == "place" else theme_counts
     found = testimonies_in(entry_id, kind)
+    shown = [v for v in (public_views().views.get(listed.id) for listed in found[:LISTED]) if v is not None]
     trail = [vocabulary[a] for a in reversed(vocabulary.ancestors(entry_id))]
     return render_template(
         "entry.html", kind=kind, entry=entry, trail=trail, count=counts.get(entry_id, 0),
         children=tree(kind, counts, roots=vocabulary.children(entry_id), depth=1),
-        testimonies=[summary_ref(v) for v in found[:LISTED]], more=max(0, len(found) - LISTED),
+        testimonies=[summary_ref(v) for v in shown], more=max(0, len(found) - LISTED),
         map=glance.place_map(entry_id) if kind == "place" else None,
         timeline=glance.theme_timeline(entry_id, found) if kind == "theme" else None)
 

@@ -1,7 +1,7 @@
 """Which testimony files differ from the serving catalogue: `python -m web.watching CONTENT INSTANCE PARENT [SECONDS]`.
 
-One light process of `archive serve` (besides the workers and the indexer) scans the files' names and
-stats every ARCHIVE_RELOAD_SECONDS -- no file is read -- and compares them with the catalogue of the
+One light process of `archive serve` (besides the workers and the indexer; forked from its master, web/server.py)
+scans the files' names and stats every ARCHIVE_RELOAD_SECONDS -- no file is read -- and compares them with the catalogue of the
 serving public index generation (search.catalogue). It writes what differs to `<instance>/watched.json`:
 per keyed id (`Keys`, never an id in clear) the folders its files are in now (none: gone; two or more:
 a duplicated id). Workers stat that one file instead of scanning the content directory, and leave every

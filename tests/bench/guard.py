@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 
 from .serving import tree
 
-__all__ = ["pss_kb", "tree_pss_mb", "Watch", "Guarded", "run_guarded", "stop_on_sigterm",
+__all__ = ["pss_kb", "pss_parts_kb", "tree_pss_mb", "Watch", "Guarded", "run_guarded", "stop_on_sigterm",
            "kill_group"]
 
 
@@ -36,6 +36,20 @@ def pss_kb(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def pss_parts_kb(pid: int) -> dict[str, int]:
+    """Pss, Pss_Anon (heaps: private or shared with forks), Pss_File (mapped files, code) and Pss_Shmem in kB."""
+    parts = {"Pss": 0, "Pss_Anon": 0, "Pss_File": 0, "Pss_Shmem": 0}
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                name = line.split(":", 1)[0]
+                if name in parts:
+                    parts[name] = int(line.split()[1])
+    except OSError:
+        pass
+    return parts
 
 
 def tree_pss_mb(root: int) -> float:

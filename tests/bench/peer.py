@@ -5,7 +5,8 @@
 The same synthetic collection (synth.py, cached) is served two ways, one server at a time
 driven by the same load generator (loadgen.py) with the same clients and duration:
 
-- ours: `archive serve` with `--workers` gunicorn sync workers (plus its indexer, idle);
+- ours: `archive serve` with `--workers` gunicorn gthread workers of `web.server.THREADS` threads each
+  (plus its indexer and file watcher, idle);
 - Datasette (tests/bench/peer-requirements.txt, installed only in .venv-peer) under uvicorn with
   `--workers` processes, over an immutable SQLite database built here from the public documents
   exactly as our index reads them (fts5.py's loader): a table `testimonies` (id, place, places,
@@ -45,6 +46,8 @@ import sys
 import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
+
+from web.server import THREADS
 
 from .loadgen import Load, Summary, Target, get, summarize
 from .queries import query_mix
@@ -260,7 +263,7 @@ def report(results: dict[tuple[str, str], list[tuple[Summary, int, float]]], opt
     search_label = "search + facets (Datasette: " + ("_facet_array)" if opts.array_facets else "_facet on first values)")
     for kind, label in (("search", search_label), ("record", "one record")):
         o, d = combined("ours", kind), combined("datasette", kind)
-        rows.append((label, "ours (gunicorn sync)", f"{o[0]:.1f}", f"{o[1]:.1f}", f"{o[2]:.1f}", str(o[3]),
+        rows.append((label, f"ours (gunicorn gthread x{THREADS})", f"{o[0]:.1f}", f"{o[1]:.1f}", f"{o[2]:.1f}", str(o[3]),
                      f"{o[4]:.0f}"))
         rows.append(("", "Datasette 0.65.5 (uvicorn)", f"{d[0]:.1f}", f"{d[1]:.1f}", f"{d[2]:.1f}", str(d[3]),
                      f"{d[4]:.0f}"))

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from .guard import Watch, kill_group, pss_kb
+from .guard import Watch, kill_group, pss_parts_kb
 from .loadgen import get, percentile
 from .queries import query_mix
 from .serving import Served, cmdline
@@ -107,16 +107,18 @@ def _timed_get(base: str, path: str, timeout: float) -> tuple[int, float]:
 
 
 def _memory(server: Served) -> dict[str, Any]:
-    """PSS of every process of the server (the master and all below it), by role; the total is the whole tree."""
-    everyone = server.tree()
+    """PSS of every process of the server (master, workers, indexer, watcher, and any other process below the
+    master: an index run's child, say), and of each its anonymous and file-backed parts; the total is the tree's."""
     roles = {"master": [server.master], "workers": server.workers(), "indexer": [p for p in [server.indexer()] if p],
              "watcher": [p for p in [server.watcher()] if p]}
     named = {pid for pids in roles.values() for pid in pids}
-    roles["other"] = [pid for pid in everyone if pid not in named]  # an index run's child, say
-    pss = {pid: pss_kb(pid) / 1024 for pid in everyone}
-    per = {role: [round(pss.get(pid) or pss_kb(pid) / 1024, 1) for pid in pids] for role, pids in roles.items()}
-    return {"pss_mb": per, "pss_total_mb": round(sum(sum(v) for v in per.values()), 1),
-            "processes": sum(len(v) for v in per.values())}
+    roles["other"] = [pid for pid in server.tree() if pid not in named]
+    parts = {role: [pss_parts_kb(pid) for pid in pids] for role, pids in roles.items()}
+    per = {role: [round(p["Pss"] / 1024, 1) for p in found] for role, found in parts.items()}
+    split = {role: [{"anon": round(p["Pss_Anon"] / 1024, 1), "file": round(p["Pss_File"] / 1024, 1)} for p in found]
+             for role, found in parts.items()}
+    return {"pss_mb": per, "pss_total_mb": round(sum(sum(v) for v in per.values()), 1), "pss_parts_mb": split,
+            "processes": sum(len(v) for v in per.values()), "load_average": os.getloadavg()[0]}
 
 
 def _pickup(server: Served, path: Path, timeout: float) -> float | None:

@@ -3,60 +3,30 @@
     server = Served(content, instance, log_path, workers=2)
     server.start()                  # waits until the site answers
     server.master, server.workers(), server.indexer(), server.watcher()
-    server.rss_mb()                 # resident memory of the master and every process below it
+    server.rss_mb()                 # resident memory of the master, workers and indexer together
     server.stop()                   # SIGTERM, then the exit status
 
-`archive serve` runs gunicorn in its own process (the master); the workers are forks
-of it, and the background indexer (`python -m web.indexer`) and the file watcher (web.watching)
-are child processes of it.
+`archive serve` runs gunicorn in its own process (the master); the workers, the background
+indexer and the file watcher are forks of it, the two helpers titled `archive: web.indexer ...`
+and `archive: web.watching ...` (web/forked.py). The free port, the GET, the wait, the stop and
+the process tree come from tests/support/served.py, as the suite's serve tests use.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from .loadgen import get
+from tests.support.served import children, cmdline, free_port, http_get, indexer_of, kill_group, stop, wait_until
 
 __all__ = ["Served", "free_port", "children", "cmdline", "rss_kb", "tree", "tree_rss_mb", "ARCHIVE"]
 
 ARCHIVE = Path(sys.executable).parent / "archive"
-_HELPERS = ("web.indexer", "web.watching")  # in the command lines of the master's two helper processes
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def children(pid: int) -> list[int]:
-    """Direct children of a process (from /proc/*/stat)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(entry))
-    return sorted(found)
-
-
-def cmdline(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            return handle.read().replace(b"\0", b" ").decode(errors="replace").strip()
-    except OSError:
-        return ""
+HELPERS = ("web.indexer", "web.watching")  # the master's children that are not web workers (web/server.py)
 
 
 def rss_kb(pid: int) -> int:
@@ -111,34 +81,30 @@ class Served:
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                             env=self.env)
-        deadline = started + timeout
-        pending = list(warm)
-        while pending:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"archive serve exited with {self.process.returncode}; see {self.log_path}")
-            if time.monotonic() > deadline:
+        process = self.process
+
+        def answers(path: str) -> bool:
+            if process.poll() is not None:
+                raise RuntimeError(f"archive serve exited with {process.returncode}; see {self.log_path}")
+            return http_get(self.base + path, timeout=120)[0] == 200
+
+        for path in warm:
+            try:
+                wait_until(lambda: answers(path), started + timeout - time.monotonic(), f"an answer to {path}")
+            except AssertionError:
                 self.kill()
-                raise RuntimeError(f"archive serve did not answer {pending[0]} within {timeout:g} s; "
-                                   f"see {self.log_path}")
-            if get(self.base, pending[0], timeout=120)[0] == 200:
-                pending.pop(0)
-            else:
-                time.sleep(0.3)
+                raise RuntimeError(f"archive serve did not answer {path} within {timeout:g} s; "
+                                   f"see {self.log_path}") from None
         return time.monotonic() - started
 
     def workers(self) -> list[int]:
-        """The gunicorn workers: the master's children that are neither the indexer nor the file watcher."""
-        return [pid for pid in children(self.master) if not any(name in cmdline(pid) for name in _HELPERS)]
+        return [pid for pid in children(self.master) if not any(h in cmdline(pid) for h in HELPERS)]
 
     def indexer(self) -> int | None:
-        return self._helper("web.indexer")
+        return indexer_of(self.master)
 
     def watcher(self) -> int | None:
-        """The file watcher (web.watching), a child of the master beside the indexer."""
-        return self._helper("web.watching")
-
-    def _helper(self, name: str) -> int | None:
-        found = [pid for pid in children(self.master) if name in cmdline(pid)]
+        found = [pid for pid in children(self.master) if "web.watching" in cmdline(pid)]
         return found[0] if found else None
 
     def tree(self) -> list[int]:
@@ -166,19 +132,10 @@ class Served:
         """SIGTERM to the master (gunicorn stops its workers, then the indexer); its exit status."""
         if self.process is None or self.process.poll() is not None:
             return self.process.returncode if self.process else 0
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            return -signal.SIGKILL
+        status = stop(self.process, timeout)
+        return -signal.SIGKILL if status is None else status
 
     def kill(self) -> None:
         """Kill the whole process group (only ours: the group was started for this server)."""
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait()
+        if self.process is not None:
+            kill_group(self.process)

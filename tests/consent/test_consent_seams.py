@@ -36,8 +36,7 @@ from search.manifest import IndexPaths, read_serial
 
 from tests.support import builder, consent_table, vocabularies
 from tests.support.curators import add_curator, PASSWORD
-from tests.web.test_serve_recovery import _indexer
-from tests.support.served import free_port
+from tests.support.served import free_port, indexer_of
 from tests.support.served import http_get as fetch
 from tests.support.served import wait_until as wait_for
 
@@ -118,7 +117,7 @@ class Server:
         return status, body.decode("utf-8", "replace")
 
     def indexer(self) -> int:
-        pid = _indexer(self.process.pid)
+        pid = indexer_of(self.process.pid)
         assert pid is not None, "no background indexer"
         return pid
 

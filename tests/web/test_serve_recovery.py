@@ -13,11 +13,8 @@ import logging
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -26,8 +23,10 @@ from archive.consent import Audience
 from search.indexer import index_status
 from web.indexer import follow_changes, index_mark
 
+from tests.bench.serving import Served
 from tests.support import builder, consent_table
-from tests.web.test_web_serve import free_port, search_ids, wait_for
+from tests.support.served import wait_until as wait_for
+from tests.web.test_web_serve import search_ids
 
 
 def _follow(config: Config):
@@ -102,55 +101,23 @@ def test_a_failing_update_is_logged_once_with_what_to_do_then_its_end(tmp_path, 
         thread.join(10)
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(stat[1]) == pid and stat[0] != "Z":
-                found.append(int(entry))
-    return found
-
-
-def _indexer(master: int) -> int | None:
-    for pid in _children(master):
-        try:
-            if b"web.indexer" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                return pid
-        except OSError:
-            continue
-    return None
-
-
 @pytest.mark.slow
 def test_the_master_starts_a_killed_indexer_again(tmp_path):
     content = consent_table.write(tmp_path / "content")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = tmp_path / "serve.log"
-    command = [str(Path(sys.executable).parent / "archive"), "serve", "--port", str(port), "--workers", "1",
-               "--content", str(content), "--instance", str(tmp_path / "instance")]
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = Served(content, tmp_path / "instance", tmp_path / "serve.log", workers=1)
+    server.start(timeout=60)
     try:
-        wait_for(lambda: _indexer(server.pid) is not None and "open-account" in search_ids(base, "bakery"), 60,
+        wait_for(lambda: server.indexer() is not None and "open-account" in search_ids(server.base, "bakery"), 60,
                  "the server and its indexer")
-        first = _indexer(server.pid)
+        first = server.indexer()
+        assert first is not None
         os.kill(first, signal.SIGKILL)
-        wait_for(lambda: _indexer(server.pid) not in (None, first), 30, "a new indexer")
-        assert "The background indexer stopped; started it again" in log_path.read_text()
+        wait_for(lambda: server.indexer() not in (None, first), 30, "a new indexer")
+        assert "The background indexer stopped; started it again" in server.log()
         # the new indexer does its work: a new file is found
         new = builder.fields("fresh-account", "consent", title="A fresh account of the zqfreshword")
         (content / "en" / "fresh-account.md").write_text(builder.render(new), "utf-8")
-        wait_for(lambda: "fresh-account" in search_ids(base, "zqfreshword"), 30, "a new file to be found")
+        wait_for(lambda: "fresh-account" in search_ids(server.base, "zqfreshword"), 30, "a new file to be found")
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-    assert server.returncode == 0, log_path.read_text()
+        status = server.stop(30)
+    assert status == 0, server.log()

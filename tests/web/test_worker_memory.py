@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.test_serve_recovery import _children
-from tests.support.served import free_port
+from tests.support.served import children, free_port
 from tests.support.served import http_get as fetch
 from tests.support.served import wait_until as wait_for
 from tests.bench.synth import SynthSpec, write_collection
@@ -39,7 +38,7 @@ def _memory_kb(pid: int) -> int:
 
 def _worker(master: int) -> int:
     helpers = (b"web.indexer", b"web.watching")  # the indexer and the file watcher
-    found = [pid for pid in _children(master) if not any(h in Path(f"/proc/{pid}/cmdline").read_bytes() for h in helpers)]
+    found = [pid for pid in children(master) if not any(h in Path(f"/proc/{pid}/cmdline").read_bytes() for h in helpers)]
     assert len(found) == 1, found
     return found[0]
 
