@@ -24,13 +24,13 @@ from whoosh import index as whoosh_index
 from . import build
 from .buckets import fill
 from .catalogue import catalogue_current, update_catalogue, write_catalogue
-from .changes import Judged, Plan, invalid_files, judge, plan_changes, valid_until, warnings
+from .changes import Judged, Plan, invalid_files, judge, kept_digests, plan_changes, valid_until, warnings
 from .documents import index_document
 from .locking import writer_lock
 from .manifest import Entry, Head, IndexPaths, Keys
 from .manifest_store import Store, open_store
 from .schema import SCHEMA_VERSION
-from .sources import FileStat, Scan, load_vocabularies, read_testimony, scan_content, vocabulary_hash
+from .sources import Scan, load_vocabularies, read_testimony, scan_content, vocabulary_hash
 
 __all__ = ["IndexReport", "IndexStatus", "update_index", "index_status", "ensure_current"]
 
@@ -229,7 +229,7 @@ def _rebuild(paths: IndexPaths, store: Store, old: Head | None, scan: Scan, toda
                                                today))
     rows = [(key(j.id), buckets.tag_of(scan.files[j.id].path), j.entry) for j in judged]
     read = [(tag, entry, scan.files[j.id]) for (_, tag, entry), j in zip(rows, judged)]
-    store.replace(head, rows, _as_read(buckets.digests, read))  # the swap: readers now open the new generation
+    store.replace(head, rows, kept_digests(buckets.digests, read))  # the swap: readers now open the new generation
     build.repair(paths.generations, generation)
     after = frozenset(j.entry.id for j in judged if j.entry.indexed and j.entry.id)
     invalid = [scan.files[j.id].path for j in judged if j.entry.state == "invalid"]
@@ -273,22 +273,10 @@ def _update(paths: IndexPaths, store: Store, head: Head, scan: Scan, plan: Plan,
     if audience is Audience.PUBLIC:
         update_catalogue(directory, results, plan.removed, scan, today, key)
     store.update(_next_head(store, head, rows, plan.removed, today), rows, plan.removed,
-                 _as_read(plan.digests, [(tag, entry, stat) for (_, tag, entry), stat in zip(rows, plan.read)]))
+                 kept_digests(plan.digests, [(tag, entry, stat) for (_, tag, entry), stat in zip(rows, plan.read)]))
     return IndexReport(head.generation, False, "", tuple(sorted(added)), tuple(sorted(updated)),
                        tuple(sorted(removed)), store.indexed_count(), warnings(scan, invalid_files(store, scan, key)),
                        audience)
-
-
-def _as_read(digests: Mapping[str, str | None], read: Iterable[tuple[str, Entry, FileStat]]) -> dict[str, str | None]:
-    """The buckets' hashes to keep, but none (so that the next run compares them file by file) for a
-    bucket with a file read at another stat than the scan's (bucket, entry, the scan's stat): it changed
-    between the scan and its read (search.sources.read_testimony), and the scan's hash would hide it if
-    it were put back as the scan saw it."""
-    kept = dict(digests)
-    for tag, entry, stat in read:
-        if (entry.mtime_ns, entry.size) != (stat.mtime_ns, stat.size):
-            kept[tag] = None
-    return kept
 
 
 def _next_head(store: Store, head: Head, rows: list[tuple[str, str, Entry]], removed: Mapping[str, Entry],
