@@ -123,7 +123,10 @@ def _measure(n: int, opts: argparse.Namespace, times: dict[str, float]) -> dict[
         phase("build", ENGINES, "build")
         if "update" in opts.phases:
             print(f"   (edit for the incremental update: {target.path})")
-            path.write_bytes(original + f"\nA later revision added one word, {PROBE}, to this account.\n".encode())
+            # new bytes at every run (the revision's number): an edit the index already holds would be read
+            # again and found unchanged, which is not the one-file update measured here
+            path.write_bytes(original + f"\nA later revision ({time.time_ns()}) added one word, {PROBE}, to this "
+                             f"account.\n".encode())
         phase("update", UPDATING, "update")
         phase("queries", ENGINES, "queries", **queries)
     finally:
