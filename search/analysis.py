@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from itertools import chain
 
 from whoosh.analysis import Analyzer, Token
 from whoosh.lang.porter2 import stem as _porter2
 
 from archive.text import fold_arabic
 
-from .lexicon import ARABIC_BROKEN_PLURALS, ARABIC_MASCULINE_AT, ENGLISH_STEMS
+from .arabic import stem_arabic, strip_article
+from .lexicon import ENGLISH_STEMS
 
 __all__ = ["text_analyzer", "name_analyzer", "analyze", "stem_arabic", "ArchiveAnalyzer"]
 
@@ -81,76 +82,8 @@ ARABIC_STOP_WORDS |= {prefix + word for word in ARABIC_STOP_WORDS for prefix in 
 }
 STOP_WORDS = ENGLISH_STOP_WORDS | ARABIC_STOP_WORDS
 MAX_TOKEN = 64  # longer "words" (URLs, base64, keyboard mashing) are not indexed
-
-# --- Arabic light stemming (on folded text: ة->ه, أإآ->ا, ى->ي, ئ->ي, ؤ->و) -----------------------
-
-# The article, alone or after a conjunction/preposition, longest first.
-_ARTICLES = ("وبال", "فبال", "وكال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال")
-_PRONOUNS = ("ها", "هم", "نا")  # her/its, their, our (and past-tense "we")
-_PLURALS = ("ات", "ين", "ون")
-# Words whose first letter is a root letter, or whose ending is not a suffix, and that would
-# otherwise collide with another common word (ورقة/الرقة, بعيد/عيد, زيتون/زيت, شيخون/شيخ ...).
-_PROTECTED = frozenset(
-    """الله لبنان ورقه وزير وزاره واحد وادي ولايه وحده وصول وطن ولد وجه وقت وضع والد والده والدي
-    والدتي والدين فكره فتره فريق فرنسا فلسطين فرصه بعيد بطاقه بدايه بنيه بلديه لحظه لحيه لجنه
-    بيوت بلاد بنات زيتون كانون شيخون ياسين سلقين سارين عشرين ثلاثين اربعين ثمانين""".split()
-) | frozenset(w for pair in ARABIC_BROKEN_PLURALS.items() for w in pair if len(w) >= 4) | ARABIC_MASCULINE_AT
-# Words ending in a root ت, which a pronoun suffix must not turn into ta marbuta (بيتها, صوتهم).
-_T_ROOTS = frozenset("بيت صوت وقت موت بنت اخت تحت زيت ميت سكت".split())
-# Protected words after a conjunction, preposition or article stay whole too.
-_PROTECTED_FORMS = {
-    prefix + word: word
-    for word in _PROTECTED
-    for prefix in ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل", "ال", "وال", "فال", "بال", "كال", "لل", "ولل")
-} | {"لله": "الله"}
-
-
-def _split_suffix(word: str) -> tuple[str, str]:
-    """(core, suffix): a pronoun suffix then a plural suffix, each leaving at least 3 letters."""
-    suffix = ""
-    if len(word) >= 5 and word.endswith(_PRONOUNS):
-        word, suffix = word[:-2], word[-2:]
-    if len(word) >= 5 and word.endswith(_PLURALS):
-        word, suffix = word[:-2], word[-2:] + suffix
-    return word, suffix
-
-
-@lru_cache(maxsize=200_000)
-def stem_arabic(word: str) -> str:
-    """Light stem of a folded Arabic word: article, proclitics, a few plural and pronoun suffixes,
-    and the domain's broken plurals (search/lexicon.py).
-
-    >>> [stem_arabic(w) for w in ("والقصف", "بادلب", "طايرات", "مدينتها", "ولد", "الاطفال", "مخيمات")]
-    ['قصف', 'ادلب', 'طايره', 'مدينه', 'ولد', 'طفل', 'مخيم']
-    """
-    stem = _light_stem(word)
-    return ARABIC_BROKEN_PLURALS.get(stem, stem)
-
-
-def _light_stem(word: str) -> str:
-    if word in _PROTECTED_FORMS:
-        return _PROTECTED_FORMS[word]
-    if len(word) < 4:  # nothing to strip that would leave a stem
-        return word
-    for article in _ARTICLES:
-        if word.startswith(article) and len(word) - len(article) >= 2:
-            word = word[len(article):]
-            break
-    # A leading و ف ب ل is a proclitic only if at least 3 letters remain besides any suffix:
-    # وبإدلب -> إدلب, بحلب -> حلب, but بيتها -> بيت+ها and وصلنا -> وصل+نا keep their root letter.
-    core, suffix = _split_suffix(word)
-    while word[0] in "وفبل" and len(core) >= 4 and core not in _PROTECTED:
-        word = word[1:]
-        core, suffix = _split_suffix(word)
-    if core in _PROTECTED:
-        return core
-    if suffix.startswith("ات"):
-        if core in ARABIC_MASCULINE_AT:
-            return core  # a masculine noun's plural: مخيمات -> مخيم
-        return core + "ه"  # feminine plural -> singular: طائرات -> طائرة
-    if suffix[-2:] in _PRONOUNS and core[-1] == "ت" and core not in _T_ROOTS:
-        return core[:-1] + "ه"  # ta marbuta before a pronoun: مدينتها -> مدينة
-    return core
+_REMEMBERED = 500_000  # words an analyzer remembers the analysis of (then it starts again)
+_PIECES = 50_000  # pieces of text it remembers for `occurrences` (about 350 bytes each, with their words)
 
 
 def _fold_token(surface: str) -> tuple[str, bool]:
@@ -168,17 +101,6 @@ def _fold_token(surface: str) -> tuple[str, bool]:
     return fold_arabic(text), True
 
 
-@lru_cache(maxsize=100_000)
-def _strip_article(word: str) -> str:
-    """Unstemmed words lose only a leading article: الرقة and رقة are the same place."""
-    if word in _PROTECTED_FORMS:
-        return _PROTECTED_FORMS[word]
-    for article in _ARTICLES:
-        if word.startswith(article) and len(word) - len(article) >= 2:
-            return word[len(article):]
-    return word
-
-
 class ArchiveAnalyzer(Analyzer):
     """Tokenize, fold, drop stop words and stem in one pass (one generator per text, one dict
     lookup per token once a word has been seen).
@@ -192,6 +114,7 @@ class ArchiveAnalyzer(Analyzer):
         self.is_morph = stem
         self.stops = frozenset(stoplist)
         self._caches: dict[bool, dict[str, str]] = {True: {}, False: {}}
+        self._pieces: tuple[dict[str, tuple[tuple[str, int, int], ...]], dict[str, tuple[str, ...]]] = ({}, {})
 
     def __eq__(self, other):
         return self.__class__ is other.__class__ and (self.stem, self.stops) == (other.stem, other.stops)
@@ -205,6 +128,7 @@ class ArchiveAnalyzer(Analyzer):
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._caches = {True: {}, False: {}}
+        self._pieces = ({}, {})
 
     def has_morph(self):
         return self.stem
@@ -218,7 +142,7 @@ class ArchiveAnalyzer(Analyzer):
         if not text.isalpha():
             return _YEAR.sub(r"\1", text) if arabic else text
         if arabic:
-            return stem_arabic(text) if stem and self.stem else _strip_article(text)
+            return stem_arabic(text) if stem and self.stem else strip_article(text)
         if stem and self.stem:
             stemmed = _porter2(text)
             return ENGLISH_STEMS.get(stemmed, stemmed)
@@ -226,19 +150,53 @@ class ArchiveAnalyzer(Analyzer):
 
     def occurrences(self, value: str, chars: bool) -> dict[str, list[int]]:
         """What indexing `value` with this analyzer yields (as `__call__` does, stop words removed), by term:
-        positions, or (position, start, end) flat when `chars`; for the compact postings (search/postings.py)."""
-        cache, found, pos = self._caches[True], {}, 0
-        if len(cache) > 500_000:
+        positions, or (position, start, end) flat when `chars`; for the compact postings (search/postings.py).
+
+        No word holds a space, so the text is cut at its spaces and each distinct piece ("city,", "(2013)")
+        is analysed once per process and remembered: most of a text then costs one lookup per word."""
+        pieces = (value.replace("_", " ") if "_" in value else value).split(" ")
+        spans, words = self._pieces
+        if len(spans) > _PIECES:
+            spans.clear()
+            words.clear()
+        for piece in set(pieces).difference(spans):
+            spans[piece] = kept = self._piece(piece)
+            words[piece] = tuple(text for text, _start, _end in kept)
+        found: dict[str, list[int]] = {}
+        if not chars:
+            for pos, text in enumerate(chain.from_iterable(map(words.__getitem__, pieces))):
+                seen = found.get(text)
+                if seen is None:
+                    found[text] = [pos]
+                else:
+                    seen.append(pos)
+            return found
+        pos = offset = 0
+        for piece in pieces:
+            for text, start, end in spans[piece]:
+                seen = found.get(text)
+                if seen is None:
+                    found[text] = [pos, offset + start, offset + end]
+                else:
+                    seen += (pos, offset + start, offset + end)
+                pos += 1
+            offset += len(piece) + 1
+        return found
+
+    def _piece(self, piece: str) -> tuple[tuple[str, int, int], ...]:
+        """The indexed words of a text without spaces, with their start and end in it."""
+        cache = self._caches[True]
+        if len(cache) > _REMEMBERED:
             cache.clear()
-        for match in TOKEN_PATTERN.finditer(value.replace("_", " ") if "_" in value else value):
+        kept = []
+        for match in TOKEN_PATTERN.finditer(piece):
             surface = match.group()
             text = cache.get(surface)
             if text is None:
                 text = cache[surface] = self.normalize(surface, True)
             if text:
-                found.setdefault(text, []).extend((pos, match.start(), match.end()) if chars else (pos,))
-                pos += 1
-        return found
+                kept.append((text, match.start(), match.end()))
+        return tuple(kept)
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", no_morph=False, **kwargs):
@@ -255,7 +213,7 @@ class ArchiveAnalyzer(Analyzer):
             t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        if len(cache) > 500_000:
+        if len(cache) > _REMEMBERED:
             cache.clear()
         pos = start_pos
         # "_" is markup, not a letter: blank it out (same length, so offsets stay right).

@@ -48,7 +48,8 @@ from .changes import Judged
 from .manifest import Entry, Keys
 from .sources import FileStat, Scan
 
-__all__ = ["NAME", "FORMAT", "catalogue_current", "listing_facts", "write_catalogue", "update_catalogue", "files_digest", "CatalogueReader"]
+__all__ = ["NAME", "FORMAT", "catalogue_current", "listing_facts", "stored_view", "write_catalogue", "update_catalogue",
+           "files_digest", "CatalogueReader"]
 
 NAME = "catalogue.sqlite"
 FORMAT = "3"  # changes with the tables: an index whose catalogue has another is rebuilt
@@ -90,10 +91,16 @@ def _row(judged: Judged, today: dt.date, public: Container[str], key: Keys) -> t
     end = judged.entry.embargo_until
     change = consent.next_change(dt.date.fromisoformat(end) if end else None, today)  # None for a public view
     original = view.translation_of if view.translation_of in public else None
-    blob = pickle.dumps(dataclasses.replace(view, translation_of=None), protocol=pickle.HIGHEST_PROTOCOL)
     return (view.id, view.version, change.isoformat() if change else None, view.language, original,
-            zlib.compress(blob, 6), key(view.id), *listing_facts(view),
+            judged.stored or stored_view(view), key(view.id), *listing_facts(view),
             key(view.translation_of) if view.translation_of else None)
+
+
+def stored_view(view: TestimonyView) -> bytes:
+    """What the catalogue holds of a view: pickled and compressed, without its translation_of (kept beside it).
+    A full build makes it in its worker processes (`Judged.stored`), beside the index."""
+    blob = pickle.dumps(dataclasses.replace(view, translation_of=None), protocol=pickle.HIGHEST_PROTOCOL)
+    return zlib.compress(blob, 6)
 
 
 def listing_facts(view: TestimonyView) -> tuple[str, str, str, str, str | None, str]:

@@ -47,6 +47,7 @@ class Judged:
     entry: Entry
     view: TestimonyView | None
     problems: tuple[str, ...] = ()
+    stored: bytes | None = None  # the catalogue's copy of `view` (search.catalogue.stored_view), if made already
 
 
 def _clock_moved(embargo_until: str | None, day: dt.date, today: dt.date) -> bool:

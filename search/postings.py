@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from array import array
 from collections import defaultdict
-from typing import Any, Iterator
+from typing import Any
 
 from whoosh import fields, formats
 from whoosh.system import _INT_SIZE, pack_uint
@@ -23,11 +23,12 @@ __all__ = ["CompactPositions", "CompactCharacters", "text_field"]
 _SWAP = sys.byteorder == "big"  # the files hold little-endian integers wherever they were written
 
 
-def _pack(count: int, numbers: list[int]) -> bytes:
-    packed = array("H" if max(numbers, default=0) < 65536 else "I", numbers)
+def _pack(count: int, numbers: list[int], largest: int | None = None) -> bytes:
+    wide = (max(numbers, default=0) if largest is None else largest) >= 65536
+    packed = array("I" if wide else "H", numbers)
     if _SWAP:
         packed.byteswap()
-    return pack_uint(count) + packed.typecode.encode("ascii") + packed.tobytes()
+    return pack_uint(count) + (b"I" if wide else b"H") + packed.tobytes()
 
 
 def _unpack(value: bytes) -> array:
@@ -38,23 +39,35 @@ def _unpack(value: bytes) -> array:
     return numbers
 
 
-def _occurrences(value: Any, analyzer: Any, chars: bool, kwargs: dict[str, Any]) -> dict[str, list[int]]:
-    """Each term of the text with its positions (and character offsets), flat: [pos, start, end, ...]."""
+def _occurrences(value: Any, analyzer: Any, chars: bool, kwargs: dict[str, Any]) -> tuple[dict[str, list[int]], bool]:
+    """Each term of the text with its positions (and character offsets), flat: [pos, start, end, ...]; and
+    whether the last number of each is its largest (occurrences in order, as the archive's analyzer gives)."""
     if isinstance(analyzer, ArchiveAnalyzer) and isinstance(value, str) and kwargs == {"mode": "index"}:
-        return analyzer.occurrences(value, chars)
+        return analyzer.occurrences(value, chars), True
     found: dict[str, list[int]] = defaultdict(list)
     kwargs.update(positions=True, chars=chars)
     for token in formats.tokens(value, analyzer, kwargs):
         found[token.text] += (token.pos, token.startchar, token.endchar) if chars else (token.pos,)
-    return found
+    return found, False
+
+
+def _postings(value: Any, analyzer: Any, chars: bool, boost: float, kwargs: dict[str, Any]
+              ) -> list[tuple[str, int, float, bytes]]:
+    """(term, frequency, weight, packed occurrences) for each term of the text."""
+    found, ordered = _occurrences(value, analyzer, chars, kwargs)
+    step = 3 if chars else 1
+    postings = []
+    for text, numbers in found.items():
+        count = len(numbers) // step
+        postings.append((text, count, count * boost, _pack(count, numbers, numbers[-1] if ordered else None)))
+    return postings
 
 
 class CompactPositions(formats.Positions):
     """Each posting: the count, then every position of the term in the document."""
 
-    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
-        for text, numbers in _occurrences(value, analyzer, False, kwargs).items():
-            yield text, len(numbers), len(numbers) * self.field_boost, _pack(len(numbers), numbers)
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> list[tuple[str, int, float, bytes]]:
+        return _postings(value, analyzer, False, self.field_boost, kwargs)
 
     def encode(self, poslist: list[int]) -> bytes:
         return _pack(len(poslist), list(poslist))
@@ -69,10 +82,8 @@ class CompactPositions(formats.Positions):
 class CompactCharacters(formats.Characters):
     """Each posting: the count, then (position, start character, end character) for each occurrence."""
 
-    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
-        for text, numbers in _occurrences(value, analyzer, True, kwargs).items():
-            count = len(numbers) // 3
-            yield text, count, count * self.field_boost, _pack(count, numbers)
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> list[tuple[str, int, float, bytes]]:
+        return _postings(value, analyzer, True, self.field_boost, kwargs)
 
     def encode(self, poslist: list[tuple[int, int, int]]) -> bytes:
         return _pack(len(poslist), [n for triple in poslist for n in triple])

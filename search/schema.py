@@ -24,7 +24,7 @@ __all__ = ["SCHEMA_VERSION", "public_schema", "curator_schema", "schema_for", "T
 def _version() -> str:
     """Changes whenever the fields, the analyzers or the documents may: an older index is then rebuilt."""
     digest = hashlib.sha256()
-    for name in ("schema.py", "analysis.py", "lexicon.py", "documents.py", "postings.py"):
+    for name in ("schema.py", "analysis.py", "arabic.py", "lexicon.py", "documents.py", "postings.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     return "1-" + digest.hexdigest()[:12]
 
