@@ -14,8 +14,7 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections import defaultdict
-from itertools import chain
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -26,7 +25,8 @@ from .sources import Scan
 
 __all__ = ["BUCKETS", "Buckets", "bucket_of", "fill"]
 
-_ID, _PATH, _STAT = itemgetter(0), itemgetter(1), itemgetter(2, 3)  # id, path, (mtime_ns, size)
+_ID, _PATH, _MTIME, _SIZE = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)  # of a FileStat
+_ENCODE = methodcaller("encode", "utf-8", "surrogateescape")
 BUCKETS = 1024  # about 100 files a bucket at 100,000: a one-file change compares about 100 entries
 
 
@@ -56,17 +56,19 @@ def fill(scan: Scan, key: Keys) -> Buckets:
     duplicates (so a file that gains or loses a copy elsewhere changes its bucket too)."""
     members: dict[int, list[FileStat]] = defaultdict(list)
     listing = scan.listing.files if scan.listing is not None else tuple(scan.files.values())
-    crc = zlib.crc32
-    for file in listing:
-        members[crc(file.path.encode("utf-8", "surrogateescape")) % BUCKETS].append(file)
+    # bucket_of for every file, each step a C function over the whole listing (no Python call per file)
+    numbers = map(BUCKETS.__rmod__, map(zlib.crc32, map(_ENCODE, map(_PATH, listing))))
+    for number, file in zip(numbers, listing):
+        members[number].append(file)
     tags = tuple(key(f"bucket:{number}") for number in range(BUCKETS))
     duplicated = scan.listing.duplicates if scan.listing is not None else {}
     digests = {}
     for number, files in members.items():
         names = "\0".join(map(_PATH, files)).encode("utf-8", "surrogateescape")
         if duplicated and not duplicated.keys().isdisjoint(map(_ID, files)):
-            stats = array("q", chain.from_iterable((-1, -1) if f.id in duplicated else f[2:4] for f in files))
-        else:
-            stats = array("q", chain.from_iterable(map(_STAT, files)))
+            stats = array("q", [-1 if f.id in duplicated else f.mtime_ns for f in files])
+            stats += array("q", [-1 if f.id in duplicated else f.size for f in files])
+        else:  # two arrays made from lists: several times faster than one from an iterator of pairs
+            stats = array("q", list(map(_MTIME, files))) + array("q", list(map(_SIZE, files)))
         digests[tags[number]] = key.of_bytes(b"files:%d\n%s\n%s" % (number, names, stats.tobytes()))
     return Buckets(tags, dict(members), digests, {tag: number for number, tag in enumerate(tags)})

@@ -34,6 +34,8 @@ import posixpath
 import secrets
 import sqlite3
 import zlib
+from array import array
+from operator import itemgetter
 from pathlib import Path
 from typing import Container, Iterable, Iterator, Mapping
 
@@ -63,16 +65,19 @@ CREATE TABLE files (kid TEXT PRIMARY KEY, folder TEXT NOT NULL, mtime_ns INTEGER
     WITHOUT ROWID;
 CREATE TABLE copies (kid TEXT NOT NULL, folder TEXT NOT NULL);
 """
+_PATH, _MTIME, _SIZE = itemgetter(1), itemgetter(2), itemgetter(3)  # of a FileStat
 _VIEW_ROW = "INSERT INTO views VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def files_digest(scan: Scan, key: Keys) -> str:
-    """A keyed digest of every testimony file's path and stat, and of the vocabularies, as one scan saw them."""
-    digest = hashlib.sha256(f"{scan.vocabulary_hash}\n".encode())
-    for stat in sorted(scan.files.values(), key=lambda s: s.path):
-        digest.update(f"{stat.path}\0{stat.mtime_ns}\0{stat.size}\n".encode())
-    for path in sorted(scan.duplicates):
-        digest.update(f"{path}\0duplicate\n".encode())
+    """A keyed digest of every testimony file's path and stat, and of the vocabularies, as one scan saw them
+    (in the scan's order, which is the same for the same tree: each folder's names sorted)."""
+    stats = tuple(scan.files.values())
+    digest = hashlib.sha256(f"{scan.vocabulary_hash}\n{len(stats)}\n".encode())
+    digest.update("\0".join(map(_PATH, stats)).encode("utf-8", "surrogateescape"))
+    digest.update(array("q", list(map(_MTIME, stats))).tobytes())
+    digest.update(array("q", list(map(_SIZE, stats))).tobytes())
+    digest.update(("\n" + "\0".join(sorted(scan.duplicates))).encode("utf-8", "surrogateescape"))
     return key(f"catalogue files:{digest.hexdigest()}")
 
 

@@ -24,7 +24,8 @@ from .manifest_store import Store
 from .curator_catalogue import Facts, facts
 from .sources import FileStat, Loaded, Scan
 
-__all__ = ["Plan", "Judged", "plan_changes", "judge", "valid_until", "warnings", "invalid_files", "consent_fingerprint"]
+__all__ = ["Plan", "Judged", "plan_changes", "judge", "valid_until", "warnings", "invalid_files", "consent_fingerprint",
+           "kept_digests"]
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,18 @@ def _compare(store: Store, buckets: Buckets, scan: Scan, changed: set[str], key:
         read.append(stat)
     removed = {k: entries[k] for k in sorted(entries.keys() - files.keys())}
     return read, before, removed, (files.keys() - entries.keys()) | removed.keys()
+
+
+def kept_digests(digests: Mapping[str, str | None], read: Iterable[tuple[str, Entry, FileStat]]) -> dict[str, str | None]:
+    """The buckets' hashes to keep, but none (so that the next run compares them file by file) for a
+    bucket with a file read at another stat than the scan's (bucket, entry, the scan's stat): it changed
+    between the scan and its read (search.sources.read_testimony), and the scan's hash would hide it if
+    it were put back as the scan saw it."""
+    kept = dict(digests)
+    for tag, entry, stat in read:
+        if (entry.mtime_ns, entry.size) != (stat.mtime_ns, stat.size):
+            kept[tag] = None
+    return kept
 
 
 def consent_fingerprint(t: Testimony) -> str:

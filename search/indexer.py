@@ -25,7 +25,7 @@ from . import build
 from .buckets import fill
 from .catalogue import catalogue_current, update_catalogue, write_catalogue
 from .curator_catalogue import curator_catalogue_current, update_curator_catalogue, write_curator_catalogue
-from .changes import Judged, Plan, invalid_files, judge, plan_changes, valid_until, warnings
+from .changes import Judged, Plan, invalid_files, judge, kept_digests, plan_changes, valid_until, warnings
 from .documents import index_document
 from .locking import writer_lock
 from .manifest import Entry, Head, IndexPaths, Keys
@@ -142,16 +142,23 @@ def ensure_current(config: Config, today: dt.date, wait: float = 0.0, procs: int
                    audience: Audience = Audience.PUBLIC, scan: Scan | None = None) -> IndexReport | None:
     """Bring the index up to date if it is missing or stale (for the server's background loop);
     None when it was fresh. Raises `IndexBusy` if another run holds the lock longer than `wait`."""
+    if scan is None:
+        scan = scan_content(config.content)
     if index_status(config, today, audience, scan).fresh:
         return None
-    return update_index(config, today, wait=wait, procs=procs, audience=audience)
+    return update_index(config, today, wait=wait, procs=procs, audience=audience, scan=scan)
 
 
 def update_index(config: Config, today: dt.date, *, rebuild: bool = False, wait: float = 60.0,
                  procs: int = 2, progress: Progress | None = None, audience: Audience = Audience.PUBLIC,
-                 changed: Iterable[Path] = ()) -> IndexReport:
+                 changed: Iterable[Path] = (), scan: Scan | None = None) -> IndexReport:
     """Bring one audience's index (the public one unless told) up to date with the content directory,
-    touching only what changed. Files in `changed` are read again even if their stat looks the same."""
+    touching only what changed. Files in `changed` are read again even if their stat looks the same.
+
+    `scan`: one the caller has just made of `config.content` (else one is made here, under the lock).
+    A file that changes after it is seen by the next run, and in the meantime the public gets less,
+    never more: a changed file is read as it is now; one added since is not indexed yet; and the
+    catalogue keeps the scan's stat, so the watcher holds the file pending until that next run."""
     _check_content(config)
     paths = IndexPaths(config.ensure_instance(), audience)
     with writer_lock(paths.lock, wait), open_store(paths) as store:
@@ -160,7 +167,7 @@ def update_index(config: Config, today: dt.date, *, rebuild: bool = False, wait:
             build.repair(paths.generations, head.generation)
         for leftover in paths.root.glob(f".{paths.legacy_manifest.name}.*.tmp"):  # an old manifest half-written
             leftover.unlink(missing_ok=True)
-        scan = scan_content(config.content)
+        scan = scan_content(config.content) if scan is None else scan
         key = paths.keys()
         reason = "--rebuild was asked for" if rebuild else _rebuild_reason(paths, head, scan)
         if reason is None and head is not None:
@@ -224,8 +231,9 @@ def _rebuild(paths: IndexPaths, store: Store, old: Head | None, scan: Scan, toda
     head = Head(_next_serial(old), SCHEMA_VERSION, generation, vocabulary_hash(directory),
                 today.isoformat(), valid_until((j.entry.embargo_until for j in judged if j.entry.embargo_until),
                                                today))
-    store.replace(head, [(key(j.id), buckets.tag_of(scan.files[j.id].path), j.entry) for j in judged],
-                  buckets.digests)  # the swap: readers now open the new generation
+    rows = [(key(j.id), buckets.tag_of(scan.files[j.id].path), j.entry) for j in judged]
+    read = [(tag, entry, scan.files[j.id]) for (_, tag, entry), j in zip(rows, judged)]
+    store.replace(head, rows, kept_digests(buckets.digests, read))  # the swap: readers now open the new generation
     build.repair(paths.generations, generation)
     after = frozenset(j.entry.id for j in judged if j.entry.indexed and j.entry.id)
     invalid = [scan.files[j.id].path for j in judged if j.entry.state == "invalid"]
@@ -239,7 +247,6 @@ def _update(paths: IndexPaths, store: Store, head: Head, scan: Scan, plan: Plan,
     directory = paths.generation(head.generation)
     audience = paths.audience
     places, themes = load_vocabularies(directory)
-    ids = set(scan.ids)
     rows: list[tuple[str, str, Entry]] = []
     documents, deletions = [], [e.id for e in plan.removed.values() if e.indexed and e.id]
     added, updated, removed = [], [], list(deletions)
@@ -248,7 +255,7 @@ def _update(paths: IndexPaths, store: Store, head: Head, scan: Scan, plan: Plan,
     for number, stat in enumerate(plan.read, 1):
         if progress:
             progress(number, len(plan.read))
-        result: Judged = judge(read_testimony(scan.root, stat, places, themes, ids), today, places, key, audience)
+        result: Judged = judge(read_testimony(scan.root, stat, places, themes, scan.ids), today, places, key, audience)
         before = plan.before.get(key(stat.id))
         rows.append((key(stat.id), plan.buckets.tag_of(stat.path), result.entry))
         results.append(result)
@@ -271,7 +278,8 @@ def _update(paths: IndexPaths, store: Store, head: Head, scan: Scan, plan: Plan,
         update_catalogue(directory, results, plan.removed, scan, today, key)
     else:
         update_curator_catalogue(directory, results, plan.removed.keys(), scan, key)
-    store.update(_next_head(store, head, rows, plan.removed, today), rows, plan.removed, plan.digests)
+    store.update(_next_head(store, head, rows, plan.removed, today), rows, plan.removed,
+                 kept_digests(plan.digests, [(tag, entry, stat) for (_, tag, entry), stat in zip(rows, plan.read)]))
     return IndexReport(head.generation, False, "", tuple(sorted(added)), tuple(sorted(updated)),
                        tuple(sorted(removed)), store.indexed_count(), warnings(scan, invalid_files(store, scan, key)),
                        audience)

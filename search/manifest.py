@@ -42,11 +42,20 @@ from archive.consent import Audience
 from archive.store.secret import hash_with, load_secret, purpose_key
 
 __all__ = ["IndexPaths", "Entry", "Manifest", "Keys", "Head", "read_manifest", "read_serial", "FORMAT", "TABLES",
+           "PARTIAL_INDEXES",
            "connect", "read_head", "entry_of"]
 
 FORMAT = 2  # 1 was the JSON manifest
 _ENTRY_FIELDS = ("path", "mtime_ns", "size", "version", "state", "indexed", "id", "embargo_until",
                  "translation_of", "consent")
+# What every update asks of the entries (search.manifest_store), answered from small indexes of the few
+# rows concerned instead of a pass over every entry (about 20 ms each at 100,000 files).
+PARTIAL_INDEXES = (
+    "entries_indexed ON entries (indexed) WHERE indexed",
+    "entries_invalid ON entries (state) WHERE state = 'invalid'",
+    "entries_embargo ON entries (embargo_until) WHERE embargo_until IS NOT NULL",
+    "entries_translation ON entries (translation_of) WHERE translation_of IS NOT NULL",
+)
 TABLES = (
     "CREATE TABLE head (format INTEGER NOT NULL, serial INTEGER NOT NULL, schema_version TEXT NOT NULL, "
     "generation TEXT NOT NULL, vocabulary_hash TEXT NOT NULL, day TEXT NOT NULL, valid_until TEXT)",
@@ -55,6 +64,7 @@ TABLES = (
     "consent TEXT) WITHOUT ROWID",
     "CREATE INDEX entries_bucket ON entries (bucket)",
     "CREATE TABLE buckets (bucket TEXT PRIMARY KEY, digest TEXT NOT NULL) WITHOUT ROWID",
+    *(f"CREATE INDEX {index}" for index in PARTIAL_INDEXES),
 )
 _PURPOSE = "archive index manifest"
 

@@ -12,7 +12,7 @@ from typing import Any, Callable, ContextManager, Iterable, Iterator, Mapping, T
 
 from pathlib import Path
 
-from .manifest import FORMAT, TABLES, Entry, Head, IndexPaths, connect, entry_of, read_head
+from .manifest import FORMAT, PARTIAL_INDEXES, TABLES, Entry, Head, IndexPaths, connect, entry_of, read_head
 
 __all__ = ["Store", "open_store"]
 
@@ -57,6 +57,9 @@ class Store:
     def _open(self, write: bool) -> sqlite3.Connection:
         db = connect(self.paths.manifest, "rwc" if write else "rw")
         db.execute("PRAGMA cache_size = -65536")  # a rebuild's rows fit: readers are not locked out early
+        if write and read_head(db) is not None:  # a manifest written before these indexes: given them once
+            for index in PARTIAL_INDEXES:
+                db.execute(f"CREATE INDEX IF NOT EXISTS {index}")
         return db
 
     def _remove(self) -> None:

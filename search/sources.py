@@ -8,9 +8,10 @@ scans names and stats here and reads only the files it needs, each exactly as
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import AbstractSet, Mapping
 
 from archive.collection import display_path, resolve_testimony
 from archive.errors import Problem
@@ -21,7 +22,7 @@ from archive.scanning import VOCABULARY_FILES, ContentScan, FileStat, scan
 from archive.vocabulary import Gazetteer, Themes
 
 __all__ = ["FileStat", "Scan", "Loaded", "scan_content", "load_vocabularies", "read_testimony",
-           "VOCABULARY_FILES", "vocabulary_hash"]
+           "VOCABULARY_FILES", "vocabulary_hash", "UNSTABLE"]
 
 
 @dataclass(frozen=True)
@@ -79,16 +80,35 @@ def load_vocabularies(root: Path) -> tuple[Gazetteer, Themes]:
     return Gazetteer(p for _, p in places), Themes(t for _, t in themes)
 
 
-def read_testimony(root: Path, stat: FileStat, places: Gazetteer, themes: Themes, ids: set[str]) -> Loaded:
-    """Read and check one file as `load_collection` does; `ids` holds every testimony id in the tree."""
+def read_testimony(root: Path, stat: FileStat, places: Gazetteer, themes: Themes, ids: AbstractSet[str]) -> Loaded:
+    """Read and check one file as `load_collection` does; `ids` holds every testimony id in the tree.
+
+    The stat it returns is the file's own just before it was read, not the scan's (which may be older:
+    a scan made before the writers' lock, or a long build's); if the file changed while it was read,
+    a stat no scan can match (`UNSTABLE`), so that the next run reads it again."""
     path = root / stat.path
     display = display_path(path)
+    before = _stat_now(path, stat)
     try:
         digest = file_hash(path.read_bytes())
     except OSError:
         digest = ""
     testimony, found, lines = parse_testimony(path, display)
+    after = _stat_now(path, stat)
+    now = (before or stat) if after == before else stat._replace(mtime_ns=UNSTABLE)
     if testimony is None or any(not p.warning for p in found):
-        return Loaded(stat, digest, None, tuple(found))
+        return Loaded(now, digest, None, tuple(found))
     resolved, more = resolve_testimony(testimony, places, themes, ids, lines, display)
-    return Loaded(stat, testimony.file_hash, resolved, tuple(found) + tuple(more), testimony.translation_of)
+    return Loaded(now, testimony.file_hash, resolved, tuple(found) + tuple(more), testimony.translation_of)
+
+
+UNSTABLE = -1  # the mtime_ns of a file that changed while it was read: no scan sees it, so it is read again
+
+
+def _stat_now(path: Path, stat: FileStat) -> FileStat | None:
+    """The file's stat now, as the scan takes it (following a link), or None if it cannot be had."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return stat._replace(mtime_ns=st.st_mtime_ns, size=st.st_size, ino=st.st_ino, ctime_ns=st.st_ctime_ns)

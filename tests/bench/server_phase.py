@@ -8,7 +8,8 @@
 2. A fixed mixed load (the same list of requests every run: home, places, themes, testimony
    pages, search pages with facets and filters, API searches and records, the Atom feed),
    sent by 4 clients; then the proportional memory (PSS, /proc/<pid>/smaps_rollup) of the
-   master, each worker and the indexer, and their sum.
+   master, each worker, the indexer and the file watcher (and any other process below the master),
+   and their sum.
 3. One file edited (a probe word added): seconds until the background indexer has picked it up
    and a search finds it (the indexer looks every ~2 s, so this includes up to one poll).
 4. SIGTERM, then the whole process group killed, and a check that nothing of it is left.
@@ -106,10 +107,12 @@ def _timed_get(base: str, path: str, timeout: float) -> tuple[int, float]:
 
 
 def _memory(server: Served) -> dict[str, Any]:
-    """PSS of every process of the server (master, workers, indexer, watcher), and of each its anonymous
-    and file-backed parts."""
+    """PSS of every process of the server (master, workers, indexer, watcher, and any other process below the
+    master: an index run's child, say), and of each its anonymous and file-backed parts; the total is the tree's."""
     roles = {"master": [server.master], "workers": server.workers(), "indexer": [p for p in [server.indexer()] if p],
              "watcher": [p for p in [server.watcher()] if p]}
+    named = {pid for pids in roles.values() for pid in pids}
+    roles["other"] = [pid for pid in server.tree() if pid not in named]
     parts = {role: [pss_parts_kb(pid) for pid in pids] for role, pids in roles.items()}
     per = {role: [round(p["Pss"] / 1024, 1) for p in found] for role, found in parts.items()}
     split = {role: [{"anon": round(p["Pss_Anon"] / 1024, 1), "file": round(p["Pss_File"] / 1024, 1)} for p in found]

@@ -73,7 +73,7 @@ def rows_for(r: dict[str, Any]) -> list[Row]:
                 f"<= {GOALS['update_100k_s']:g} s",
                 None if not ou else (ou["seconds"] <= GOALS["update_100k_s"] and not ou["rebuilt"]
                                      and ou["updated"] == [r["edited"]])),
-            Row(n, "  KB written to the index by the update", v(ou, "kb_written"), None, "info"),
+            Row(n, "  KB of new index files the update wrote", v(ou, "kb_written"), None, "info"),
         ]
     if oq or fq or tq:
         for label, key, share, goal in (("p50", "warm_ms", 0.5, None), ("p95", "warm_ms", 0.95, None),
@@ -102,6 +102,9 @@ def rows_for(r: dict[str, Any]) -> list[Row]:
             Row(n, "server: whole-server PSS after the mixed load (MB)", memory.get("pss_total_mb"), None, "info",
                 None if not s.get("over_memory") else False),
             Row(n, "server: indexer picks up a 1-file edit (s)", s.get("pickup_s"), None, "info"),
+            Row(n, "server: start until 'Listening' (s)", s.get("listening_after_s"), None, "info"),
+            Row(n, "curator index before the server, apart (s)", (s.get("curator_prebuild") or {}).get("seconds"),
+                None, "info"),
         ]
     return rows
 
