@@ -16,7 +16,7 @@ server's workers share. It also saves the build the copy into the compound file.
 from __future__ import annotations
 
 import contextlib
-
+import dataclasses
 import datetime as dt
 import shutil
 import threading
@@ -35,7 +35,7 @@ from whoosh.writing import SegmentWriter
 from archive.consent import Audience
 
 from .build_writer import BuildWriter
-from .catalogue import stored_view
+from .catalogue import view_row
 from .changes import Judged, judge
 from .codec import ArchiveCodec
 from .documents import index_document
@@ -73,7 +73,8 @@ def _segment_size(count: int, procs: int) -> int:
 
 def _build_chunk(directory: str, root: str, stats: Sequence[FileStat], ids: frozenset[str],
                  today: dt.date, key: Keys, audience: Audience = Audience.PUBLIC) -> tuple[Segment | None, list[Judged]]:
-    """Read, judge and index some files into one new segment (in a worker process, or inline)."""
+    """Read, judge and index some files into one new segment (in a worker process, or inline). What comes back
+    is small: of a public view, only its catalogue row (search.catalogue.view_row), never the view itself."""
     places, themes = load_vocabularies(Path(directory))
     ix = whoosh_index.open_dir(directory)
     writer = BuildWriter(ix)
@@ -84,9 +85,8 @@ def _build_chunk(directory: str, root: str, stats: Sequence[FileStat], ids: froz
             result = judge(read_testimony(Path(root), stat, places, themes, known), today, places, key, audience)
             if result.view is not None:
                 writer.add_document(**index_document(result.view, places, themes, audience, stat.mtime_ns))
-            public = result.view if audience is Audience.PUBLIC else None  # for the catalogue (search.catalogue)
-            judged.append(Judged(result.id, result.entry, public, result.problems, result.facts,
-                                 stored_view(public) if public is not None else None))
+            row = view_row(result, today, key) if result.view is not None and audience is Audience.PUBLIC else None
+            judged.append(Judged(result.id, result.entry, None, result.problems, result.facts, row))
         if writer._added:
             return writer._finalize_segment(), judged
         writer._close_segment()
@@ -114,18 +114,23 @@ def _abandon(writer: SegmentWriter) -> None:
 
 def build_generation(directory: Path, root: Path, stats: Sequence[FileStat], ids: frozenset[str],
                      today: dt.date, key: Keys, procs: int = 2, progress: Progress | None = None,
-                     audience: Audience = Audience.PUBLIC) -> list[Judged]:
-    """Index every file into the (new, empty) generation; one segment per chunk, chunks in parallel."""
+                     audience: Audience = Audience.PUBLIC,
+                     sink: Callable[[list[Judged]], None] | None = None) -> list[Judged]:
+    """Index every file into the (new, empty) generation; one segment per chunk, chunks in parallel.
+    Each chunk's judged files go to `sink` as they come (the catalogue writes their rows); what is returned,
+    and kept until the build ends, is each file's entry, problems and curator facts, not its view or row."""
     size = _segment_size(len(stats), procs)
     chunks = [stats[i:i + size] for i in range(0, len(stats), size)]
     args: list[tuple[Any, ...]] = [(str(directory), str(root), chunk, ids, today, key, audience) for chunk in chunks]
     segments: dict[int, Segment] = {}
-    judged: list[Judged] = []
+    judged: dict[int, list[Judged]] = {}
 
     def collect(number: int, result: tuple[Segment | None, list[Judged]]) -> None:
         if result[0] is not None:
             segments[number] = result[0]
-        judged.extend(result[1])
+        if sink:
+            sink(result[1])
+        judged[number] = [dataclasses.replace(j, row=None) if j.row is not None else j for j in result[1]]
         if progress:
             progress(len(result[1]))
 
@@ -138,10 +143,10 @@ def build_generation(directory: Path, root: Path, stats: Sequence[FileStat], ids
         with ProcessPoolExecutor(procs, mp_context=get_context("fork")) as pool:
             futures = {pool.submit(_build_chunk, *arg): number for number, arg in enumerate(args)}
             for future in as_completed(futures):
-                collect(futures[future], future.result())
+                collect(futures.pop(future), future.result())  # (a future keeps its result while it is kept)
     # In file order, so that documents are numbered alike however many processes built them.
     _commit_segments(directory, [segments[n] for n in sorted(segments)])
-    return judged
+    return [j for n in sorted(judged) for j in judged[n]]
 
 
 def _commit_segments(directory: Path, segments: list[Segment]) -> None:

@@ -26,6 +26,7 @@ under the instance secret, as in the manifest.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -45,10 +46,10 @@ from archive.consent import State, TestimonyView
 from .changes import Judged
 from .manifest import Entry, Keys
 from .sources import FileStat, Scan
-from .sqlite_files import ReadOnly, write_new
+from .sqlite_files import ReadOnly, writing_new
 
-__all__ = ["NAME", "FORMAT", "catalogue_current", "listing_facts", "stored_view", "write_catalogue", "update_catalogue",
-           "files_digest", "CatalogueReader"]
+__all__ = ["NAME", "FORMAT", "catalogue_current", "listing_facts", "stored_view", "view_row", "writing_catalogue",
+           "NewCatalogue", "update_catalogue", "files_digest", "CatalogueReader"]
 
 NAME = "catalogue.sqlite"
 FORMAT = "3"  # changes with the tables: an index whose catalogue has another is rebuilt
@@ -81,23 +82,30 @@ def files_digest(scan: Scan, key: Keys) -> str:
     return key(f"catalogue files:{digest.hexdigest()}")
 
 
-def _row(judged: Judged, today: dt.date, public: Container[str], key: Keys) -> tuple[object, ...]:
-    """A view's row. Its translation_of is kept only while the original is public too (it is a LINK), and
-    beside the view, not in it, so that it can be cleared when the original leaves the public; the original's
-    keyed id (never the id) is kept so that an update can link it again when the original is public again."""
+def view_row(judged: Judged, today: dt.date, key: Keys) -> tuple[object, ...]:
+    """A public view's row, not linked to its original (translation_of NULL): the link is set only once the original
+    is known to be public (`_linked`, or a full build's last step), and is kept beside the view, not in it, so that it
+    can be cleared when the original leaves the public. The original's keyed id (`original`, never the id) is kept so
+    that the link can be made again when the original is public again. A full build makes it in its workers."""
     view = judged.view
     assert view is not None
     end = judged.entry.embargo_until
     change = consent.next_change(dt.date.fromisoformat(end) if end else None, today)  # None for a public view
-    original = view.translation_of if view.translation_of in public else None
-    return (view.id, view.version, change.isoformat() if change else None, view.language, original,
-            judged.stored or stored_view(view), key(view.id), *listing_facts(view),
-            key(view.translation_of) if view.translation_of else None)
+    return (view.id, view.version, change.isoformat() if change else None, view.language, None, stored_view(view),
+            key(view.id), *listing_facts(view), key(view.translation_of) if view.translation_of else None)
+
+
+def _linked(judged: Judged, today: dt.date, public: Container[str], key: Keys) -> tuple[object, ...]:
+    """A view's row, linked to its original while the original is public too (translation_of is a LINK)."""
+    assert judged.view is not None
+    row = view_row(judged, today, key)
+    original = judged.view.translation_of
+    return (*row[:4], original, *row[5:]) if original in public else row
 
 
 def stored_view(view: TestimonyView) -> bytes:
     """What the catalogue holds of a view: pickled and compressed, without its translation_of (kept beside it).
-    A full build makes it in its worker processes (`Judged.stored`), beside the index."""
+    A full build makes it in its worker processes (`Judged.row`), beside the index."""
     blob = pickle.dumps(dataclasses.replace(view, translation_of=None), protocol=pickle.HIGHEST_PROTOCOL)
     return zlib.compress(blob, 6)
 
@@ -136,18 +144,37 @@ def catalogue_current(directory: Path) -> bool:
         return False
 
 
-def write_catalogue(directory: Path, judged: Iterable[Judged], scan: Scan, today: dt.date, key: Keys) -> None:
-    """A new generation's catalogue: every public view the build judged, and every file's keyed stat."""
-    judged = list(judged)
-
-    def fill(connection: sqlite3.Connection) -> None:
-        public = {j.id for j in judged if j.view is not None}
-        connection.executemany(_VIEW_ROW, [_row(j, today, public, key) for j in judged if j.view is not None])
-        connection.executemany("INSERT INTO withdrawn VALUES (?, ?)", _withdrawn(judged, scan, key))
+@contextlib.contextmanager
+def writing_catalogue(directory: Path, scan: Scan, today: dt.date, key: Keys) -> Iterator[NewCatalogue]:
+    """A new generation's catalogue, written while its build runs: the block adds each chunk's judged files as
+    they come (`NewCatalogue.add`); then every file's keyed stat, the translation links and the meta. It is
+    written under a temporary name and renamed into place when the block ends (before the manifest names the
+    generation), so no reader ever opens a half-written one."""
+    with writing_new(Path(directory) / NAME, _SCHEMA) as connection:
+        catalogue = NewCatalogue(connection, scan, today, key)
+        yield catalogue
         connection.executemany("INSERT INTO files VALUES (?, ?, ?, ?)", [_file(s, key) for s in scan.files.values()])
+        connection.execute(_LINK_ALL)
         _meta(connection, scan, today, key)
 
-    write_new(Path(directory) / NAME, _SCHEMA, fill)
+
+# Each translation whose original is public (has a row: `kid` is its keyed id) is linked to it; no other.
+_LINK_ALL = ("UPDATE views SET translation_of = (SELECT o.id FROM views AS o WHERE o.kid = views.original) "
+             "WHERE original IS NOT NULL")
+
+
+class NewCatalogue:
+    """A catalogue being written by a full build (`writing_catalogue`)."""
+
+    def __init__(self, connection: sqlite3.Connection, scan: Scan, today: dt.date, key: Keys):
+        self.connection, self.scan, self.today, self.key = connection, scan, today, key
+
+    def add(self, judged: Iterable[Judged]) -> None:
+        """Some judged files: the rows of the public ones (made by the build's workers), unlinked, and the withdrawn."""
+        judged = list(judged)
+        self.connection.executemany(_VIEW_ROW, [j.row if j.row is not None else view_row(j, self.today, self.key)
+                                                for j in judged if j.row is not None or j.view is not None])
+        self.connection.executemany("INSERT INTO withdrawn VALUES (?, ?)", _withdrawn(judged, self.scan, self.key))
 
 
 def update_catalogue(directory: Path, judged: Iterable[Judged], gone: Mapping[str, Entry], scan: Scan,
@@ -170,7 +197,7 @@ def update_catalogue(directory: Path, judged: Iterable[Judged], gone: Mapping[st
             public = _Public(connection, {j.id for j in judged if j.view is not None})
             connection.executemany("UPDATE views SET translation_of = NULL WHERE original = ?",  # no longer public
                                    [(key(i),) for (i,) in ids if i not in public.written])
-            rows = [_row(j, today, public, key) for j in judged if j.view is not None]
+            rows = [_linked(j, today, public, key) for j in judged if j.view is not None]
             connection.executemany(_VIEW_ROW, rows)
             connection.executemany("UPDATE views SET translation_of = ? WHERE original = ?",  # public (again): linked
                                    [(row[0], row[6]) for row in rows])

@@ -49,7 +49,7 @@ class Judged:
     view: TestimonyView | None
     problems: tuple[str, ...] = ()
     facts: Facts | None = None  # for the curator index's catalogue (search.curator_catalogue), when valid
-    stored: bytes | None = None  # the catalogue's copy of `view` (search.catalogue.stored_view), if made already
+    row: tuple[object, ...] | None = None  # a full build's worker sends the view's catalogue row instead of the view
 
 
 def _clock_moved(embargo_until: str | None, day: dt.date, today: dt.date) -> bool:

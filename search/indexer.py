@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from contextlib import closing
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -23,7 +23,7 @@ from whoosh import index as whoosh_index
 
 from . import build
 from .buckets import fill
-from .catalogue import catalogue_current, update_catalogue, write_catalogue
+from .catalogue import catalogue_current, update_catalogue, writing_catalogue
 from .curator_catalogue import curator_catalogue_current, update_curator_catalogue, write_curator_catalogue
 from .changes import Judged, Plan, invalid_files, judge, kept_digests, plan_changes, valid_until, warnings
 from .documents import index_document
@@ -220,13 +220,13 @@ def _rebuild(paths: IndexPaths, store: Store, old: Head | None, scan: Scan, toda
         if progress:
             progress(done[0], len(stats))
 
-    judged = build.build_generation(directory, scan.root, stats, scan.ids, today, key, procs, advance,
-                                    paths.audience)
-    buckets = fill(scan, key)
-    if paths.audience is Audience.PUBLIC:
-        write_catalogue(directory, judged, scan, today, key)  # before the manifest names the generation
-    else:
+    public = paths.audience is Audience.PUBLIC  # (its catalogue takes each chunk as it comes, and is renamed into
+    with writing_catalogue(directory, scan, today, key) if public else nullcontext() as catalogue:  # place before
+        judged = build.build_generation(directory, scan.root, stats, scan.ids, today, key, procs, advance,
+                                        paths.audience, catalogue.add if catalogue else None)  # the manifest names it)
+    if not public:
         write_curator_catalogue(directory, judged, scan, key)
+    buckets = fill(scan, key)
     before = store.indexed_ids() if old is not None else frozenset()
     head = Head(_next_serial(old), SCHEMA_VERSION, generation, vocabulary_hash(directory),
                 today.isoformat(), valid_until((j.entry.embargo_until for j in judged if j.entry.embargo_until),

@@ -6,14 +6,17 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-__all__ = ["write_new", "ReadOnly"]
+__all__ = ["write_new", "writing_new", "ReadOnly"]
 
 
-def write_new(path: Path, schema: str, fill: Callable[[sqlite3.Connection], None]) -> None:
-    """Make the file at `path` anew: `schema`, then `fill` in one transaction, under a temporary name until done."""
+@contextmanager
+def writing_new(path: Path, schema: str) -> Iterator[sqlite3.Connection]:
+    """Make the file at `path` anew: `schema`, then what the block writes, in one transaction, under a
+    temporary name renamed into place when the block ends without an error (else the file is removed)."""
     path = Path(path)
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.unlink(missing_ok=True)
@@ -21,10 +24,19 @@ def write_new(path: Path, schema: str, fill: Callable[[sqlite3.Connection], None
     try:
         connection.executescript(schema)
         with connection:
-            fill(connection)
-    finally:
+            yield connection
+    except BaseException:
         connection.close()
+        temporary.unlink(missing_ok=True)
+        raise
+    connection.close()
     os.replace(temporary, path)
+
+
+def write_new(path: Path, schema: str, fill: Callable[[sqlite3.Connection], None]) -> None:
+    """Make the file at `path` anew: `schema`, then `fill` in one transaction, under a temporary name until done."""
+    with writing_new(path, schema) as connection:
+        fill(connection)
 
 
 class ReadOnly:
