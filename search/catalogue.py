@@ -105,9 +105,10 @@ def _linked(judged: Judged, today: dt.date, public: Container[str], key: Keys) -
 
 def stored_view(view: TestimonyView) -> bytes:
     """What the catalogue holds of a view: pickled and compressed, without its translation_of (kept beside it).
-    A full build makes it in its worker processes (`Judged.row`), beside the index."""
+    A full build makes it in its worker processes (`Judged.row`), beside the index. Deflate level 3, not 6: half
+    the time (0.13 ms a view against 0.24, 4% of a build's CPU) for 8% more bytes (3.5 KB a view against 3.3)."""
     blob = pickle.dumps(dataclasses.replace(view, translation_of=None), protocol=pickle.HIGHEST_PROTOCOL)
-    return zlib.compress(blob, 6)
+    return zlib.compress(blob, 3)
 
 
 def listing_facts(view: TestimonyView) -> tuple[str, str, str, str, str | None, str]:
