@@ -114,8 +114,10 @@ def test_the_master_starts_a_killed_indexer_again(tmp_path):
         assert first is not None
         os.kill(first, signal.SIGKILL)
         wait_for(lambda: server.indexer() not in (None, first), 30, "a new indexer")
-        # gunicorn's master reaps any child it sees exit, so the status may be gone before the check reads it
-        assert re.search(r"The background indexer (stopped|was killed by signal 9); started it again", server.log())
+        # gunicorn's master reaps any child it sees exit, so the status may be gone before the check reads it;
+        # and it writes the line just after it forks the new indexer, which this test can see first
+        wait_for(lambda: re.search(r"The background indexer (stopped|was killed by signal 9); started it again",
+                                   server.log()) is not None, 10, "the master's line saying it restarted the indexer")
         # the new indexer does its work: a new file is found
         new = builder.fields("fresh-account", "consent", title="A fresh account of the zqfreshword")
         (content / "en" / "fresh-account.md").write_text(builder.render(new), "utf-8")
