@@ -37,7 +37,7 @@ __all__ = [
     "Audience", "State", "Visibility", "Shown", "Field", "PUBLIC_FORM", "TestimonyView", "REDACTED", "ANONYMOUS",
     "state", "visibility", "narrator_shown", "places_shown", "redact", "view", "map_texts", "public_texts",
     "public_form", "public_version", "narrows", "embargoed", "next_change", "duplicate_answer", "unclosed_redaction",
-    "hidden_name_leaks",
+    "hidden_name_leaks", "forget_versions",
     "redacted_spans", "redacted_passages",
 ]
 
@@ -243,6 +243,12 @@ def public_version(t: Testimony, places: Gazetteer) -> str:
 def _version(t: Testimony, shown_places: tuple[str, ...]) -> str:
     canonical = json.dumps(_form(t, shown_places), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+def forget_versions() -> None:
+    """Drop the remembered versions, each of which keeps its whole testimony: a full build's worker, which sees
+    each testimony once, calls it after every chunk (they held about 500 MB of a worker at 100,000)."""
+    _version.cache_clear()
 
 
 def view(t: Testimony | None, audience: Audience, *, today: dt.date, places: Gazetteer,

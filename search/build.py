@@ -32,6 +32,7 @@ from whoosh.externalsort import imerge
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from archive import consent
 from archive.consent import Audience
 
 from .build_writer import BuildWriter
@@ -95,6 +96,8 @@ def _build_chunk(directory: str, root: str, stats: Sequence[FileStat], ids: froz
         # files, or they stay open until the collector finds them.
         _abandon(writer)
         raise
+    finally:
+        consent.forget_versions()  # this chunk's testimonies, kept by the versions' cache, are not seen again
     return None, judged
 
 
