@@ -17,6 +17,7 @@ from typing import Any, Iterator, Sequence, overload
 from whoosh import collectors
 from whoosh import query as wq
 
+from . import bulk_scores
 from .documents import day_number
 from .query import Query
 
@@ -71,9 +72,14 @@ class Ranking(Sequence[int]):
 
     def _scored(self, count: int) -> list[int]:
         """Score every match, keep the first `count` in order; every match's number."""
+        allowed = self._searcher._filter_to_comb(self._filter) if self._filter is not None else None
+        found = bulk_scores.ranked(self._searcher, self._text, allowed, count)
+        if found is not None:  # the same scores and order as the collector below, a block at a time
+            self._first, seen = found
+            return seen
         top = _TopAndAll(count)
-        self._searcher.search_with_collector(self._text, collectors.FilterCollector(top, self._filter)
-                                             if self._filter is not None else top)
+        self._searcher.search_with_collector(self._text, collectors.FilterCollector(top, allowed)
+                                             if allowed is not None else top)
         self._first = tuple(docnum for _, docnum in top.results().top_n)
         return top.seen
 

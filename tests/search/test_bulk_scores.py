@@ -1,0 +1,114 @@
+"""Scoring a block at a time (search/bulk_scores.py) gives exactly what Whoosh's matchers give: the same
+match set, the same order of every match (score, then document number), the same scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from whoosh import collectors
+from whoosh import query as wq
+
+from archive.config import Config
+from search import bulk_scores
+from search.indexer import update_index
+from search.query import parse_query
+from search.ranking import _TopAndAll, filters_for
+from search.searcher import SearchIndex, _resolved
+from tests.search.synthetic_collection import synthetic_collection
+from tests.support.builder import write_testimony
+
+QUERIES = (
+    "bread", "glass winter", "hospital shelter market", '"broken glass"', '"the shelling and"', "bread OR tents",
+    "bread AND shelter AND hospital AND dust", "shelter NOT bread", "(bread OR water) AND NOT (glass OR dust)",
+    "title:market", "title:market OR title:bread", "summary:dawn OR body:dawn", "Saraqib", "idlib families",
+    "الخبز", "القصف المدرسة", '"الزجاج المكسور"', "الخبز NOT الفجر", "bombing 2013", "nothingsuchword", "the",
+)
+LEFT_TO_WHOOSH = {"bombing 2013"}  # a year read as a date range: Whoosh's numeric range matcher
+FILTERS = ({}, {"place": "idlib"}, {"theme": "violence", "language": "en"}, {"from": "2013", "to": "2016"})
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bulk")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("search.build.SEGMENT_DOCS", (20, 4000))  # several segments
+        config = Config(synthetic_collection(root / "content", 160, words=45), root / "instance")
+        update_index(config, dt.date(2024, 6, 1), procs=1)
+        # An edit marks the old version deleted: a segment with a deleted document, which must never match.
+        write_testimony(config.content, "doc-00003", folder="en/3", title="Bread and glass", body="Bread. Winter.")
+        assert update_index(config, dt.date(2024, 6, 1)).updated == ("doc-00003",)
+    searcher = SearchIndex(config)
+    yield searcher
+    searcher.close()
+
+
+def _both(index: SearchIndex, q: str, filters: dict[str, str]):
+    """(bulk, Whoosh) for every match ranked: first the order with scores, then the match set in document order."""
+    with index._current() as s:
+        query = _resolved(parse_query({"q": q, **filters}), s)
+        text = s.compiler.compile(q)
+        if text is None:
+            return None, None
+        found = filters_for(query)
+        allowed = s.searcher._filter_to_comb(wq.And(found)) if found else None
+        everything = s.searcher.doc_count_all()
+        bulk = bulk_scores.ranked(s.searcher, text, allowed, everything)
+        top = _TopAndAll(everything)
+        s.searcher.search_with_collector(text, collectors.FilterCollector(top, allowed) if allowed is not None else top)
+        whoosh = (tuple(docnum for _, docnum in top.results().top_n), top.seen)
+        scores = {docnum: score for score, docnum in top.results().top_n}
+        return bulk, (whoosh, scores)
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f) or "none")
+@pytest.mark.parametrize("q", QUERIES)
+def test_the_same_matches_order_and_scores_as_whoosh(index, q, filters):
+    bulk, found = _both(index, q, filters)
+    if found is None:
+        return
+    (order, seen), scores = found
+    if q in LEFT_TO_WHOOSH:
+        assert bulk is None
+        return
+    assert bulk is not None, q  # these are all mirrored, not handed back to Whoosh
+    assert bulk == (order, seen)
+
+
+def test_scores_are_the_same_floats(index):
+    """The order alone could hide a score off in its last bit: compare the numbers themselves."""
+    with index._current() as s:
+        text = s.compiler.compile("glass winter OR bread")
+        every = []
+        for sub, _ in s.searcher.leaf_searchers():
+            segment = bulk_scores._Segment(sub, s.searcher.weighting)
+            mine = bulk_scores._node(segment, text, True)
+            matcher = text.matcher(sub, s.searcher.context())
+            theirs = {}
+            while matcher.is_active():
+                theirs[matcher.id()] = matcher.score()
+                matcher.next()
+            assert mine == theirs
+            every += theirs.values()
+        assert len(set(every)) > 20  # scores that differ: a real comparison
+
+
+def test_andnot_is_left_to_whoosh(index):
+    with index._current() as s:
+        assert bulk_scores.ranked(s.searcher, s.compiler.compile("bread ANDNOT glass"), None, 10) is None
+        assert bulk_scores.ranked(s.searcher, s.compiler.compile("bread"), None, 10) is not None  # the positive control
+
+
+def test_search_results_through_either_path_are_the_same(index, monkeypatch):
+    """The whole result (total, hits, snippets, facets) of `SearchIndex.search` with and without the bulk path."""
+    def answers():
+        out = []
+        for q in QUERIES:
+            for filters in FILTERS:
+                index.clear_cache()
+                out.append(index.search(parse_query({"q": q, **filters})).to_json())
+        return out
+
+    fast = answers()
+    monkeypatch.setattr(bulk_scores, "ranked", lambda *args: None)
+    assert answers() == fast
