@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+from itertools import accumulate
 from typing import Any, Iterable
 
 from whoosh import query as wq
@@ -52,12 +53,11 @@ def ranked(searcher: Any, query: wq.Query, allowed: Any, count: int) -> tuple[tu
             found = _node(_Segment(sub, weighting), query, True)
             if not found:
                 continue
-            for docnum in sorted(found):
-                global_docnum = docnum + offset
-                if allowed is not None and global_docnum not in allowed:
-                    continue
-                seen.append(global_docnum)
-                top.append((found[docnum], -global_docnum))
+            docnums = [d + offset for d in sorted(found)]
+            if allowed is not None:
+                docnums = [d for d in docnums if d in allowed]
+            seen += docnums
+            top += zip(map(found.__getitem__, [d - offset for d in docnums]), [-d for d in docnums])
     except Unsupported:
         return None
     best = heapq.nlargest(count, top)
@@ -115,6 +115,9 @@ def _postings(seg: _Segment, fieldname: str, btext: bytes, values: bool) -> tupl
     found: list[Any] = []
     if isinstance(m, W3LeafMatcher):
         while m.is_active():  # whole blocks, from the start of the current one (any skipped were deleted)
+            if m._ids is None and not m._byteids:  # as _read_ids decodes them, in C rather than a generator
+                m._read_data()
+                m._ids = tuple(accumulate(m._data[0]))
             m._read_ids()
             m._read_weights()
             ids.extend(m._ids)

@@ -72,7 +72,9 @@ class Ranking(Sequence[int]):
 
     def _scored(self, count: int) -> list[int]:
         """Score every match, keep the first `count` in order; every match's number."""
-        allowed = self._searcher._filter_to_comb(self._filter) if self._filter is not None else None
+        # The filter's documents as a set of ints (Whoosh makes a BitSet one document at a time, and asks it
+        # about each match in Python)
+        allowed = set(self._searcher.docs_for_query(self._filter)) if self._filter is not None else None
         found = bulk_scores.ranked(self._searcher, self._text, allowed, count)
         if found is not None:  # the same scores and order as the collector below, a block at a time
             self._first, seen = found
