@@ -60,6 +60,8 @@ class Ranking(Sequence[int]):
         self._searcher, self._text, self._sortedby = searcher, text, sortedby
         self._filter = wq.And(list(filters)) if filters else None
         self._first: tuple[int, ...] = ()
+        # The first documents' body postings values that scoring read, by term (snippets need not read them again)
+        self.body_values: dict[str, dict[int, Any]] = {}
         # The match set as packed document numbers (4 bytes each, ~40 KB at 10,000 matches rather than
         # ~600 KB as a set of ints): a worker caches up to searcher.CACHE_SIZE of them. Whoosh yields each
         # match once, in document order.
@@ -77,8 +79,8 @@ class Ranking(Sequence[int]):
         allowed = set(self._searcher.docs_for_query(self._filter)) if self._filter is not None else None
         found = bulk_scores.ranked(self._searcher, self._text, allowed, count)
         if found is not None:  # the same scores and order as the collector below, a block at a time
-            self._first, seen = found
-            return seen
+            self._first, self.body_values = found.first, found.body_values
+            return found.seen
         top = _TopAndAll(count)
         self._searcher.search_with_collector(self._text, collectors.FilterCollector(top, allowed)
                                              if allowed is not None else top)

@@ -10,7 +10,7 @@ from whoosh import collectors
 from whoosh import query as wq
 
 from archive.config import Config
-from search import bulk_scores
+from search import bulk_postings, bulk_scores
 from search.indexer import update_index
 from search.query import parse_query
 from search.ranking import _TopAndAll, filters_for
@@ -72,7 +72,7 @@ def test_the_same_matches_order_and_scores_as_whoosh(index, q, filters):
         assert bulk is None
         return
     assert bulk is not None, q  # these are all mirrored, not handed back to Whoosh
-    assert bulk == (order, seen)
+    assert (bulk.first, bulk.seen) == (order, seen)
 
 
 def test_scores_are_the_same_floats(index):
@@ -81,7 +81,7 @@ def test_scores_are_the_same_floats(index):
         text = s.compiler.compile("glass winter OR bread")
         every = []
         for sub, _ in s.searcher.leaf_searchers():
-            segment = bulk_scores._Segment(sub, s.searcher.weighting)
+            segment = bulk_postings.Segment(sub, s.searcher.weighting)
             mine = bulk_scores._node(segment, text, True)
             matcher = text.matcher(sub, s.searcher.context())
             theirs = {}
@@ -93,6 +93,21 @@ def test_scores_are_the_same_floats(index):
         assert len(set(every)) > 20  # scores that differ: a real comparison
 
 
+def test_body_values_are_those_the_snippets_would_read(index):
+    with index._current() as s:
+        text = s.compiler.compile('glass "the shelling" hospital')
+        found = bulk_scores.ranked(s.searcher, text, None, 30)
+        assert set(found.body_values) >= {"glass", "shell", "hospit"}
+        for term, values in found.body_values.items():
+            assert set(values) == set(found.first)
+            for docnum, value in values.items():
+                postings = s.searcher.reader().postings("body", term)
+                postings.skip_to(docnum)
+                held = postings.is_active() and postings.id() == docnum
+                assert value == (postings.value() if held else None)
+            assert any(v is not None for v in values.values()) and term
+
+
 def test_andnot_is_left_to_whoosh(index):
     with index._current() as s:
         assert bulk_scores.ranked(s.searcher, s.compiler.compile("bread ANDNOT glass"), None, 10) is None
@@ -100,7 +115,8 @@ def test_andnot_is_left_to_whoosh(index):
 
 
 def test_search_results_through_either_path_are_the_same(index, monkeypatch):
-    """The whole result (total, hits, snippets, facets) of `SearchIndex.search` with and without the bulk path."""
+    """The whole result (total, hits, snippets, facets) of `SearchIndex.search` with and without the bulk path
+    (whose body postings values the snippets then take rather than reading them again)."""
     def answers():
         out = []
         for q in QUERIES:
