@@ -3,20 +3,16 @@ match set, the same order of every match (score, then document number), the same
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 from whoosh import collectors
 from whoosh import query as wq
 
-from archive.config import Config
 from search import bulk_postings, bulk_scores
-from search.indexer import update_index
 from search.query import parse_query
 from search.ranking import _TopAndAll, filters_for
 from search.searcher import SearchIndex, _resolved
-from tests.search.synthetic_collection import synthetic_collection
-from tests.support.builder import write_testimony
+from tests.search.synthetic_collection import segmented_index
 
 QUERIES = (
     "bread", "glass winter", "hospital shelter market", '"broken glass"', '"the shelling and"', "bread OR tents",
@@ -30,15 +26,7 @@ FILTERS = ({}, {"place": "idlib"}, {"theme": "violence", "language": "en"}, {"fr
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("bulk")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("search.build.SEGMENT_DOCS", (20, 4000))  # several segments
-        config = Config(synthetic_collection(root / "content", 160, words=45), root / "instance")
-        update_index(config, dt.date(2024, 6, 1), procs=1)
-        # An edit marks the old version deleted: a segment with a deleted document, which must never match.
-        write_testimony(config.content, "doc-00003", folder="en/3", title="Bread and glass", body="Bread. Winter.")
-        assert update_index(config, dt.date(2024, 6, 1)).updated == ("doc-00003",)
-    searcher = SearchIndex(config)
+    searcher = segmented_index(tmp_path_factory.mktemp("bulk"))
     yield searcher
     searcher.close()
 
