@@ -109,10 +109,16 @@ def _or(seg: Segment, q: wq.Or, scored: bool) -> Scores:
         return {}
     if len(subs) == 1:
         return _node(seg, subs[0], scored)
-    if q.scale or q.minmatch or q.matcher_type != wq.Or.AUTO_MATCHER or len(subs) >= wq.Or.TOO_MANY_CLAUSES:
-        raise Unsupported("an Or not chosen automatically")
+    if q.scale or q.minmatch or len(subs) >= wq.Or.TOO_MANY_CLAUSES:
+        raise Unsupported("a scaled, minimum-match or huge Or")
     # Or._matcher with needs_current False: the array union for small segments, else a tree of unions.
-    if not (len(subs) == 2 or seg.doccount > 5000):
+    if q.matcher_type == wq.Or.AUTO_MATCHER:
+        array = not (len(subs) == 2 or seg.doccount > 5000)
+    elif q.matcher_type in (wq.Or.DEFAULT_MATCHER, wq.Or.ARRAY_MATCHER):
+        array = q.matcher_type == wq.Or.ARRAY_MATCHER
+    else:
+        raise Unsupported("a split Or")
+    if array:
         total: Scores = {}
         for sub in subs:  # each document's sum in query order: (0 + s1*boost) + s2*boost + ...
             found = _node(seg, sub, scored)

@@ -51,7 +51,10 @@ def _both(index: SearchIndex, q: str, filters: dict[str, str]):
 
 @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f) or "none")
 @pytest.mark.parametrize("q", QUERIES)
-def test_the_same_matches_order_and_scores_as_whoosh(index, q, filters):
+@pytest.mark.parametrize("union", ["auto", "tree"])
+def test_the_same_matches_order_and_scores_as_whoosh(index, q, filters, union, monkeypatch):
+    if union == "tree":  # as in segments of over 5,000 documents: a weighted tree of binary unions
+        monkeypatch.setattr(wq.Or, "matcher_type", wq.Or.DEFAULT_MATCHER)
     bulk, found = _both(index, q, filters)
     if found is None:
         return
@@ -63,22 +66,55 @@ def test_the_same_matches_order_and_scores_as_whoosh(index, q, filters):
     assert (bulk.first, bulk.seen) == (order, seen)
 
 
-def test_scores_are_the_same_floats(index):
+@pytest.mark.parametrize("q", [q for q in QUERIES if q not in LEFT_TO_WHOOSH])
+@pytest.mark.parametrize("union", ["auto", "tree"])
+def test_scores_are_the_same_floats(index, q, union, monkeypatch):
     """The order alone could hide a score off in its last bit: compare the numbers themselves."""
+    if union == "tree":
+        monkeypatch.setattr(wq.Or, "matcher_type", wq.Or.DEFAULT_MATCHER)
     with index._current() as s:
-        text = s.compiler.compile("glass winter OR bread")
-        every = []
+        text = s.compiler.compile(q)
+        if text is None:
+            return
         for sub, _ in s.searcher.leaf_searchers():
-            segment = bulk_postings.Segment(sub, s.searcher.weighting)
-            mine = bulk_scores._node(segment, text, True)
+            mine = bulk_scores._node(bulk_postings.Segment(sub, s.searcher.weighting), text, True)
             matcher = text.matcher(sub, s.searcher.context())
             theirs = {}
             while matcher.is_active():
                 theirs[matcher.id()] = matcher.score()
                 matcher.next()
             assert mine == theirs
-            every += theirs.values()
-        assert len(set(every)) > 20  # scores that differ: a real comparison
+
+
+TIED = [wq.Term("body", "bread", boost=b) for b in (1.1, 1.3, 1.7, 2.9)]  # one weight: the tree's order decides
+
+
+@pytest.mark.parametrize("tied", [wq.Or(TIED), wq.And(TIED), wq.And([wq.Or(TIED[:2]), wq.Or(TIED[2:]), TIED[0]]),
+                                  # weights x, x, 2x, 2x: the pair joined first weighs as much as two others
+                                  wq.Or([TIED[0], TIED[1], wq.Or(TIED[2:]), wq.Or(TIED[1:3])])],
+                         ids=["or", "and", "nested", "joined"])
+@pytest.mark.parametrize("union", ["auto", "tree"])
+def test_tied_weights_sum_in_whooshs_order(index, tied, union, monkeypatch):
+    if union == "tree":
+        monkeypatch.setattr(wq.Or, "matcher_type", wq.Or.DEFAULT_MATCHER)
+    with index._current() as s:
+        for sub, _ in s.searcher.leaf_searchers():
+            mine = bulk_scores._node(bulk_postings.Segment(sub, s.searcher.weighting), tied, True)
+            matcher = tied.matcher(sub, s.searcher.context())
+            theirs = {}
+            while matcher.is_active():
+                theirs[matcher.id()] = matcher.score()
+                matcher.next()
+            assert mine == theirs
+
+
+def test_scores_differ(index):
+    """A positive control for the comparisons above: scores that differ, so the orders compared are real."""
+    with index._current() as s:
+        text = s.compiler.compile("glass winter OR bread")
+        every = [score for sub, _ in s.searcher.leaf_searchers()
+                 for score in bulk_scores._node(bulk_postings.Segment(sub, s.searcher.weighting), text, True).values()]
+        assert len(set(every)) > 20
 
 
 def test_body_values_are_those_the_snippets_would_read(index):
