@@ -18,7 +18,7 @@ QUERIES = (
     "bread", "glass winter", "hospital shelter market", '"broken glass"', '"the shelling and"', "bread OR tents",
     "bread AND shelter AND hospital AND dust", "shelter NOT bread", "(bread OR water) AND NOT (glass OR dust)",
     "title:market", "title:market OR title:bread", "summary:dawn OR body:dawn", "Saraqib", "idlib families",
-    "الخبز", "القصف المدرسة", '"الزجاج المكسور"', "الخبز NOT الفجر", "bombing 2013", "nothingsuchword", "the",
+    "الخبز", "القصف المدرسة", '"الزجاج المكسور"', "الخبز NOT الفجر", "NOT bread", "NOT (glass OR winter)", "bombing 2013", "nothingsuchword", "the",
 )
 LEFT_TO_WHOOSH = {"bombing 2013"}  # a year read as a date range: Whoosh's numeric range matcher
 FILTERS = ({}, {"place": "idlib"}, {"theme": "violence", "language": "en"}, {"from": "2013", "to": "2016"})
@@ -152,3 +152,14 @@ def test_search_results_through_either_path_are_the_same(index, monkeypatch):
     fast = answers()
     monkeypatch.setattr(bulk_scores, "ranked", lambda *args: None)
     assert answers() == fast
+
+
+def test_a_deleted_document_never_matches(index):
+    """An edit's old version is only marked deleted in its segment: every live document matches "NOT <no such
+    word>", and that one never (the withdrawn or changed version must not come back through the bulk path)."""
+    with index._current() as s:
+        gone = {offset + docnum for sub, offset in s.searcher.leaf_searchers() if sub.reader().has_deletions()
+                for docnum in sub.reader().deleted_docs_set}
+        found = bulk_scores.ranked(s.searcher, s.compiler.compile("NOT zzzqqq"), None, 10)
+        assert gone and found is not None
+        assert len(found.seen) == s.searcher.doc_count() and not gone & set(found.seen)
