@@ -29,15 +29,17 @@ from whoosh import scoring
 
 from .bulk_postings import Scores, Segment, Unsupported, deleted, phrase, term
 from .phrases import ExactPhrase
+from .query import MAX_PER_PAGE
 
 __all__ = ["ranked", "Ranked"]
 
 
 @dataclass(frozen=True)
 class Ranked:
-    """The first documents in order, every match in document order, and for the first documents the body's
-    raw postings values of each body term the query looked up: term -> {document: value, or None where the
-    document lacks the term}; a first document in a segment where a term was not read is left out of it."""
+    """The first documents in order, every match in document order, and for the last page's worth of them
+    (the page shown) the body's raw postings values of each body term the query looked up: term ->
+    {document: value, or None where the document lacks the term}; a document in a segment where a term
+    was not read is left out of it."""
 
     first: tuple[int, ...]
     seen: list[int]
@@ -68,7 +70,9 @@ def ranked(searcher: Any, query: wq.Query, allowed: Any, count: int) -> Ranked |
     except Unsupported:
         return None
     first = tuple(-negated for _, negated in heapq.nlargest(count, top))
-    return Ranked(first, seen, _body_values(first, segments))
+    # Only the last page's worth (the page being asked for ends the first `count`): a cached deep page
+    # must not hold every match's offsets.
+    return Ranked(first, seen, _body_values(first[-MAX_PER_PAGE:], segments))
 
 
 def _body_values(first: tuple[int, ...], segments: list[tuple[int, Segment]]) -> dict[str, dict[int, Any]]:

@@ -123,7 +123,7 @@ def test_body_values_are_those_the_snippets_would_read(index):
         found = bulk_scores.ranked(s.searcher, text, None, 30)
         assert set(found.body_values) >= {"glass", "shell", "hospit"}
         for term, values in found.body_values.items():
-            assert set(values) == set(found.first)
+            assert set(values) == set(found.first)  # 30 documents: under a page's most (MAX_PER_PAGE)
             for docnum, value in values.items():
                 postings = s.searcher.reader().postings("body", term)
                 postings.skip_to(docnum)
@@ -163,3 +163,11 @@ def test_a_deleted_document_never_matches(index):
         found = bulk_scores.ranked(s.searcher, s.compiler.compile("NOT zzzqqq"), None, 10)
         assert gone and found is not None
         assert len(found.seen) == s.searcher.doc_count() and not gone & set(found.seen)
+
+
+def test_a_deep_page_keeps_offsets_for_one_page_only(index):
+    with index._current() as s:
+        text = s.compiler.compile("bread OR glass OR winter OR shelter OR hospital OR market OR dust")
+        found = bulk_scores.ranked(s.searcher, text, None, 110)
+        assert len(found.first) == 110 and found.body_values
+        assert all(set(values) == set(found.first[-100:]) for values in found.body_values.values())
