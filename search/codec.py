@@ -35,14 +35,18 @@ class _PerDocReader(W3PerDocReader):
             found = self._has_column[fieldname] = bool(super().has_column(fieldname))
         return found
 
+    def length_bytes(self, fieldname: str) -> bytes | None:
+        """The field's length column, one byte a document, read once (None if the field has none)."""
+        if fieldname not in self._lengths:
+            reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            self._lengths[fieldname] = None if reader is None else bytes(reader)
+        return self._lengths[fieldname]
+
     def doc_field_length(self, docnum: int, fieldname: str, default: Any = 0) -> Any:
         """As W3's (None for a stored length of 0), from the whole column read once."""
         if docnum > self._doccount:
             raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
-        if fieldname not in self._lengths:
-            reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            self._lengths[fieldname] = None if reader is None else bytes(reader)
-        lengths = self._lengths[fieldname]
+        lengths = self.length_bytes(fieldname)
         if lengths is None:
             return default
         lbyte = lengths[docnum]

@@ -29,8 +29,7 @@ class FacetTable:
 
     def count(self, docnums: Collection[int]) -> Counter[str]:
         """How many of these documents carry each key."""
-        keys = self.keys
-        return Counter(itertools.chain.from_iterable(keys[d] for d in docnums))
+        return Counter(itertools.chain.from_iterable(map(self.keys.__getitem__, docnums)))  # at C speed
 
 
 def _year_selected(query: Query, year: int) -> bool:

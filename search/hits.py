@@ -16,11 +16,11 @@ CurrentText = Callable[[str], "tuple[str, str] | None"]
 
 
 def page_hits(s: Any, docnums: tuple[int, ...], text: wq.Query | None,
-              current: CurrentText | None) -> tuple[Hit, ...]:
+              current: CurrentText | None, body_values: Any = None) -> tuple[Hit, ...]:
     """The hits of a page: stored fields, snippets around the query's matches, labelled places and themes.
 
     With `current`, snippets are cut from each testimony's text as it is now, and a hit whose
-    testimony is no longer public is left out."""
+    testimony is no longer public is left out. `body_values` are body postings the ranking already read."""
     stored = {d: s.searcher.stored_fields(d) for d in docnums}
     if current is not None:
         texts_now = {d: current(stored[d]["id"]) for d in docnums}
@@ -32,7 +32,8 @@ def page_hits(s: Any, docnums: tuple[int, ...], text: wq.Query | None,
     body_terms = snippets.positive_terms(text, reader, "body") if text is not None else set()
     summary_terms = snippets.positive_terms(text, reader, "summary") if text is not None else set()
     texts = snippets.page_snippets(s.searcher, docnums, stored, body_terms, summary_terms,
-                                   s.searcher.schema["summary"].analyzer, s.searcher.schema["body"].analyzer)
+                                   s.searcher.schema["summary"].analyzer, s.searcher.schema["body"].analyzer,
+                                   body_values)
     hits = []
     for docnum in docnums:
         fields = stored[docnum]

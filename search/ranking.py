@@ -17,6 +17,7 @@ from typing import Any, Iterator, Sequence, overload
 from whoosh import collectors
 from whoosh import query as wq
 
+from . import bulk_scores
 from .documents import day_number
 from .query import Query
 
@@ -59,6 +60,8 @@ class Ranking(Sequence[int]):
         self._searcher, self._text, self._sortedby = searcher, text, sortedby
         self._filter = wq.And(list(filters)) if filters else None
         self._first: tuple[int, ...] = ()
+        # The first documents' body postings values that scoring read, by term (snippets need not read them again)
+        self.body_values: dict[str, dict[int, Any]] = {}
         # The match set as packed document numbers (4 bytes each, ~40 KB at 10,000 matches rather than
         # ~600 KB as a set of ints): a worker caches up to searcher.CACHE_SIZE of them. Whoosh yields each
         # match once, in document order.
@@ -71,9 +74,16 @@ class Ranking(Sequence[int]):
 
     def _scored(self, count: int) -> list[int]:
         """Score every match, keep the first `count` in order; every match's number."""
+        # The filter's documents as a set of ints (Whoosh makes a BitSet one document at a time, and asks it
+        # about each match in Python)
+        allowed = set(self._searcher.docs_for_query(self._filter)) if self._filter is not None else None
+        found = bulk_scores.ranked(self._searcher, self._text, allowed, count)
+        if found is not None:  # the same scores and order as the collector below, a block at a time
+            self._first, self.body_values = found.first, found.body_values
+            return found.seen
         top = _TopAndAll(count)
-        self._searcher.search_with_collector(self._text, collectors.FilterCollector(top, self._filter)
-                                             if self._filter is not None else top)
+        self._searcher.search_with_collector(self._text, collectors.FilterCollector(top, allowed)
+                                             if allowed is not None else top)
         self._first = tuple(docnum for _, docnum in top.results().top_n)
         return top.seen
 

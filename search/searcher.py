@@ -170,7 +170,7 @@ class SearchIndex:
             unfiltered = self._ranked(s, query.replace(states=()), text)[1] if query.states else counts
             facets["state"] = state_items(unfiltered, query)
         start = (query.page - 1) * query.per_page
-        hits = page_hits(s, order[start:start + query.per_page], text, current)
+        hits = page_hits(s, order[start:start + query.per_page], text, current, getattr(order, "body_values", None))
         return Results(query, len(order), hits, facets, answer.suggestion, understood=answer.understood,
                        relaxed=answer.relaxed, correction=answer.correction)
 

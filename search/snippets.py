@@ -70,11 +70,21 @@ def positive_terms(query: wq.Query, reader: Any, fieldname: str) -> set[str]:
     return found
 
 
-def body_matches(searcher: Any, docnums: Sequence[int], terms: Iterable[str]) -> dict[int, list[Any]]:
-    """For each document of a page, the matched body tokens with their character offsets."""
+def body_matches(searcher: Any, docnums: Sequence[int], terms: Iterable[str],
+                 known: Mapping[str, Mapping[int, Any]] | None = None) -> dict[int, list[Any]]:
+    """For each document of a page, the matched body tokens with their character offsets (from `known`, the
+    postings values a ranking read, for a term it read in every document's segment)."""
     wanted = sorted(set(docnums))
     tokens: dict[int, list[Any]] = {d: [] for d in wanted}
+    decode = searcher.schema["body"].format.decode_characters
     for term in terms:
+        read = (known or {}).get(term)
+        if read is not None and all(d in read for d in wanted):
+            for docnum in wanted:
+                if read[docnum] is not None:
+                    for pos, start, end in decode(read[docnum]):
+                        tokens[docnum].append(Token(text=term, pos=pos, startchar=start, endchar=end, matched=True))
+            continue
         try:
             matcher = searcher.reader().postings("body", term)
         except TermNotFound:
@@ -119,13 +129,13 @@ def plain_snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
 
 def page_snippets(searcher: Any, docnums: Sequence[int], stored: Mapping[int, dict[str, Any]],
                   body_terms: set[str], summary_terms: set[str], summary_analyzer: Any,
-                  body_analyzer: Any = None) -> dict[int, str]:
+                  body_analyzer: Any = None, body_values: Any = None) -> dict[int, str]:
     """The snippet of each document of a page: body matches, else summary matches, else its start.
 
     A document whose fields carry "body_now" (its public text as it is now) is cut from that text:
     with the index's character offsets when the indexed text is the same, else by analysing it again.
     """
-    matches = body_matches(searcher, docnums, body_terms) if body_terms else {}
+    matches = body_matches(searcher, docnums, body_terms, body_values) if body_terms else {}
     snippets = {}
     for docnum in docnums:
         fields = stored[docnum]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 from tests.support import builder
 
@@ -37,3 +38,25 @@ def synthetic_collection(root: Path, count: int, *, seed: int = 7, words: int = 
                         places=(rng.choice(_PLACE_IDS),), themes=(rng.choice(_THEME_IDS),),
                         event_date=f"{year}-{1 + n % 12:02d}", summary=" ".join(rng.choice(vocabulary) for _ in range(20)))
     return root
+
+
+def segmented_index(root: Path) -> Any:
+    """160 testimonies indexed in several segments, one of them holding a deleted document (an edit's old
+    version): the shapes a ranked search must get right. The caller closes the index."""
+    import datetime as dt
+
+    import pytest
+
+    from archive.config import Config
+    from search.indexer import update_index
+    from search.searcher import SearchIndex
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("search.build.SEGMENT_DOCS", (20, 4000))  # several segments
+        config = Config(synthetic_collection(root / "content", 160, words=45), root / "instance")
+        update_index(config, dt.date(2024, 6, 1), procs=1)
+        # An ordinary edit only marks the old version deleted: a segment with a deleted document.
+        builder.write_testimony(config.content, "doc-00003", folder="en/3", title="Bread and glass",
+                                body="Bread. Winter.")
+        assert update_index(config, dt.date(2024, 6, 1)).updated == ("doc-00003",)
+    return SearchIndex(config)

@@ -3,19 +3,15 @@ both must be exactly what counting every document by hand, and ranking every mat
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 
 import pytest
 
-from archive.config import Config
 from search.analysis import analyze
 from search.documents import split_facet_keys
-from search.indexer import update_index
 from search.query import parse_query
 from search.searcher import SearchIndex
-from tests.search.synthetic_collection import synthetic_collection
-from tests.support.builder import write_testimony
+from tests.search.synthetic_collection import segmented_index
 
 WORDS = ("bread", "shelter", "hospital", "glass winter")
 FILTERS = ({}, {"place": "idlib"}, {"theme": "violence"}, {"language": "en"}, {"from": "2013", "to": "2016"},
@@ -26,15 +22,7 @@ KINDS = {"place": "p", "theme": "t", "language": "l", "year": "y"}
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("counting")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("search.build.SEGMENT_DOCS", (20, 4000))  # several segments
-        config = Config(synthetic_collection(root / "content", 160, words=45), root / "instance")
-        update_index(config, dt.date(2024, 6, 1), procs=1)
-        # An ordinary edit only marks the old version deleted: a segment with a deleted document.
-        write_testimony(config.content, "doc-00003", folder="en/3", title="Bread and glass", body="Bread. Winter.")
-        assert update_index(config, dt.date(2024, 6, 1)).updated == ("doc-00003",)
-    searcher = SearchIndex(config)
+    searcher = segmented_index(tmp_path_factory.mktemp("counting"))
     yield searcher
     searcher.close()
 
