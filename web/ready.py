@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from flask import Flask
 
@@ -45,13 +45,15 @@ def watched_stamp(instance: Path) -> tuple[int, int] | None:
     return (stat.st_ino, stat.st_mtime_ns)
 
 
-def wait_for_watcher(instance: Path, before: tuple[int, int] | None, timeout: float = 30.0) -> bool:
+def wait_for_watcher(instance: Path, before: tuple[int, int] | None, timeout: float = 30.0,
+                     alive: Callable[[], bool] = lambda: True) -> bool:
     """Wait until the watcher has written `watched.json` anew (its stamp is no longer `before`); False when it
-    did not within `timeout`, or when there is no catalogue for it to compare the files with."""
+    did not within `timeout` or stopped (`alive()` false), or when there is no catalogue for it to compare
+    the files with."""
     if Catalogues(instance).current()[0] is None:
         return False
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and alive():
         found = watched_stamp(instance)
         if found is not None and found != before:
             return True

@@ -185,8 +185,13 @@ class _ArchiveArbiter(Arbiter):  # type: ignore[misc]
             instance = self.app.archive_config.instance
             before = watched_stamp(instance)
             keeper.begin(lambda: [listener.fileno() for listener in self.LISTENERS])
-            wait_for_watcher(instance, before)
-            self.log.info(prepare(self.app.wsgi()))
+            watcher = keeper.watcher.process if keeper.watcher is not None else None
+            wait_for_watcher(instance, before, alive=lambda: watcher is not None and watcher.poll() is None)
+            try:
+                self.log.info(prepare(self.app.wsgi()))
+            except Exception as exc:  # noqa: BLE001 -- never a reason not to serve: a first search makes its own
+                self.log.warning("Could not prepare for the workers' first requests (%s: %s); each worker's "
+                                 "first search makes what it needs itself.", type(exc).__name__, exc)
         super().start()
 
     def manage_workers(self) -> None:
