@@ -240,6 +240,10 @@ class CatalogueReader:
     def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         return self._file.query(sql, args)
 
+    def close(self) -> None:
+        """Close this thread's connection (before a fork: a process never uses another's)."""
+        self._file.close()
+
     def view(self, testimony_id: str) -> TestimonyView | None:
         rows = self._query("SELECT view, translation_of FROM views WHERE id = ?", (testimony_id,))
         return _view(*rows[0]) if rows else None  # type: ignore[arg-type]

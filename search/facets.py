@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import threading
+import weakref
 from collections import Counter
 from typing import Any, Collection, Mapping
 
@@ -27,9 +29,36 @@ class FacetTable:
         interned: dict[str, str] = {}
         self.keys = [tuple(interned.setdefault(k, k) for k in split_facet_keys(packed)) for packed in column]
 
+    @classmethod
+    def of(cls, reader: Any) -> FacetTable:
+        """The table of this reader's segments: one made for the same segments while something still holds it
+        (a server's master makes it before it forks its workers, web/ready.py), else a new one."""
+        key = _segments(reader)
+        with _LOCK:
+            found = _HELD.get(key) if key is not None else None
+        if found is None:
+            found = cls(reader)
+            if key is not None:
+                with _LOCK:
+                    _HELD[key] = found
+        return found
+
     def count(self, docnums: Collection[int]) -> Counter[str]:
         """How many of these documents carry each key."""
         return Counter(itertools.chain.from_iterable(map(self.keys.__getitem__, docnums)))  # at C speed
+
+
+_HELD: weakref.WeakValueDictionary[tuple[Any, ...], FacetTable] = weakref.WeakValueDictionary()
+_LOCK = threading.Lock()
+
+
+def _segments(reader: Any) -> tuple[Any, ...] | None:
+    """What a facet table depends on: each segment's id and document count, in order (None: not known)."""
+    leaves = [(reader, 0)] if reader.is_atomic() else list(reader.leaf_readers())
+    segments = [leaf.segment() for leaf, _ in leaves]
+    if any(segment is None for segment in segments):
+        return None
+    return tuple((segment.segment_id(), leaf.doc_count_all()) for segment, (leaf, _) in zip(segments, leaves))
 
 
 def _year_selected(query: Query, year: int) -> bool:

@@ -115,7 +115,7 @@ class SearchIndex:
             searcher = old.ix.searcher()
             old.searcher.close()
             return Opened(old.generation, stamp, old.ix, searcher, old.places, old.themes, old.compiler,
-                          FacetTable(searcher.reader()))
+                          FacetTable.of(searcher.reader()))
         directory = self.paths.generation(manifest.generation)
         ix = open_positional(str(directory))
         places, themes = load_vocabularies(directory)
@@ -123,13 +123,20 @@ class SearchIndex:
         if old is not None:
             old.searcher.close()
         return Opened(manifest.generation, stamp, ix, searcher, places, themes,
-                      QueryCompiler(places, themes), FacetTable(searcher.reader()))
+                      QueryCompiler(places, themes), FacetTable.of(searcher.reader()))
 
     @property
     def generation(self) -> str:
         """The serving generation and its Whoosh commit, e.g. '000003/7': a cache key for callers."""
         with self._current() as s:
             return s.key
+
+    def prepare(self, guard: Guard | None = None) -> FacetTable:
+        """Open the serving generation, let `guard` see what it holds and read its facet table, searching
+        nothing: what a server's master does before it forks its workers (web/ready.py). A worker opening the
+        same segments shares the table (`FacetTable.of`) while the caller holds it, this index closed or not."""
+        with self._guarded(guard) as s:
+            return s.table
 
     @contextlib.contextmanager
     def _guarded(self, guard: Guard | None) -> Iterator[Opened]:

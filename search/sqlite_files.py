@@ -60,3 +60,10 @@ class ReadOnly:
 
     def query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         return self.connection().execute(sql, args).fetchall()
+
+    def close(self) -> None:
+        """Close this thread's connection, if it has one (another is opened when asked for)."""
+        found = getattr(self._local, "connection", None)
+        if found is not None:
+            self._local.connection = None
+            found.close()

@@ -9,7 +9,7 @@ from multiprocessing import get_context
 
 import click
 
-from archive.cli.support import collection_or_fail, config_options, fail
+from archive.cli.support import config_options, fail
 from archive.config import Config
 from archive.errors import ArchiveError
 
@@ -28,8 +28,9 @@ def serve(host: str, port: int, workers: int | None, config: Config) -> None:
 
     problems, summaries = _prepared(config)
     if problems:
-        click.echo(f"warning: {problems} problems in {config.content}; the files with problems "
-                   f"are not published (run 'archive check').", err=True)
+        click.echo(f"warning: {problems} file{'s' * (problems != 1)} in {config.content} "
+                   f"{'have' if problems != 1 else 'has'} problems; testimony files with problems are not "
+                   f"published (run 'archive check').", err=True)
     for summary in summaries:
         click.echo(summary, err=True)
     count = workers or os.cpu_count() or 1
@@ -39,21 +40,31 @@ def serve(host: str, port: int, workers: int | None, config: Config) -> None:
 
 
 def _prepared(config: Config) -> tuple[int, list[str]]:
-    """The problems in the files and the index runs' summaries, worked out in a child process: the master,
+    """How many files have problems, and the index runs' summaries, worked out in a child process: the master,
     whose memory every worker is forked from, never reads the collection (docs/serving.md)."""
     with ProcessPoolExecutor(1, mp_context=get_context("fork")) as child:
         return child.submit(_prepare, config).result()
 
 
 def _prepare(config: Config) -> tuple[int, list[str]]:
-    """Count the files' problems, then bring both indexes up to date; a failure is one sentence."""
+    """Bring both indexes up to date, then count the files with problems; a failure is one sentence.
+
+    No testimony is read to count them beyond those the index runs read because they changed: the runs
+    report the files they leave out (invalid, or an id that several files share) from the manifest, which
+    holds every file's state; the collection's own three files are read again (archive.collection)."""
+    from archive.collection import load_collection
     from archive.consent import Audience
+    from archive.scanning import ContentScan
     from search.indexer import update_index
 
-    problems = len(collection_or_fail(config).errors)  # the collection read for it is not kept
+    try:  # the collection's own files alone: a scan with no testimony file in it
+        own = load_collection(config.content, listing=ContentScan(config.content, ()))
+    except ArchiveError as exc:
+        raise fail(str(exc)) from None
     try:
         reports = [update_index(config, dt.date.today(), procs=os.cpu_count() or 1, audience=audience)
                    for audience in (Audience.PUBLIC, Audience.CURATOR)]
     except ArchiveError as exc:
         raise fail(f"The search index could not be brought up to date: {exc}") from None
+    problems = len({p.path for p in own.problems if not p.warning}) + len(reports[0].warnings)
     return problems, [report.summary() for report in reports]

@@ -87,6 +87,11 @@ class CatalogueViews(Mapping[str, TestimonyView]):
     def __len__(self) -> int:
         return len(self.versions)
 
+    def close(self) -> None:
+        """Close this thread's connection to the catalogue (web.ready: the master's, before it forks)."""
+        if self.reader is not None:
+            self.reader.close()
+
     def listed(self) -> Iterator[Listed]:
         """Every view's listing facts, in no particular order (no view is read)."""
         rows = self.reader.listing() if self.reader is not None else iter(())

@@ -25,6 +25,7 @@ from archive.config import Config
 
 from .forked import Forked, freeze
 from .indexer import POLL_SECONDS
+from .ready import prepare, release, wait_for_watcher, watched_stamp
 
 __all__ = ["ArchiveApplication", "IndexerKeeper", "start_indexer", "stop_indexer", "run"]
 
@@ -172,16 +173,31 @@ class IndexerKeeper:
 
 class _ArchiveArbiter(Arbiter):  # type: ignore[misc]
     """Gunicorn's master, which also forks the indexer and the watcher once the app is loaded (before it
-    listens), and checks them each time it looks after its workers."""
+    listens), and checks them each time it looks after its workers.
+
+    Before it listens it waits for the watcher's first `watched.json`, then prepares what a worker's first
+    search would otherwise make from the whole collection (web/ready.py); the workers it forks share it, and
+    it lets go of it once they run."""
 
     def start(self) -> None:
         keeper = getattr(self.app, "keeper", None)
         if keeper is not None:
+            instance = self.app.archive_config.instance
+            before = watched_stamp(instance)
             keeper.begin(lambda: [listener.fileno() for listener in self.LISTENERS])
+            watcher = keeper.watcher.process if keeper.watcher is not None else None
+            wait_for_watcher(instance, before, alive=lambda: watcher is not None and watcher.poll() is None)
+            try:
+                self.log.info(prepare(self.app.wsgi()))
+            except Exception as exc:  # noqa: BLE001 -- never a reason not to serve: a first search makes its own
+                self.log.warning("Could not prepare for the workers' first requests (%s: %s); each worker's "
+                                 "first search makes what it needs itself.", type(exc).__name__, exc)
         super().start()
 
     def manage_workers(self) -> None:
         super().manage_workers()
         keeper = getattr(self.app, "keeper", None)
         if keeper is not None and os.getpid() == self.pid:
+            if len(self.WORKERS) >= self.num_workers:
+                release(self.app.wsgi())
             keeper.check(self.log)

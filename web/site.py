@@ -206,6 +206,10 @@ class Site:
         self._public = current
         return current
 
+    def forget(self) -> None:
+        """Let go of the public set this process made (web.ready: a server's master, once its workers run)."""
+        self._public = None
+
     def _judged(self, testimony_id: str, today: dt.date) -> TestimonyView | str | None:
         """The public view of one file now, GONE if it answers 410, None if the public may not see it."""
         try:
