@@ -31,6 +31,9 @@ from archive.consent import Audience
 
 from archive.following import FULL_SCAN_SECONDS, Following
 
+from .public_set import Catalogues
+from .watching import STALE_SECONDS, read_watched
+
 __all__ = ["follow_changes", "Follower", "index_mark", "advice", "main", "POLL_SECONDS"]
 
 log = logging.getLogger("archive.indexer")
@@ -68,6 +71,23 @@ class Follower:
         self.config, self.following = config, following
         self.seen: tuple[str, dt.date, object] | None = None
         self.failure = ""
+        self.doubt = False
+        self.catalogues = Catalogues(config.instance)
+        self.watched: object = None  # the stat of the last watched.json looked at
+
+    def _watcher_disagrees(self) -> bool:
+        """Whether the file watcher (web.watching), which stats every file every ~2 s, saw other files than the
+        serving catalogue was written from, when no notice told of a change: an event was missed."""
+        found = read_watched(self.config.instance)
+        if found is None:
+            return False
+        watched, stat = found
+        mark = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        if mark == self.watched or time.time() - stat.st_mtime > STALE_SECONDS:
+            return False  # looked at already, or the watcher has stopped
+        self.watched = mark
+        reader = self.catalogues.current()[0]
+        return reader is not None and watched.token == reader.meta.get("token") and watched.seen != reader.meta.get("files")
 
     def step(self, full: bool = False) -> None:
         """One look at the files (`Following.next`) and, if they, the date or an index changed since the last
@@ -76,9 +96,12 @@ class Follower:
         from search.sources import scan_content
 
         config, following = self.config, self.following
-        listing = following.next(full)
+        listing = following.next(full or self.doubt)
+        self.doubt = False
         current = (following.version, dt.date.today(), index_mark(config.instance))
         if current == self.seen:
+            if following.route == "unchanged" and self._watcher_disagrees():
+                self.doubt = True  # the next step scans every file
             return
         try:
             files = scan_content(config.content, listing)  # the same scan decides for both indexes
