@@ -6,7 +6,7 @@ that were created, written, had their stat changed, were moved or removed. `take
 when they cannot be trusted to be all:
 
 - the kernel's queue overflowed (events were dropped), a watch was lost, or the content directory itself
-  was moved, removed or unmounted;
+  was moved, removed or unmounted, or its path now leads to another folder (a link swapped);
 - a folder was created, removed, moved or changed (its files may have come or gone before it was watched);
 - the watches could not all be set (too many folders for `fs.inotify.max_user_watches`), or inotify is
   not available at all.
@@ -53,6 +53,7 @@ class Notices:
         self.root = Path(root)
         self.inotify: INotify | None = None
         self.folders: dict[int, str] = {}  # watch descriptor -> folder (relative; "" for the root)
+        self.identity: tuple[int, int] | None = None  # the content directory's device and inode when watched
         self.doubt = True
         self.restart()
 
@@ -63,6 +64,7 @@ class Notices:
             return
         try:
             self.inotify = INotify()
+            self.identity = _identity(self.root)
             self._watch_tree()
         except OSError:  # no inotify, or too many folders for the watches allowed: scan every time
             self.close()
@@ -76,7 +78,8 @@ class Notices:
         while pending:
             folder = pending.pop()
             path = self.root / folder if folder else self.root
-            self.folders[self.inotify.add_watch(path, mask)] = folder
+            # the content directory may be a link (followed, as the scan does); no folder below it is
+            self.folders[self.inotify.add_watch(path, mask if folder else mask & ~flags.DONT_FOLLOW)] = folder
             # as the scan: the content directory may be a link, no folder below it is entered through one
             fd = os.open(path, FOLDER_FLAGS if folder else FOLDER_FLAGS & ~os.O_NOFOLLOW)
             try:
@@ -97,6 +100,8 @@ class Notices:
             return None
         try:
             events = self.inotify.read(timeout=wait_ms)
+            if _identity(self.root) != self.identity:  # another folder now has its path (a link swapped)
+                raise OSError("the content directory was replaced")
         except OSError:
             self.doubt = True
             return None
@@ -125,3 +130,8 @@ class Notices:
             with contextlib.suppress(OSError):
                 self.inotify.close()
         self.inotify, self.folders, self.doubt = None, {}, True
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    stat = os.stat(path)
+    return (stat.st_dev, stat.st_ino)

@@ -110,6 +110,20 @@ def test_a_changed_folder_makes_a_full_scan(tree, change):
                 folder.chmod(0o755)
 
 
+def test_a_content_directory_swapped_behind_its_link_makes_a_full_scan(tmp_path):
+    """A deployment that points the content link at a new copy: the watches are on the old folder."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder, text in ((old, "before"), (new, "after, in the new copy")):
+        _edit(folder / "m/e.md", text)
+    (tmp_path / "current").symlink_to(old)
+    following = _followed(tmp_path / "current")
+    _edit(old / "m/e.md", "the positive control: told")
+    assert following.next().files == scan(tmp_path / "current").files and following.route == "changed paths"
+    (tmp_path / "next").symlink_to(new)
+    (tmp_path / "next").replace(tmp_path / "current")
+    assert following.next().files == scan(tmp_path / "current").files and following.route == "full scan"
+
+
 @pytest.mark.parametrize("link", [
     pytest.param(lambda root, outside: (root / "m/l.md").symlink_to(outside), id="a symbolic link"),
     pytest.param(lambda root, outside: os.link(outside, root / "m/l.md"), id="a hard link"),
