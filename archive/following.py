@@ -53,7 +53,10 @@ class Following:
             if not changed:
                 self.route, self.changed = "unchanged", changed
                 return self.current
-            again = rescan(self.current, changed)
+            try:
+                again = rescan(self.current, changed)
+            except OSError:  # out of descriptors, say: scan everything
+                again = None
             if again is not None:
                 if again is not self.current:
                     self._rescans += 1

@@ -258,8 +258,9 @@ def _changed_paths(config: Any, today: dt.date, target: Path, original: bytes, r
                     report = update_index(config, today, wait=0, procs=1, scan=scan_content(config.content, listing))
                     took = (time.process_time() - cpu, time.perf_counter() - wall)
                 assert following.route == "changed paths" and report.updated and not report.rebuilt, report.summary()
-                best = min(best, took)
+                best = (min(best[0], took[0]), min(best[1], took[1]))
         _line("one-file update from the changed paths, best", *best)
+        print("    (the best CPU time and the best wall time of the rounds, each on its own)", flush=True)
         _line("  its last round", *took)
         _line("    the changed paths, statted (Following.next)", None, seen)
         for step, seconds in sorted(steps.seconds.items(), key=lambda item: -item[1]):
