@@ -32,13 +32,13 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Mapping, NamedTuple
 
-__all__ = ["FileStat", "ContentScan", "scan", "SUFFIX", "COLLECTION_FILE", "VOCABULARY_FILES", "META_FILES"]
+__all__ = ["FileStat", "ContentScan", "scan", "list_folder", "stat_files", "stat_meta", "FOLDER_FLAGS", "SUFFIX", "COLLECTION_FILE", "VOCABULARY_FILES", "META_FILES"]
 
 SUFFIX = ".md"
 COLLECTION_FILE = "collection.yaml"
 VOCABULARY_FILES = ("places.yaml", "themes.yaml")
 META_FILES = (COLLECTION_FILE, *VOCABULARY_FILES)
-_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+FOLDER_FLAGS = _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _new = tuple.__new__  # a FileStat without NamedTuple's Python-level constructor: the scan makes one per file
 _KIND, _REGULAR = stats.S_IFMT(0o177777), stats.S_IFREG  # st_mode & _KIND == _REGULAR: a regular file
 _ID, _PATH, _STAT = itemgetter(0), itemgetter(1), itemgetter(2, 3, 4, 5)
@@ -67,6 +67,11 @@ class ContentScan:
     root: Path
     files: tuple[FileStat, ...]
     meta: Mapping[str, FileStat] = field(default_factory=dict)  # of META_FILES, those that exist
+    # A testimony file is a symbolic link or has other hard links: it can change through a path outside
+    # the content directory, which no watch of its folders sees (archive.notified), so only a scan shows it.
+    linked: bool = False
+    # made again from the last scan (archive.rescanning): that scan's files and the paths seen again
+    since: tuple[tuple[FileStat, ...], frozenset[str]] | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def by_id(self) -> Mapping[str, FileStat]:
@@ -108,6 +113,7 @@ def scan(root: Path) -> ContentScan:
     root = Path(root)
     files: list[FileStat] = []
     meta: dict[str, FileStat] = {}
+    linked: list[str] = []
     try:
         fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
     except OSError:
@@ -115,16 +121,38 @@ def scan(root: Path) -> ContentScan:
     collecting = gc.isenabled()
     gc.disable()  # a tuple per file and no cycle among them: the collector's passes over them were 10% of a scan
     try:
-        _folder(fd, "", files, meta)
+        _folder(fd, "", files, meta, linked)
     finally:
         os.close(fd)
         if collecting:
             gc.enable()
-    return ContentScan(root, tuple(files), meta)
+    return ContentScan(root, tuple(files), meta, bool(linked))
 
 
-def _folder(fd: int, prefix: str, files: list[FileStat], meta: dict[str, FileStat] | None) -> None:
+def _folder(fd: int, prefix: str, files: list[FileStat], meta: dict[str, FileStat] | None,
+            linked: list[str]) -> None:
     """Add a folder's testimony files, then its folders' (the folder is open as `fd`)."""
+    listed = list_folder(fd, linked, prefix)
+    if listed is None:
+        return  # unreadable, or gone since its parent was listed: none of it is in the collection
+    names, folders = listed
+    stat_files(fd, prefix, names, files, linked)
+    if meta is not None:  # the collection's own files, at the top
+        meta.update(stat_meta(fd))
+    for name in sorted(folders):
+        try:
+            sub = os.open(name, _FOLDER, dir_fd=fd)  # O_NOFOLLOW: a folder swapped for a link is not entered
+        except OSError:
+            continue
+        try:
+            _folder(sub, f"{prefix}{name}/", files, None, linked)
+        finally:
+            os.close(sub)
+
+
+def list_folder(fd: int, linked: list[str], prefix: str = "") -> tuple[list[str], list[str]] | None:
+    """The testimony files' names (sorted) and the folders' names of the folder open as `fd`, or None if it
+    cannot be listed; a testimony file that is a symbolic link adds its path to `linked`."""
     names, folders = [], []
     try:
         with os.scandir(fd) as listing:
@@ -136,9 +164,17 @@ def _folder(fd: int, prefix: str, files: list[FileStat], meta: dict[str, FileSta
                     folders.append(name)
                 elif name.endswith(SUFFIX):
                     names.append(name)
+                    if entry.is_symlink():
+                        linked.append(prefix + name)
     except OSError:
-        return  # unreadable, or gone since its parent was listed: none of it is in the collection
+        return None
     names.sort()
+    return names, folders
+
+
+def stat_files(fd: int, prefix: str, names: list[str], files: list[FileStat], linked: list[str]) -> None:
+    """Append the testimony files `names` of the folder open as `fd` (a file with other hard links adds its
+    path to `linked`)."""
     append, stat = files.append, os.stat
     for name in names:
         try:
@@ -149,23 +185,21 @@ def _folder(fd: int, prefix: str, files: list[FileStat], meta: dict[str, FileSta
             continue  # removed since the listing
         if st.st_mode & _KIND == _REGULAR:
             append(_new(FileStat, (name[:-3], prefix + name, st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)))
-    if meta is not None:  # the collection's own files, at the top
-        for name in META_FILES:
-            try:
-                st = stat(name, dir_fd=fd)
-            except OSError:
-                continue
-            if st.st_mode & _KIND == _REGULAR:
-                meta[name] = FileStat(name, name, st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
-    for name in sorted(folders):
+            if st.st_nlink != 1:
+                linked.append(prefix + name)
+
+
+def stat_meta(fd: int) -> dict[str, FileStat]:
+    """The collection's own files (META_FILES) that are regular files in the folder open as `fd`."""
+    meta = {}
+    for name in META_FILES:
         try:
-            sub = os.open(name, _FOLDER, dir_fd=fd)  # O_NOFOLLOW: a folder swapped for a link is not entered
+            st = os.stat(name, dir_fd=fd)
         except OSError:
             continue
-        try:
-            _folder(sub, f"{prefix}{name}/", files, None)
-        finally:
-            os.close(sub)
+        if st.st_mode & _KIND == _REGULAR:
+            meta[name] = FileStat(name, name, st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+    return meta
 
 
 def _is_link(name: str, fd: int) -> bool:

@@ -16,7 +16,9 @@ from archive.config import Config
 from archive.consent import Audience
 from archive.errors import ArchiveError
 
+from .buckets import keep_last
 from .indexer import IndexReport, index_status, update_index
+from .sources import Scan, scan_content
 from .query import MAX_PER_PAGE, SORTS, QueryError, parse_query
 from .results import Results
 from .searcher import SearchIndex
@@ -75,17 +77,26 @@ def index(config: Config, rebuild: bool, wait: float, procs: int, public_only: b
     searched only from the curator dashboard); the curator index's line goes to stderr.
     """
     today = dt.date.today()
-    _report(_run(config, today, rebuild, wait, procs, Audience.PUBLIC))
+    scan = None if public_only else _scan(config)  # one scan (and one fill of its buckets) decides for both
+    _report(_run(config, today, rebuild, wait, procs, Audience.PUBLIC, scan))
     if not public_only:
-        curator = _run(config, today, rebuild, wait, procs, Audience.CURATOR)
+        curator = _run(config, today, rebuild, wait, procs, Audience.CURATOR, scan)
         click.echo(curator.summary(), err=True)  # counts only: never a hidden testimony's id
 
 
-def _run(config: Config, today: dt.date, rebuild: bool, wait: float, procs: int, audience: Audience) -> IndexReport:
+def _scan(config: Config) -> Scan | None:
+    if not config.content.is_dir():
+        return None  # update_index says so
+    keep_last()
+    return scan_content(config.content)
+
+
+def _run(config: Config, today: dt.date, rebuild: bool, wait: float, procs: int, audience: Audience,
+         scan: Scan | None = None) -> IndexReport:
     progress = _Progress("Indexing" if audience is Audience.PUBLIC else "Indexing for curators")
     try:
         return update_index(config, today, rebuild=rebuild, wait=wait, procs=procs, progress=progress,
-                            audience=audience)
+                            audience=audience, scan=scan)
     except ArchiveError as exc:
         raise fail(str(exc)) from None
     except OSError as exc:

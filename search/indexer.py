@@ -31,7 +31,7 @@ from .locking import writer_lock
 from .manifest import Entry, Head, IndexPaths, Keys
 from .manifest_store import Store, open_store
 from .schema import SCHEMA_VERSION
-from .sources import Scan, load_vocabularies, read_testimony, scan_content, vocabulary_hash
+from .sources import Scan, kept_vocabularies, read_testimony, scan_content, vocabulary_hash
 
 __all__ = ["IndexReport", "IndexStatus", "update_index", "index_status", "ensure_current"]
 
@@ -246,7 +246,7 @@ def _update(paths: IndexPaths, store: Store, head: Head, scan: Scan, plan: Plan,
             progress: Progress | None) -> IndexReport:
     directory = paths.generation(head.generation)
     audience = paths.audience
-    places, themes = load_vocabularies(directory)
+    places, themes = kept_vocabularies(directory)
     rows: list[tuple[str, str, Entry]] = []
     documents, deletions = [], [e.id for e in plan.removed.values() if e.indexed and e.id]
     added, updated, removed = [], [], list(deletions)

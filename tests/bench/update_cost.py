@@ -9,10 +9,13 @@ as the one `make bench` built in tests/bench/out/runs/n<N>/instance), then:
 
 - the scan (archive.scanning) the indexer's loop makes every ~2 s, with and without the
   fingerprint it compares, and the index's view of it with the bucket hashes;
-- a one-file update: one testimony gets one more sentence, `update_index` runs in this process
+- a one-file update by a full scan: one testimony gets one more sentence, `update_index` runs in this process
   (wall and CPU time, imports excluded), and the file is put back as it was (and indexed again);
   the last round's time is split by step (scan, plan, read and judge, Whoosh commit, catalogue,
   manifest, ...), each step's wall time as measured around the function that does it;
+- the same by the background indexer's route: the kernel tells which file changed (archive.following,
+  inotify), only that file is statted and only its bucket hashed again; the best of `--rounds`, and the
+  last round by step;
 - `--withdraw`: the same file's consent set to `access: withdrawn`, which must purge it from the
   index (its segment rewritten without it), timed until `update_index` returns; then put back;
 - `--cli`: the interpreter's start and imports (`python -c "import search.indexer"`), and the
@@ -56,7 +59,7 @@ STEPS = (
     ("search.indexer", "invalid_files", "report: invalid files"),
     ("search.indexer", "warnings", "report: warnings"),
     ("search.indexer", "open_store", "manifest: open"),
-    ("search.indexer", "load_vocabularies", "vocabularies: places.yaml, themes.yaml"),
+    ("search.indexer", "kept_vocabularies", "vocabularies: places.yaml, themes.yaml"),
     ("search.indexer", "_next_head", "manifest: next head (embargoes)"),
     ("search.indexer", "writer_lock", "writers' lock"),
     ("search.indexer", "_relative", "changed paths"),
@@ -112,7 +115,8 @@ def _best(rounds: int, work: Callable[[], Any]) -> tuple[float, float]:
 
 def _line(label: str, cpu: float | None, wall: float) -> None:
     shown = "" if cpu is None else f"cpu {cpu * 1000:8.1f} ms"
-    print(f"  {label:44s} {shown:15s}   wall {wall * 1000:8.1f} ms", flush=True)
+    load = "load %.1f" % os.getloadavg()[0]
+    print(f"  {label:44s} {shown:15s}   wall {wall * 1000:8.1f} ms   ({load})", flush=True)
 
 
 @contextmanager
@@ -222,10 +226,49 @@ def measure(n: int, rounds: int, profile: bool, procs: int, instance: Path | Non
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
         print(out.getvalue())
+    _changed_paths(config, today, target, original, rounds)
     if withdraw:
         _withdraw(config, today, target, original, update_index)
     if cli:
         _cli(config, target, original)
+
+
+def _changed_paths(config: Any, today: dt.date, target: Path, original: bytes, rounds: int) -> None:
+    """The background indexer's route (web.indexer): the kernel says which file changed (archive.following),
+    only it is statted, and only its bucket is hashed again (search.buckets.keep_last)."""
+    from archive.following import Following
+    from search import buckets, update_index
+    from search.sources import scan_content
+
+    started = time.perf_counter()
+    following = Following(config.content, full_every=float("inf"))
+    _line("inotify watches on every folder", None, time.perf_counter() - started)
+    buckets.keep_last()
+    try:
+        update_index(config, today, wait=0, procs=1, scan=scan_content(config.content, following.next()))
+        best, steps = (float("inf"), float("inf")), Steps()
+        with _edited(target, original, lambda: update_index(config, today, wait=0, procs=1)):
+            for number in range(rounds):
+                target.write_bytes(original + f"\nA later revision added one word, quokkanotice{number}.\n".encode())
+                steps = Steps()
+                with steps.timing():
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    listing = following.next()
+                    seen = time.perf_counter() - wall
+                    report = update_index(config, today, wait=0, procs=1, scan=scan_content(config.content, listing))
+                    took = (time.process_time() - cpu, time.perf_counter() - wall)
+                assert following.route == "changed paths" and report.updated and not report.rebuilt, report.summary()
+                best = (min(best[0], took[0]), min(best[1], took[1]))
+        _line("one-file update from the changed paths, best", *best)
+        print("    (the best CPU time and the best wall time of the rounds, each on its own)", flush=True)
+        _line("  its last round", *took)
+        _line("    the changed paths, statted (Following.next)", None, seen)
+        for step, seconds in sorted(steps.seconds.items(), key=lambda item: -item[1]):
+            _line(f"    {step}", None, seconds)
+        _line("    the rest (scan_content, lock, keys, head, ...)", None, took[1] - seen - sum(steps.seconds.values()))
+    finally:
+        buckets.keep_last(False)
+        following.close()
 
 
 @contextmanager
