@@ -14,6 +14,8 @@ scans only the files the kernel says changed (archive.notified, archive.rescanni
 
 from __future__ import annotations
 
+import select
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -22,9 +24,11 @@ from .notified import Notices
 from .rescanning import rescan
 from .scanning import ContentScan, scan
 
-__all__ = ["Following", "FULL_SCAN_SECONDS"]
+__all__ = ["Following", "FULL_SCAN_SECONDS", "SETTLE_SECONDS"]
 
 FULL_SCAN_SECONDS = 60.0
+SETTLE_SECONDS = 0.05  # after the first change is told, for the rest of a save that comes in several writes
+STOP_SLICE_SECONDS = 0.25  # how long a wait may overrun `stop`
 
 
 class Following:
@@ -43,6 +47,26 @@ class Following:
     def fileno(self) -> int | None:
         """A descriptor that becomes readable when something changed (None when only a scan can tell)."""
         return None if self.current is None or self.current.linked else self.notices.fileno()
+
+    def wait(self, stop: threading.Event, seconds: float) -> None:
+        """Until a file changes (then a moment more, for a save written in several steps), `stop` is set, or
+        `seconds` have passed; without notices, just `seconds` (or until `stop`)."""
+        descriptor = self.fileno()
+        if descriptor is None:
+            stop.wait(seconds)
+            return
+        deadline = time.monotonic() + seconds
+        while not stop.is_set():  # in slices: a signal's handler sets `stop`, but select goes on waiting
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            try:
+                ready = select.select([descriptor], [], [], min(left, STOP_SLICE_SECONDS))[0]
+            except (OSError, ValueError):
+                return
+            if ready:
+                stop.wait(SETTLE_SECONDS)
+                return
 
     def next(self, full: bool = False) -> ContentScan:
         """The files now (`full`: scan them all whatever the notices say)."""

@@ -9,7 +9,10 @@ when they cannot be trusted to be all:
   was moved, removed or unmounted, or its path now leads to another folder (a link swapped);
 - a folder was created, removed, moved or changed (its files may have come or gone before it was watched);
 - the watches could not all be set (too many folders for `fs.inotify.max_user_watches`), or inotify is
-  not available at all.
+  not available at all;
+- the content directory is on a network or user-space file system (NFS, SMB, sshfs and the rest of FUSE,
+  9p, virtiofs...): a change made on another machine, or by the host, makes no event here, so such a
+  directory is never followed by notices at all (`remote_filesystem`), only scanned.
 
 Then the caller scans everything and calls `restart()` before that scan, so no change made during the scan
 goes unseen. Some changes never make an event, and the full scan the caller keeps doing every so often
@@ -27,12 +30,19 @@ from pathlib import Path
 
 from .scanning import FOLDER_FLAGS, META_FILES, SUFFIX
 
-__all__ = ["Notices"]
+__all__ = ["Notices", "remote_filesystem"]
 
 try:
     from inotify_simple import INotify, flags
 except (ImportError, OSError):  # not Linux: every change is found by scanning
     INotify = None  # type: ignore[assignment,misc]
+
+# File systems whose files may change without an event here: network and cluster file systems, user-space
+# ones (FUSE: any type "fuse" or "fuse.*", sshfs among them) and those a host shares with its virtual machine.
+_REMOTE_TYPES = frozenset({
+    "nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "afs", "coda", "ceph", "glusterfs", "lustre", "gpfs",
+    "ocfs2", "gfs2", "beegfs", "orangefs", "9p", "virtiofs", "vboxsf", "vmhgfs", "prl_fs", "davfs", "fuse",
+    "fuseblk"})
 
 _DOUBT_NAMES = ("Q_OVERFLOW", "IGNORED", "DELETE_SELF", "MOVE_SELF", "UNMOUNT")
 _WATCHED = ("CREATE", "DELETE", "MODIFY", "CLOSE_WRITE", "ATTRIB", "MOVED_FROM", "MOVED_TO", "DELETE_SELF",
@@ -60,7 +70,7 @@ class Notices:
     def restart(self) -> None:
         """Watch every folder afresh (before a full scan): what changes from now on is told."""
         self.close()
-        if INotify is None:
+        if INotify is None or remote_filesystem(self.root):
             return
         try:
             self.inotify = INotify()
@@ -130,6 +140,27 @@ class Notices:
             with contextlib.suppress(OSError):
                 self.inotify.close()
         self.inotify, self.folders, self.doubt = None, {}, True
+
+
+def remote_filesystem(path: Path, mountinfo: str = "/proc/self/mountinfo") -> str | None:
+    """The type of the file system `path` is on when a change to it may make no event here (see
+    _REMOTE_TYPES), else None. What cannot be told (no such path, no mount table) counts as remote."""
+    try:
+        device = os.stat(path).st_dev
+        with open(mountinfo, encoding="utf-8", errors="replace") as table:
+            lines = table.read().splitlines()
+    except OSError:
+        return "unknown"
+    number = f"{os.major(device)}:{os.minor(device)}"
+    found = None
+    for line in lines:  # "36 35 98:0 /root /mnt ... - ext3 /dev/root rw" (proc(5)); the last mount wins
+        fields, _, after = line.partition(" - ")
+        parts = fields.split()
+        if len(parts) >= 5 and parts[2] == number and after:
+            found = after.split()[0]
+    if found is None:
+        return "unknown"
+    return found if found in _REMOTE_TYPES or found.startswith("fuse.") else None
 
 
 def _identity(path: Path) -> tuple[int, int]:

@@ -11,10 +11,10 @@ average length, and combines the terms with dictionaries.
 Exactly Whoosh's results, or none: each node of the query is evaluated only where the
 matcher Whoosh would build for it (per segment, with the same choice of union) is
 mirrored with the same additions in the same order, so every score is the same float.
-Anything else (a prefix, a range, other weightings, and
-ANDNOT, whose Whoosh matcher keeps an excluded document when it is a segment's first match of
-the left side) returns None and the caller runs Whoosh's own matchers. tests/search/test_bulk_scores.py
-compares both on every kind of query the bench and the tests use.
+Anything else (a prefix, a range, other weightings) returns None and the caller runs Whoosh's own
+matchers. ANDNOT (search.excluding's corrected matcher) is the left side's scores less every document of
+the right side. tests/search/test_bulk_scores.py compares both on every kind of query the bench and the
+tests use.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from .bulk_postings import Scores, Segment, Unsupported, deleted, phrase, term
+from .excluding import Excluding
 from .phrases import ExactPhrase
 from .query import MAX_PER_PAGE
 
@@ -100,6 +101,9 @@ def _node(seg: Segment, q: wq.Query, scored: bool) -> Scores:
         excluded = _node(seg, q.query, False)
         gone = deleted(seg.reader)
         return {d: 1.0 for d in range(seg.doccount) if d not in excluded and d not in gone}
+    if kind is Excluding:  # the left side's scores (its matcher's), less the right side's documents
+        excluded = _node(seg, q.b, False)
+        return {d: score for d, score in _node(seg, q.a, scored).items() if d not in excluded}
     if kind is ExactPhrase:
         return phrase(seg, q)
     if q is wq.NullQuery:

@@ -20,6 +20,7 @@ from whoosh.qparser import MultifieldParser, plugins, syntax
 
 from archive.vocabulary import Gazetteer, Themes
 
+from .excluding import excluding
 from .phrases import ExactPhrase
 from .query import QueryError
 from .schema import FIELD_BOOSTS, TEXT_FIELDS, USER_FIELDS, public_schema
@@ -156,4 +157,4 @@ class QueryCompiler:
                 raise QueryError.coded("q", "query.syntax") from None
         if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
             return None
-        return parsed
+        return excluding(parsed)  # Whoosh's own ANDNOT can keep an excluded document (search.excluding)

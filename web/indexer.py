@@ -19,7 +19,6 @@ import datetime as dt
 import errno
 import logging
 import os
-import select
 import signal
 import sys
 import threading
@@ -39,7 +38,6 @@ __all__ = ["follow_changes", "Follower", "index_mark", "advice", "main", "POLL_S
 log = logging.getLogger("archive.indexer")
 POLL_SECONDS = 2.0
 SCAN_SHARE = 5  # wait at least this many times as long as the last full scan took
-SETTLE_SECONDS = 0.05  # after the first change is told, for the rest of a save that comes in several writes
 
 
 def follow_changes(config: Config, stop: threading.Event, poll: float = POLL_SECONDS,
@@ -59,7 +57,7 @@ def follow_changes(config: Config, stop: threading.Event, poll: float = POLL_SEC
             if follower.following.route == "full scan" or follower.following.fileno() is None:
                 stop.wait(max(poll, SCAN_SHARE * spent))
             else:
-                _wait(follower.following, stop, poll)
+                follower.following.wait(stop, poll)
     finally:
         follower.following.close()
 
@@ -125,17 +123,6 @@ class Follower:
 def _how(following: Following) -> str:
     count = len(following.changed)
     return f"from {count} changed path{'s' * (count != 1)}" if following.route == "changed paths" else following.route
-
-
-def _wait(following: Following, stop: threading.Event, seconds: float) -> None:
-    """Until a file changes (then a moment more, for a save written in several steps), or `seconds`."""
-    descriptor = following.fileno()
-    try:
-        ready = select.select([descriptor], [], [], seconds)[0] if descriptor is not None else []
-    except (OSError, ValueError):
-        ready = []
-    if ready and not stop.is_set():
-        stop.wait(SETTLE_SECONDS)
 
 
 def index_mark(instance: Path) -> tuple[object, ...]:

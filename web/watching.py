@@ -1,14 +1,22 @@
 """Which testimony files differ from the serving catalogue: `python -m web.watching CONTENT INSTANCE PARENT [SECONDS]`.
 
 One light process of `archive serve` (besides the workers and the indexer; forked from its master, web/server.py)
-scans the files' names and stats every ARCHIVE_RELOAD_SECONDS -- no file is read -- and compares them with the catalogue of the
-serving public index generation (search.catalogue). It writes what differs to `<instance>/watched.json`:
-per keyed id (`Keys`, never an id in clear) the folders its files are in now (none: gone; two or more:
-a duplicated id). Workers stat that one file instead of scanning the content directory, and leave every
-pending id out of listings and search (web.public_set). It runs apart from the indexer, so a slow or
-stopped index run never delays it. A curator's save marks the files it wrote at once (`mark`), before
-re-indexing. When the file is missing, stale (the watcher stopped) or made for another catalogue, a
-worker scans for itself (`observe`), as it did before there was a watcher.
+follows the files' names and stats -- no file is read -- and compares them with the catalogue of the serving
+public index generation (search.catalogue). It follows the content directory as the indexer does
+(archive.following): the kernel tells it which files changed, and only those are statted again; every file
+is statted at the start, every `WATCH_FULL_SCAN_SECONDS` (20) as the check for a change no notice told, and
+whenever the notices are in doubt or cannot be had (then on every look, as before there were notices). So a
+server at rest spends next to nothing watching, however large the collection, and a changed file is marked
+within a moment of its write, not at the next scan.
+
+It writes what differs to `<instance>/watched.json`, every SECONDS (ARCHIVE_RELOAD_SECONDS) even when nothing
+changed (its mtime is the workers' sign that the watcher is alive): per keyed id (`Keys`, never an id in clear)
+the folders its files are in now (none: gone; two or more: a duplicated id). Workers stat that one file
+instead of scanning the content directory, and leave every pending id out of listings and search
+(web.public_set). It runs apart from the indexer, so a slow or stopped index run never delays it, and its
+full scans are the indexer's check that it missed no change (web.indexer). A curator's save marks the files it
+wrote at once (`mark`), before re-indexing. When the file is missing, stale (the watcher stopped) or made for
+another catalogue, a worker scans for itself (`observe`), as it did before there was a watcher.
 """
 
 from __future__ import annotations
@@ -23,15 +31,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from archive.following import Following
+from archive.scanning import ContentScan
 from archive.store import files
 from search.catalogue import CatalogueReader, files_digest
 from search.manifest import Keys
 from search.sources import scan_content
 
-__all__ = ["Watched", "WATCH_NAME", "STALE_SECONDS", "observe", "read_watched", "write_watched", "mark", "main"]
+__all__ = ["Watched", "WATCH_NAME", "STALE_SECONDS", "WATCH_FULL_SCAN_SECONDS", "observe", "read_watched",
+           "write_watched", "mark", "watch", "main"]
 
 WATCH_NAME = "watched.json"
 STALE_SECONDS = 10.0  # a watched.json older than this is not believed: the watcher has stopped
+WATCH_FULL_SCAN_SECONDS = 20.0  # the watcher's own check for a change no notice told (the indexer's is 60 s)
 TOO_MANY = 20_000  # beyond this many changed files, everything is pending until the indexer catches up
 
 
@@ -46,10 +58,12 @@ class Watched:
     seen: str = ""  # a keyed digest of the names and stats seen: changes with any file, pending or not
 
 
-def observe(content: Path, reader: CatalogueReader, key: Keys, cache: dict[str, str] | None = None) -> Watched:
-    """Scan names and stats and compare them with the catalogue. `cache` keeps each id's keyed hash."""
+def observe(content: Path, reader: CatalogueReader, key: Keys, cache: dict[str, str] | None = None,
+            listing: ContentScan | None = None) -> Watched:
+    """Compare the names and stats of the files (`listing`, or a scan made now) with the catalogue. `cache`
+    keeps each id's keyed hash."""
     cache = {} if cache is None else cache
-    scan = scan_content(content)
+    scan = scan_content(content) if listing is None else scan_content(content, listing)
     token, vocabulary = reader.meta.get("token", ""), reader.meta.get("vocabulary") == scan.vocabulary_hash
     seen = files_digest(scan, key)
     if reader.meta.get("files") == seen:
@@ -116,26 +130,36 @@ def mark(instance: Path, content: Path, paths: Iterable[Path], key: Keys) -> Non
         write_watched(instance, Watched(found[0].token, found[0].vocabulary, pending, f"{found[0].seen} {time.time_ns()}"))
 
 
-def watch(content: Path, instance: Path, stop: threading.Event, seconds: float, parent: int | None = None) -> None:
-    """Write watched.json every `seconds` (its mtime is the workers' sign that the watcher is alive)."""
+def watch(content: Path, instance: Path, stop: threading.Event, seconds: float, parent: int | None = None,
+          full_every: float = WATCH_FULL_SCAN_SECONDS, following: Following | None = None) -> None:
+    """Write watched.json every `seconds`, and as soon as a file changes (see the module's doc); `following`
+    (closed at the end) is how the files are followed, by default a full scan every `full_every` seconds."""
     from search.manifest import IndexPaths
 
     from .public_set import Catalogues
 
     catalogues, cache = Catalogues(instance), {}
     stamp = Path(instance) / "content-changed"
-    while not stop.is_set():
-        if parent is not None and os.getppid() != parent:
-            break
-        before = _stamp(stamp)
-        reader = catalogues.current()[0]
-        if reader is not None:
-            watched = observe(content, reader, IndexPaths(instance).keys(), cache)
-            with files.locked(_path(instance).with_suffix(".lock")):
-                if _stamp(stamp) == before:  # a save since the scan began: scan again first
-                    write_watched(instance, watched)
-        if _stamp(stamp) == before:
-            stop.wait(seconds)
+    following = Following(content, full_every) if following is None else following
+    last: tuple[object, Watched] | None = None  # (the catalogue and the files it was compared with, what differed)
+    try:
+        while not stop.is_set():
+            if parent is not None and os.getppid() != parent:
+                break
+            before = _stamp(stamp)
+            reader, opened = catalogues.current()
+            listing = following.next()  # after the catalogue: a file indexed since is told, or seen, again
+            if reader is not None:
+                compared = (opened, following.version)
+                if last is None or last[0] != compared:  # else nothing changed: the same answer, written again
+                    last = (compared, observe(content, reader, IndexPaths(instance).keys(), cache, listing))
+                with files.locked(_path(instance).with_suffix(".lock")):
+                    if _stamp(stamp) == before:  # a save since the look began: look again first
+                        write_watched(instance, last[1])
+            if _stamp(stamp) == before:
+                following.wait(stop, seconds)
+    finally:
+        following.close()
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -153,7 +177,8 @@ def main(argv: list[str] | None = None) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    watch(Path(content), Path(instance), stop, float(rest[0]) if rest else 2.0, int(parent))
+    full_every = float(os.environ.get("ARCHIVE_WATCH_FULL_SCAN_SECONDS") or WATCH_FULL_SCAN_SECONDS)
+    watch(Path(content), Path(instance), stop, float(rest[0]) if rest else 2.0, int(parent), full_every)
 
 
 if __name__ == "__main__":

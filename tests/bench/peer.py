@@ -45,12 +45,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from web.server import THREADS
 
 from .loadgen import Load, Summary, Target, get, summarize
 from .queries import query_mix
+from . import server_phase
 from .guard import stop_on_sigterm, tree_pss_mb
 from .serving import Served, free_port
 from .synth import OUT, ROOT, SynthSpec, generate
@@ -244,13 +246,25 @@ def main(argv: list[str] | None = None) -> int:
                     s = result[0]
                     print(f"  {name:9} {kind:6}: {s.per_second:7.1f} requests/s, p50 {s.p50_ms:6.1f} ms, "
                           f"p95 {s.p95_ms:6.1f} ms, {result[1]} errors", flush=True)
+        ours_processes = server_phase.memory(ours)  # ours by process, after all its measurements
     finally:
         theirs.stop()
         ours.stop()
-    return report(results, opts)
+    return report(results, opts, ours_processes)
 
 
-def report(results: dict[tuple[str, str], list[tuple[Summary, int, float]]], opts: argparse.Namespace) -> int:
+def _by_process(found: dict[str, Any]) -> str:
+    """"master 23 (anon 18) + workers 60, 61 (anon ...) + ..." from server_phase.memory's answer."""
+    parts = []
+    for role, values in found["pss_mb"].items():
+        if values:
+            anon = ", ".join(f"{part['anon']:.0f}" for part in found["pss_parts_mb"][role])
+            parts.append(f"{role} {', '.join(f'{v:.0f}' for v in values)} (anon {anon})")
+    return " + ".join(parts)
+
+
+def report(results: dict[tuple[str, str], list[tuple[Summary, int, float]]], opts: argparse.Namespace,
+           ours_processes: dict[str, Any] | None = None) -> int:
     def combined(name: str, kind: str) -> tuple[float, float, float, int, float]:
         runs = results[(name, kind)]
         rate = sum(s.per_second for s, _, _ in runs) / len(runs)
@@ -287,12 +301,15 @@ def report(results: dict[tuple[str, str], list[tuple[Summary, int, float]]], opt
     ours_pss = max(r for runs in (results[("ours", k)] for k in ("search", "record")) for _, _, r in runs)
     theirs_pss = max(r for runs in (results[("datasette", k)] for k in ("search", "record")) for _, _, r in runs)
     print(f"Memory (PSS, whole server, largest after any measurement): ours {ours_pss:,.0f} MB, Datasette "
-          f"{theirs_pss:,.0f} MB: {ours_pss / theirs_pss:.1f}x (issue 14's target: at most 2x at 10,000)")
+          f"{theirs_pss:,.0f} MB: {ours_pss / theirs_pss:.2f}x (issue 14's target: at most 2x at 10,000)")
+    if ours_processes:
+        print(f"Ours by process at the end, PSS MB: {_by_process(ours_processes)}; "
+              f"{ours_processes['pss_total_mb']:,.0f} MB in all")
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"peer-n{opts.size}.json").write_text(json.dumps(
         {"size": opts.size, "date": dt.datetime.now().isoformat(timespec="seconds"), "workers": opts.workers,
          "clients": opts.clients, "load_average": os.getloadavg()[0], "ours_pss_mb": round(ours_pss, 1),
-         "datasette_pss_mb": round(theirs_pss, 1)}, indent=1), encoding="utf-8")
+         "datasette_pss_mb": round(theirs_pss, 1), "ours_by_process": ours_processes}, indent=1), encoding="utf-8")
     for line in verdicts:
         print(line)
     errors = sum(e for runs in results.values() for _, e, _ in runs)

@@ -128,6 +128,8 @@ def _measure(n: int, opts: argparse.Namespace, times: dict[str, float]) -> dict[
             path.write_bytes(original + f"\nA later revision ({time.time_ns()}) added one word, {PROBE}, to this "
                              f"account.\n".encode())
         phase("update", UPDATING, "update")
+        if "update" in opts.phases and "ours" in opts.engines:  # the same edit's next revision, as the server's
+            result["ours_followed"] = _step("ours-followed", opts, **common, **places["ours"], edit=str(path))
         phase("queries", ENGINES, "queries", **queries)
     finally:
         path.write_bytes(original)

@@ -34,7 +34,7 @@ from .loadgen import get, percentile
 from .queries import query_mix
 from .serving import Served, cmdline
 
-__all__ = ["measure", "mixed_requests", "PROBE"]
+__all__ = ["measure", "memory", "mixed_requests", "PROBE"]
 
 PROBE = "quokkaserved"  # no generated text has it; the edit adds it
 FIRST = "/api/search?q=market"
@@ -106,7 +106,7 @@ def _timed_get(base: str, path: str, timeout: float) -> tuple[int, float]:
     return status, time.monotonic() - started
 
 
-def _memory(server: Served) -> dict[str, Any]:
+def memory(server: Served) -> dict[str, Any]:
     """PSS of every process of the server (master, workers, indexer, watcher, and any other process below the
     master: an index run's child, say), and of each its anonymous and file-backed parts; the total is the tree's."""
     roles = {"master": [server.master], "workers": server.workers(), "indexer": [p for p in [server.indexer()] if p],
@@ -170,7 +170,7 @@ def measure(content: Path, instance: Path, log: Path, ids: list[str], edit_path:
             if not watch.exceeded:
                 result["load"] = _send_all(server.base, mixed_requests(ids, count=requests), clients, timeout)
             if not watch.exceeded:
-                result["memory"] = _memory(server)
+                result["memory"] = memory(server)
             if not watch.exceeded:
                 result["pickup_s"] = _pickup(server, edit_path, timeout=300)
             result["peak_pss_mb"] = watch.peak_mb

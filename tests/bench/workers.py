@@ -2,8 +2,8 @@
 
     python -m tests.bench.workers ACTION '{"content": ..., ...}'    prints one JSON line
 
-Actions: ours-build, ours-update, ours-queries, ours-curator, fts5-build, fts5-update, fts5-queries, tantivy-build,
-tantivy-queries.
+Actions: ours-build, ours-update, ours-followed, ours-queries, ours-curator, fts5-build, fts5-update, fts5-queries,
+tantivy-build, tantivy-queries.
 Times are taken inside the process around the work itself (interpreter start-up and
 imports excluded, for both engines alike).
 """
@@ -82,6 +82,35 @@ def ours_update(args: dict[str, Any]) -> dict[str, Any]:
             "updated": list(report.updated), "removed": list(report.removed),
             "files_written": len(written), "kb_written": round(sum(written.values()) / 1024, 1),
             "changed_in_place": changed, "files_removed": len(before.keys() - after.keys()), **_rss()}
+
+
+def ours_followed(args: dict[str, Any]) -> dict[str, Any]:
+    """A one-file update by the route of `archive serve`'s indexer (web.indexer): the kernel tells which file
+    changed (archive.following, inotify), only it is statted, only its bucket hashed again. As the indexer
+    does once at its start, and untimed here: the watches set, every file scanned and the index found current.
+    Then one more sentence is added to `edit` and the public index brought up to date, timed from asking which
+    files changed until `update_index` returns (the indexer then updates the curator index the same way)."""
+    from archive.following import Following
+    from search import buckets, update_index
+    from search.sources import scan_content
+
+    config, today = _config(args), dt.date.fromisoformat(args["today"])
+    edit = Path(args["edit"])
+    following = Following(config.content, full_every=float("inf"))
+    buckets.keep_last()
+    try:
+        update_index(config, today, wait=0, procs=args["procs"], scan=scan_content(config.content, following.next()))
+        edit.write_bytes(edit.read_bytes() + f"\nAnother revision ({time.time_ns()}) added a sentence.\n".encode())
+        started, cpu = time.perf_counter(), time.process_time()
+        listing = following.next()
+        report = update_index(config, today, wait=0, procs=args["procs"], scan=scan_content(config.content, listing))
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+        route = following.route
+    finally:
+        buckets.keep_last(False)
+        following.close()
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "route": route, "rebuilt": report.rebuilt,
+            "updated": list(report.updated), **_rss()}
 
 
 def ours_curator(args: dict[str, Any]) -> dict[str, Any]:
@@ -185,7 +214,8 @@ def tantivy_queries(args: dict[str, Any]) -> dict[str, Any]:
     return _queries({**args, "probe": None}, run, lambda: None, lambda word: 0)
 
 
-ACTIONS = {"ours-build": ours_build, "ours-update": ours_update, "ours-queries": ours_queries, "ours-curator": ours_curator,
+ACTIONS = {"ours-build": ours_build, "ours-update": ours_update, "ours-followed": ours_followed,
+           "ours-queries": ours_queries, "ours-curator": ours_curator,
            "fts5-build": fts5_build, "fts5-update": fts5_update, "fts5-queries": fts5_queries,
            "tantivy-build": tantivy_build, "tantivy-queries": tantivy_queries}
 

@@ -15,7 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MEASURES = ("whole server at 10,000", "whole server at 100,000", "first search after start at 50",
-            "one-file update at 100,000", "full build at 50", "cold query p50 at 50", "cold query p95 at 50")
+            "one-file update at 100,000 (archive index)", "one-file update at 100,000 (archive serve's indexer)",
+            "full build at 50", "cold query p50 at 50", "cold query p95 at 50")
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +36,8 @@ def test_the_engine_phases_measure_every_engine_on_the_same_public_testimonies(t
         assert result[f"{engine}_build"]["public"] == result["expected_public"] > 30, engine
         assert not result[f"{engine}_queries"]["errors"], engine
     assert result["ours_update"]["updated"] == [result["edited"]]
+    followed = result["ours_followed"]  # the server indexer's route: the changed path alone, no full scan
+    assert followed["route"] == "changed paths" and followed["updated"] == [result["edited"]], followed
     assert result["ours_queries"]["probe_total"] == result["fts5_queries"]["probe_total"] == 1
     totals = {e: result[f"{e}_queries"]["totals"] for e in ("ours", "fts5", "tantivy")}
     assert any(totals["tantivy"]) and len(totals["tantivy"]) == len(totals["fts5"])
