@@ -14,15 +14,11 @@ answer only for the same generation and commit (`PublicSet.memo`), and the facet
 segments (`search.facets.FacetTable.of`). Anything newer is made anew, as it always was. The master opens
 the index generation only to read it, then closes it: open segment files are never shared between
 processes (Whoosh reads postings with a seek and a read). Once its first workers run, the master lets go
-of what it prepared (`release`), and hands the memory that freed back to the system (glibc keeps freed
-heap pages for itself otherwise, and the master's share of the server's memory would not shrink); a worker
-started later makes its own, as before.
+of what it prepared (`release`); a worker started later makes its own, as before.
 """
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import os
 import time
 from pathlib import Path
@@ -89,15 +85,3 @@ def release(app: Flask) -> None:
     """Let go of what `prepare` made (the workers forked since keep their copies)."""
     if app.extensions.pop(_HELD, None) is not None:
         app.extensions["archive_site"].forget()
-        gc.collect()
-        _trim_heap()
-
-
-def _trim_heap() -> None:
-    """Return the heap's free pages to the system (glibc's malloc_trim; elsewhere nothing to do)."""
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return
-    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
-    trim(0)
