@@ -35,8 +35,9 @@ class Following:
     """The files of `root`, followed (see the module's doc)."""
 
     def __init__(self, root: Path, full_every: float = FULL_SCAN_SECONDS,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, forget: Callable[[], None] = lambda: None):
         self.root, self.full_every, self.clock = Path(root), full_every, clock
+        self.forget = forget  # called before a full scan: whatever the caller keeps of the last listing
         self.notices = Notices(self.root)
         self.current: ContentScan | None = None
         self.scanned_at = 0.0
@@ -89,6 +90,8 @@ class Following:
                 return again
         if changed is None:
             self.notices.restart()  # before the scan: what changes while it runs is told next time
+        self.current = None  # a full scan needs nothing of the last: never two listings held at once
+        self.forget()
         self.current, self.scanned_at = scan(self.root), self.clock()
         self.route, self.changed, self.version = "full scan", frozenset(), self.current.signature
         return self.current

@@ -46,7 +46,9 @@ def follow_changes(config: Config, stop: threading.Event, poll: float = POLL_SEC
     from search.buckets import keep_last
 
     keep_last()  # this process follows the files: each update fills only the buckets of the paths changed
-    follower = Follower(config, Following(config.content, full_every))
+    # a full scan fills every bucket anew: the last fill is let go first, so that it and the new scan's
+    # listing are never held at once (about 4 MB more at 10,000 testimonies, for good)
+    follower = Follower(config, Following(config.content, full_every, forget=keep_last))
     try:
         while not stop.is_set():
             if parent is not None and os.getppid() != parent:

@@ -23,7 +23,7 @@ from gunicorn.arbiter import Arbiter
 
 from archive.config import Config
 
-from .forked import Forked, freeze
+from .forked import Forked, few_malloc_arenas, freeze
 from .indexer import POLL_SECONDS
 from .ready import prepare, release, wait_for_watcher, watched_stamp
 
@@ -115,6 +115,7 @@ def run(config: Config, host: str, port: int, workers: int, poll: float = POLL_S
         "preload_app": True,
         "pre_fork": lambda arbiter, worker: freeze(),  # a worker's collections leave the master's objects unwritten
     }
+    few_malloc_arenas()  # before any fork: the workers, the indexer and the watcher inherit it
     keeper = IndexerKeeper(config, poll)
     keeper.watcher = IndexerKeeper(config, poll, start=start_watcher, name="file watcher")
     try:

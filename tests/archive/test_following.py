@@ -165,3 +165,22 @@ def test_rescan_keeps_the_stats_it_was_not_told_about(tree):
     again = rescan(before, {"m/e.md"})
     assert again is not None and again.files != scan(tree).files
     assert rescan(before, {"m/e.md", "m/f.md"}).files == scan(tree).files
+
+
+def test_a_full_scan_lets_go_of_the_last_listing_first(tree):
+    """So a process that follows the files never holds two listings at once (the last one and the new one)."""
+    import gc
+    import weakref
+
+    alive: list[bool] = []
+    last: list[weakref.ref] = []
+    following = _followed(tree, forget=lambda: alive.append(bool(last) and last[0]() is not None))
+    last.append(weakref.ref(following.current))
+    _edit(tree / "m/e.md", "told")
+    following.next()
+    assert following.route == "changed paths" and alive == [False]  # the first scan's forget, then none
+    last[0] = weakref.ref(following.current)
+    gc.collect()
+    following.next(full=True)
+    assert following.route == "full scan" and alive == [False, False]
+    assert following.current.files == scan(tree).files
