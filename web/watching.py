@@ -148,6 +148,7 @@ def watch(content: Path, instance: Path, stop: threading.Event, seconds: float, 
                 break
             before = _stamp(stamp)
             reader, opened = catalogues.current()
+            listing = None  # the last look's is held by `following` alone, which lets go before a full scan
             listing = following.next()  # after the catalogue: a file indexed since is told, or seen, again
             if reader is not None:
                 compared = (opened, following.version)

@@ -193,3 +193,23 @@ def test_what_the_mount_table_cannot_tell_counts_as_remote(tmp_path):
     other = tmp_path / "other-mountinfo"
     other.write_text("36 27 4095:1048575 / /srv/archive rw - ext4 /dev/vdz rw\n", encoding="utf-8")
     assert remote_filesystem(tmp_path, str(other)) == "unknown"  # the directory's device is not in the table
+
+
+def test_the_watcher_holds_one_listing_at_a_time(config, watcher):
+    """Its full scan every 20 s finds the last listing let go of (else a watcher at rest held two for good)."""
+    import gc
+    import weakref
+
+    clock, alive, last = [0.0], [], []
+
+    def forget() -> None:  # Following calls it once the last listing is no longer its own
+        gc.collect()
+        alive.append(bool(last) and last[-1]() is not None)
+
+    following = Following(config.content, full_every=20, clock=lambda: clock[0], forget=forget)
+    running = watcher(0.01, following=following)
+    last.append(weakref.ref(following.current))
+    running.wait_for_writes(3)
+    clock[0] = 21.0
+    assert running.wait_until(lambda: len(alive) >= 2)
+    assert alive == [False, False]
