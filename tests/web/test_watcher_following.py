@@ -213,3 +213,26 @@ def test_the_watcher_holds_one_listing_at_a_time(config, watcher):
     clock[0] = 21.0
     assert running.wait_until(lambda: len(alive) >= 2)
     assert alive == [False, False]
+
+
+def test_a_burst_of_edits_is_compared_at_most_a_third_of_the_time(config, watcher, monkeypatch):
+    """Each compare of the files with the catalogue is followed by at least twice its time without one (at
+    100,000 a compare takes 0.35 s, and a `git pull` or an import writes hundreds of files). Slowness can
+    only make the gaps longer. The positive control: the last edit of the burst is still marked."""
+    starts: list[float] = []
+    original = watching.observe
+
+    def slow(*args, **options):
+        starts.append(time.monotonic())
+        time.sleep(0.1)
+        return original(*args, **options)
+
+    monkeypatch.setattr(watching, "observe", slow)
+    running = watcher(3600, full_every=3600)
+    for number in range(10):
+        write_testimony(config.content, "quiet", title=f"Quiet account, edit {number}")
+        time.sleep(0.05)
+    write_testimony(config.content, "narrowed", folder="east", title="Narrowed account", access="withdrawn")
+    assert running.wait_until(lambda: _kid(config, "narrowed") in running.pending())
+    gaps = [later - earlier for earlier, later in zip(starts, starts[1:])]
+    assert len(starts) >= 2 and all(gap >= 0.1 * (1 + watching.COMPARE_SHARE) - 0.01 for gap in gaps), gaps
