@@ -77,14 +77,19 @@ def test_scores_are_the_same_floats(index, q, union, monkeypatch):
         text = s.compiler.compile(q)
         if text is None:
             return
-        for sub, _ in s.searcher.leaf_searchers():
-            mine = bulk_scores._node(bulk_postings.Segment(sub, s.searcher.weighting), text, True)
-            matcher = text.matcher(sub, s.searcher.context())
-            theirs = {}
-            while matcher.is_active():
-                theirs[matcher.id()] = matcher.score()
-                matcher.next()
-            assert mine == theirs
+        _same_scores_in_every_segment(s.searcher, text)
+
+
+def _same_scores_in_every_segment(searcher, query) -> None:
+    """Each segment's bulk scores are Whoosh's matcher's, document for document, float for float."""
+    for sub, _ in searcher.leaf_searchers():
+        mine = bulk_scores._node(bulk_postings.Segment(sub, searcher.weighting), query, True)
+        matcher = query.matcher(sub, searcher.context())
+        theirs = {}
+        while matcher.is_active():
+            theirs[matcher.id()] = matcher.score()
+            matcher.next()
+        assert mine == theirs
 
 
 TIED = [wq.Term("body", "bread", boost=b) for b in (1.1, 1.3, 1.7, 2.9)]  # one weight: the tree's order decides
@@ -99,14 +104,7 @@ def test_tied_weights_sum_in_whooshs_order(index, tied, union, monkeypatch):
     if union == "tree":
         monkeypatch.setattr(wq.Or, "matcher_type", wq.Or.DEFAULT_MATCHER)
     with index._current() as s:
-        for sub, _ in s.searcher.leaf_searchers():
-            mine = bulk_scores._node(bulk_postings.Segment(sub, s.searcher.weighting), tied, True)
-            matcher = tied.matcher(sub, s.searcher.context())
-            theirs = {}
-            while matcher.is_active():
-                theirs[matcher.id()] = matcher.score()
-                matcher.next()
-            assert mine == theirs
+        _same_scores_in_every_segment(s.searcher, tied)
 
 
 def test_scores_differ(index):

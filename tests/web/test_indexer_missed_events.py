@@ -16,7 +16,7 @@ from archive.config import Config
 from archive.following import Following
 from archive.notified import INotify
 from search import buckets
-from search.indexer import index_status, update_index
+from search.indexer import index_status
 from search.manifest import IndexPaths
 from web.indexer import Follower
 from web.public_set import Catalogues
@@ -30,11 +30,10 @@ pytestmark = pytest.mark.skipif(INotify is None, reason="needs Linux inotify")
 
 @pytest.fixture
 def follower(tmp_path):
-    content = builder.write_collection(tmp_path / "content", vocabulary="search")
-    write_testimony(content, "told", title="Told account")
-    write_testimony(content, "missed", folder="east", title="Missed account")
+    content = builder.write_collection(tmp_path / "content", vocabulary="search", testimonies={
+        "told": dict(title="Told account"), "missed": dict(folder="east", title="Missed account")})
+    builder.build_index(content, tmp_path / "instance")
     config = Config(content, tmp_path / "instance")
-    update_index(config, dt.date.today(), procs=1)
     clock = [0.0]
     following = Following(content, full_every=60, clock=lambda: clock[0])
     buckets.keep_last()

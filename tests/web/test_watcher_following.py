@@ -10,7 +10,6 @@ edit, and the missed edit is not pending before the full scan is due.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import threading
 import time
@@ -22,7 +21,6 @@ from archive import notified
 from archive.config import Config
 from archive.following import Following
 from archive.notified import INotify, remote_filesystem
-from search.indexer import update_index
 from search.manifest import IndexPaths
 from web import watching
 from web.watching import read_watched
@@ -37,12 +35,10 @@ DEADLINE = 15.0  # seconds a test waits for what it expects (far more than any o
 
 @pytest.fixture
 def config(tmp_path):
-    content = builder.write_collection(tmp_path / "content", vocabulary="search")
-    write_testimony(content, "quiet", title="Quiet account")
-    write_testimony(content, "narrowed", folder="east", title="Narrowed account")
-    found = Config(content, tmp_path / "instance")
-    update_index(found, dt.date.today(), procs=1)
-    return found
+    content = builder.write_collection(tmp_path / "content", vocabulary="search", testimonies={
+        "quiet": dict(title="Quiet account"), "narrowed": dict(folder="east", title="Narrowed account")})
+    builder.build_index(content, tmp_path / "instance")
+    return Config(content, tmp_path / "instance")
 
 
 @pytest.fixture
