@@ -54,3 +54,31 @@ def test_an_edit_and_a_withdrawal_are_indexed_from_the_changed_paths(tmp_path, m
         assert WORD not in served.get("/feed.atom")[2].decode("utf-8", "replace")
         assert served.get("/t/neighbour")[0] == 200  # the rest is served
         assert not any("full scan" in line for line in _routes(served))
+
+
+def test_the_indexer_lets_go_of_its_kept_buckets_before_a_full_scan(monkeypatch, tmp_path):
+    """web.indexer hands search.buckets.keep_last to Following as what to forget before a full scan, so the
+    last fill and a new listing are never held at once."""
+    import threading
+
+    from archive.config import Config
+    from search import buckets
+    from web import indexer
+
+    made: list[dict] = []
+
+    class Recorded:
+        def __init__(self, root, full_every, **options):
+            made.append(options)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(indexer, "Following", Recorded)
+    stop = threading.Event()
+    stop.set()
+    try:
+        indexer.follow_changes(Config(tmp_path / "content", tmp_path / "instance"), stop)
+    finally:
+        buckets.keep_last(False)
+    assert made == [{"forget": buckets.keep_last}]

@@ -60,3 +60,17 @@ def test_the_environment_wins(monkeypatch):
 
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
     assert few_malloc_arenas() is False
+
+
+def test_archive_serve_caps_them_before_it_forks(monkeypatch, tmp_path):
+    """`web.server.run` asks for the cap before gunicorn's master starts (and so before any fork)."""
+    from archive.config import Config
+    from web import server
+
+    order: list[str] = []
+    monkeypatch.setattr(server, "few_malloc_arenas", lambda: order.append("capped"))
+    monkeypatch.setattr(server.ArchiveApplication, "run", lambda self: order.append("master runs"))
+    monkeypatch.setattr(server.ArchiveApplication, "__init__", lambda self, *a, **k: None)
+    monkeypatch.setattr(server.IndexerKeeper, "stop", lambda self: None)
+    server.run(Config(tmp_path / "content", tmp_path / "instance"), "127.0.0.1", 0, 1)
+    assert order == ["capped", "master runs"]
