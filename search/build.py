@@ -42,7 +42,7 @@ from .codec import ArchiveCodec
 from .documents import index_document
 from .manifest import Keys
 from .schema import schema_for
-from .sources import VOCABULARY_FILES, FileStat, load_vocabularies, read_testimony
+from .sources import VOCABULARY_FILES, FileStat, generation_vocabularies, keep_parsed_vocabularies, read_testimony
 
 __all__ = ["create_generation", "build_generation", "update_generation", "repair", "MAX_SEGMENTS"]
 
@@ -60,6 +60,7 @@ def create_generation(directory: Path, content_root: Path, audience: Audience = 
         source = content_root / name
         if source.is_file():
             shutil.copyfile(source, directory / name)
+    keep_parsed_vocabularies(directory)
     whoosh_index.create_in(str(directory), schema_for(audience))
 
 
@@ -76,7 +77,7 @@ def _build_chunk(directory: str, root: str, stats: Sequence[FileStat], ids: froz
                  today: dt.date, key: Keys, audience: Audience = Audience.PUBLIC) -> tuple[Segment | None, list[Judged]]:
     """Read, judge and index some files into one new segment (in a worker process, or inline). What comes back
     is small: of a public view, only its catalogue row (search.catalogue.view_row), never the view itself."""
-    places, themes = load_vocabularies(Path(directory))
+    places, themes = generation_vocabularies(Path(directory))
     ix = whoosh_index.open_dir(directory)
     writer = BuildWriter(ix)
     judged = []

@@ -31,7 +31,7 @@ from .opened import Opened
 from .query import Query, QueryError
 from .ranking import Ranking, filters_for
 from .results import Hit, Results
-from .sources import load_vocabularies
+from .sources import generation_vocabularies
 from .storage import open_positional
 from .textquery import QueryCompiler, check_expansion
 
@@ -118,7 +118,7 @@ class SearchIndex:
                           FacetTable.of(searcher.reader()))
         directory = self.paths.generation(manifest.generation)
         ix = open_positional(str(directory))
-        places, themes = load_vocabularies(directory)
+        places, themes = generation_vocabularies(directory)
         searcher = ix.searcher()
         if old is not None:
             old.searcher.close()

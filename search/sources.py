@@ -7,8 +7,10 @@ scans names and stats here and reads only the files it needs, each exactly as
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import AbstractSet, Mapping
@@ -17,11 +19,13 @@ from archive.collection import display_path, resolve_testimony
 from archive.errors import Problem
 from archive.collection_files import load_places, load_themes
 from archive.loader import file_hash, parse_testimony
-from archive.model import Testimony
+from archive.model import Place, Testimony, Theme
 from archive.scanning import VOCABULARY_FILES, ContentScan, FileStat, scan
+from archive.store import files
 from archive.vocabulary import Gazetteer, Themes
 
-__all__ = ["FileStat", "Scan", "Loaded", "scan_content", "load_vocabularies", "kept_vocabularies", "read_testimony",
+__all__ = ["FileStat", "Scan", "Loaded", "scan_content", "load_vocabularies", "kept_vocabularies", "generation_vocabularies",
+           "keep_parsed_vocabularies", "PARSED_VOCABULARIES", "read_testimony",
            "VOCABULARY_FILES", "vocabulary_hash", "UNSTABLE"]
 
 
@@ -74,20 +78,76 @@ def vocabulary_hash(root: Path, names: tuple[str, ...] = VOCABULARY_FILES) -> st
 
 def load_vocabularies(root: Path) -> tuple[Gazetteer, Themes]:
     """The gazetteer and the theme vocabulary of a content directory (empty when a file is missing)."""
+    places, themes = _parse_vocabularies(Path(root))
+    return Gazetteer(places), Themes(themes)
+
+
+def _parse_vocabularies(root: Path) -> tuple[list[Place], list[Theme]]:
     places_path, themes_path = (root / name for name in VOCABULARY_FILES)
     places = load_places(places_path, display_path(places_path))[0] if places_path.is_file() else []
     themes = load_themes(themes_path, display_path(themes_path))[0] if themes_path.is_file() else []
-    return Gazetteer(p for _, p in places), Themes(t for _, t in themes)
+    return [p for _, p in places], [t for _, t in themes]
+
+
+PARSED_VOCABULARIES = "vocabularies.pickle"  # beside an index generation's copies of places.yaml and themes.yaml
+
+
+def keep_parsed_vocabularies(directory: Path) -> None:
+    """Keep, beside a generation's copies of the vocabularies, what they parse to, with the hash of the bytes
+    parsed (`generation_vocabularies` takes it only for those very bytes). Parsing and checking the two files
+    took 30-50 ms in each process that opened the generation: an index run, a worker's first search."""
+    directory = Path(directory)
+    found = _vocabulary_bytes(directory)
+    places, themes = _parse_vocabularies(directory)
+    if found != _vocabulary_bytes(directory):
+        return  # changed while parsed: keep nothing
+    data = {"bytes": _digest(found), "places": [_fields(p) for p in places], "themes": [_fields(t) for t in themes]}
+    files.replace(directory / PARSED_VOCABULARIES, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), sync=False)
+
+
+def generation_vocabularies(directory: Path) -> tuple[Gazetteer, Themes]:
+    """`load_vocabularies` of an index generation: from what `keep_parsed_vocabularies` kept when it was made from
+    the bytes the files hold now; else (none kept, another version's, unreadable) parsed again."""
+    directory = Path(directory)
+    try:
+        with open(directory / PARSED_VOCABULARIES, "rb") as stream:
+            data = pickle.load(stream)
+        if data["bytes"] == _digest(_vocabulary_bytes(directory)):
+            return (Gazetteer(Place(**fields) for fields in data["places"]),
+                    Themes(Theme(**fields) for fields in data["themes"]))
+    except Exception:  # noqa: BLE001 - a copy that cannot be used is parsed again, whatever is wrong with it
+        pass
+    return load_vocabularies(directory)
+
+
+def _fields(entry: Place | Theme) -> dict[str, object]:
+    """The entry's fields by name, one level deep: made again with the class itself, so a copy kept by a version
+    whose Place or Theme had other fields fails (and is parsed again) instead of making a half entry."""
+    return {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)}
+
+
+def _vocabulary_bytes(root: Path) -> list[bytes | None]:
+    return [_bytes(Path(root) / name) for name in VOCABULARY_FILES]
+
+
+def _digest(found: list[bytes | None]) -> str:
+    digest = hashlib.sha256()
+    for data in found:
+        digest.update(b"\0missing" if data is None else b"%d\0%s" % (len(data), data))
+    return digest.hexdigest()
 
 
 def kept_vocabularies(root: Path) -> tuple[Gazetteer, Themes]:
-    """`load_vocabularies`, parsed again only when the two files' bytes differ from the last call's (an index run
-    in a process that follows the files: the vocabularies seldom change, and parsing them took 25-55 ms)."""
-    found = [_bytes(Path(root) / name) for name in VOCABULARY_FILES]
+    """`generation_vocabularies` for an index run (which holds the writers' lock), worked out again only when the
+    two files' bytes differ from the last call's (in a process that follows the files, they seldom change); and
+    kept parsed beside a generation made before they were."""
+    if not (Path(root) / PARSED_VOCABULARIES).is_file():
+        keep_parsed_vocabularies(Path(root))
+    found = _vocabulary_bytes(Path(root))
     if _kept and _kept[0] == found:
         return _kept[1]  # type: ignore[return-value]
-    loaded = load_vocabularies(Path(root))
-    if found == [_bytes(Path(root) / name) for name in VOCABULARY_FILES]:  # unchanged while parsed
+    loaded = generation_vocabularies(Path(root))
+    if found == _vocabulary_bytes(Path(root)):  # unchanged while parsed
         _kept[:] = [found, loaded]
     return loaded
 

@@ -13,6 +13,7 @@ from search.indexer import ensure_current, index_status, update_index
 from search.manifest import IndexPaths, read_manifest
 from search.query import parse_query
 from search.searcher import IndexMissing, SearchIndex
+from search.sources import PARSED_VOCABULARIES
 
 from tests.search.index_files import files_containing
 from tests.support import builder
@@ -139,8 +140,9 @@ def test_narrowing_consent_leaves_no_trace(config, narrowed, gone):
     write_testimony(config.content, "marked", **fields)
     update_index(config, TODAY, procs=1)
 
-    def traces() -> dict[str, list[str]]:  # the gazetteer copied beside the index names every place, rightly
-        return {f: w for f, w in files_containing(config.instance, [gone]).items() if not f.endswith("places.yaml")}
+    def traces() -> dict[str, list[str]]:  # the gazetteer copied beside the index (and kept parsed) names every
+        gazetteer = ("places.yaml", PARSED_VOCABULARIES)  # place, rightly
+        return {f: w for f, w in files_containing(config.instance, [gone]).items() if not f.endswith(gazetteer)}
 
     assert traces()
     write_testimony(config.content, "marked", **{**fields, **narrowed})
