@@ -23,41 +23,23 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import stat as stats
 from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import Mapping, NamedTuple
+from typing import Mapping
+
+from .statting import KIND, REGULAR, SUFFIX, FileStat, Folder, may_fork, split, stat_files
 
 __all__ = ["FileStat", "ContentScan", "scan", "list_folder", "stat_files", "stat_meta", "FOLDER_FLAGS", "SUFFIX", "COLLECTION_FILE", "VOCABULARY_FILES", "META_FILES"]
 
-SUFFIX = ".md"
 COLLECTION_FILE = "collection.yaml"
 VOCABULARY_FILES = ("places.yaml", "themes.yaml")
 META_FILES = (COLLECTION_FILE, *VOCABULARY_FILES)
 FOLDER_FLAGS = _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-_new = tuple.__new__  # a FileStat without NamedTuple's Python-level constructor: the scan makes one per file
-_KIND, _REGULAR = stats.S_IFMT(0o177777), stats.S_IFREG  # st_mode & _KIND == _REGULAR: a regular file
 _ID, _PATH, _STAT = itemgetter(0), itemgetter(1), itemgetter(2, 3, 4, 5)
-
-
-class FileStat(NamedTuple):
-    """One file as the scan saw it: the id (the stem), the path relative to the content directory
-    (forward slashes), and its stat (all zero for a link that leads nowhere)."""
-
-    id: str
-    path: str
-    mtime_ns: int
-    size: int
-    ino: int = 0
-    ctime_ns: int = 0
-
-    @property
-    def missing(self) -> bool:
-        return self.ino == 0 and self.size == 0 and self.mtime_ns == 0
 
 
 @dataclass(frozen=True)
@@ -109,45 +91,83 @@ class ContentScan:
 
 
 def scan(root: Path) -> ContentScan:
-    """The content directory as the rules above read it; an empty scan if it cannot be listed."""
+    """The content directory as the rules above read it; an empty scan if it cannot be listed.
+
+    Every folder is listed first, then the files are statted: in a large tree (SPLIT_FROM names or more) on a
+    machine with two cores or more, half of them by a forked helper (archive.statting), as git stats its index from
+    several threads. The scan is the same either way; if the helper fails, its half is statted here."""
     root = Path(root)
-    files: list[FileStat] = []
-    meta: dict[str, FileStat] = {}
     linked: list[str] = []
     try:
         fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return ContentScan(root, ())
+    folders: list[Folder] = []
     collecting = gc.isenabled()
     gc.disable()  # a tuple per file and no cycle among them: the collector's passes over them were 10% of a scan
     try:
-        _folder(fd, "", files, meta, linked)
+        _list_tree(fd, "", folders, linked)
+        waiting = [folder for folder in folders if folder.files is None]
+        if sum(len(folder.names) for folder in waiting) >= SPLIT_FROM and may_fork():
+            split(waiting, linked)
+        for folder in waiting:
+            if folder.files is None:
+                folder.files = []
+                stat_files(folder.fd, folder.prefix, folder.names, folder.files, linked)  # type: ignore[arg-type]
+        meta = stat_meta(fd)
     finally:
+        for folder in folders:
+            if folder.fd is not None and folder.fd != fd:
+                os.close(folder.fd)
         os.close(fd)
         if collecting:
+            _promote()
             gc.enable()
-    return ContentScan(root, tuple(files), meta, bool(linked))
+    files = tuple(chain.from_iterable(folder.files or () for folder in folders))
+    return ContentScan(root, files, meta, bool(linked))
 
 
-def _folder(fd: int, prefix: str, files: list[FileStat], meta: dict[str, FileStat] | None,
-            linked: list[str]) -> None:
-    """Add a folder's testimony files, then its folders' (the folder is open as `fd`)."""
+def _promote() -> None:
+    """Move every object the collector tracks to its oldest generation, unless this process keeps objects frozen.
+
+    The scan's tuples (one per file) were made while the collector was off. Left in the youngest generation, the
+    next collection would go through them all: 30 ms at 100,000 files, the tenth of a one-file update. They hold
+    no cycle, so the oldest generation, gone through only by the rare full collection, is where they belong.
+    `gc.freeze()` then `gc.unfreeze()` does that (the documented behaviour of the two); in a process that keeps
+    objects frozen (forked from a server's master, web/forked.py) it would unfreeze those, so it is not done."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
+
+
+SPLIT_FROM = 20_000  # names to stat from which a helper process stats half of them (below, a fork costs more)
+KEEP_OPEN = 256  # folders kept open from their listing until their files are statted (the others: at once)
+
+
+def _list_tree(fd: int, prefix: str, folders: list[Folder], linked: list[str]) -> None:
+    """List the folder open as `fd`, then every folder below it, in scan order. The first KEEP_OPEN folders stay
+    open with their files still to stat (the caller closes them); past that, a folder's files are statted at once."""
     listed = list_folder(fd, linked, prefix)
     if listed is None:
         return  # unreadable, or gone since its parent was listed: none of it is in the collection
-    names, folders = listed
-    stat_files(fd, prefix, names, files, linked)
-    if meta is not None:  # the collection's own files, at the top
-        meta.update(stat_meta(fd))
-    for name in sorted(folders):
+    names, subfolders = listed
+    if len(folders) < KEEP_OPEN:
+        folders.append(Folder(fd, prefix, names, None))
+    else:
+        done: list[FileStat] = []
+        stat_files(fd, prefix, names, done, linked)
+        folders.append(Folder(None, prefix, [], done))
+    for name in sorted(subfolders):
         try:
             sub = os.open(name, _FOLDER, dir_fd=fd)  # O_NOFOLLOW: a folder swapped for a link is not entered
         except OSError:
             continue
+        index = len(folders)
         try:
-            _folder(sub, f"{prefix}{name}/", files, None, linked)
+            _list_tree(sub, f"{prefix}{name}/", folders, linked)
         finally:
-            os.close(sub)
+            if index >= len(folders) or folders[index].fd != sub:  # not kept open for its files
+                os.close(sub)
 
 
 def list_folder(fd: int, linked: list[str], prefix: str = "") -> tuple[list[str], list[str]] | None:
@@ -172,23 +192,6 @@ def list_folder(fd: int, linked: list[str], prefix: str = "") -> tuple[list[str]
     return names, folders
 
 
-def stat_files(fd: int, prefix: str, names: list[str], files: list[FileStat], linked: list[str]) -> None:
-    """Append the testimony files `names` of the folder open as `fd` (a file with other hard links adds its
-    path to `linked`)."""
-    append, stat = files.append, os.stat
-    for name in names:
-        try:
-            st = stat(name, dir_fd=fd)  # follows a link to the file it names
-        except OSError:
-            if name.endswith(SUFFIX) and _is_link(name, fd):  # a link to nowhere: listed, so check reports it
-                append(_new(FileStat, (name[:-3], prefix + name, 0, 0, 0, 0)))
-            continue  # removed since the listing
-        if st.st_mode & _KIND == _REGULAR:
-            append(_new(FileStat, (name[:-3], prefix + name, st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)))
-            if st.st_nlink != 1:
-                linked.append(prefix + name)
-
-
 def stat_meta(fd: int) -> dict[str, FileStat]:
     """The collection's own files (META_FILES) that are regular files in the folder open as `fd`."""
     meta = {}
@@ -197,13 +200,6 @@ def stat_meta(fd: int) -> dict[str, FileStat]:
             st = os.stat(name, dir_fd=fd)
         except OSError:
             continue
-        if st.st_mode & _KIND == _REGULAR:
+        if st.st_mode & KIND == REGULAR:
             meta[name] = FileStat(name, name, st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
     return meta
-
-
-def _is_link(name: str, fd: int) -> bool:
-    try:
-        return stats.S_ISLNK(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode)
-    except OSError:
-        return False
