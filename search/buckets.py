@@ -12,6 +12,7 @@ secret, so neither tells which names fall into it or lets a guess be tested offl
 from __future__ import annotations
 
 import posixpath
+import struct
 import zlib
 from array import array
 from collections import defaultdict
@@ -86,14 +87,22 @@ def keep_last(keep: bool = True) -> None:
 def _fill(scan: Scan, key: Keys) -> Buckets:
     members: dict[int, list[FileStat]] = defaultdict(list)
     listing = scan.listing.files if scan.listing is not None else tuple(scan.files.values())
-    # bucket_of for every file, each step a C function over the whole listing (no Python call per file)
-    numbers = map(BUCKETS.__rmod__, map(zlib.crc32, map(_ENCODE, map(_PATH, listing))))
-    for number, file in zip(numbers, listing):
-        members[number].append(file)
+    for crc, file in zip(_checksums(listing), listing):
+        members[crc % BUCKETS].append(file)  # bucket_of(file.path)
     tags = _tags(key)
     duplicated = scan.listing.duplicates if scan.listing is not None else {}
     digests = {tags[number]: _digest(key, number, files, duplicated) for number, files in members.items()}
     return Buckets(tags, dict(members), digests, {tag: number for number, tag in enumerate(tags)})
+
+
+def _checksums(files: tuple[FileStat, ...] | list[FileStat]) -> list[int]:
+    """zlib.crc32 of every file's path (UTF-8, surrogates escaped), each step a C function over the whole listing
+    (no Python call per file). Strict UTF-8 first, twice as fast as the encoding with surrogateescape and the same
+    bytes for every path it can encode; a path it cannot (a name that was not UTF-8) makes them all go the slow way."""
+    try:
+        return list(map(zlib.crc32, map(str.encode, map(_PATH, files))))
+    except UnicodeEncodeError:
+        return list(map(zlib.crc32, map(_ENCODE, map(_PATH, files))))
 
 
 def _tags(key: Keys) -> tuple[str, ...]:
@@ -105,9 +114,10 @@ def _digest(key: Keys, number: int, files: list[FileStat], duplicated: Mapping[s
     if duplicated and not duplicated.keys().isdisjoint(map(_ID, files)):
         stats = array("q", [-1 if f.id in duplicated else f.mtime_ns for f in files])
         stats += array("q", [-1 if f.id in duplicated else f.size for f in files])
-    else:  # two arrays made from lists: several times faster than one from an iterator of pairs
-        stats = array("q", list(map(_MTIME, files))) + array("q", list(map(_SIZE, files)))
-    return key.of_bytes(b"files:%d\n%s\n%s" % (number, names, stats.tobytes()))
+        packed = stats.tobytes()
+    else:  # the same bytes as the two arrays above, packed at once (a fifth faster)
+        packed = struct.pack(f"{2 * len(files)}q", *map(_MTIME, files), *map(_SIZE, files))
+    return key.of_bytes(b"files:%d\n%s\n%s" % (number, names, packed))
 
 
 def _refill(last: Buckets, last_duplicates: Mapping[str, object], listing: ContentScan, changed: frozenset[str],
