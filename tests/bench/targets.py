@@ -69,10 +69,9 @@ def rows_for(r: dict[str, Any]) -> list[Row]:
         ]
     if ou or fu:
         rows += [
-            Row(n, "incremental update, 1 file (s)", v(ou, "seconds"), v(fu, "seconds"),
-                f"<= {GOALS['update_100k_s']:g} s",
-                None if not ou else (ou["seconds"] <= GOALS["update_100k_s"] and not ou["rebuilt"]
-                                     and ou["updated"] == [r["edited"]])),
+            Row(n, "incremental update, 1 file (s), median of the rounds", v(ou, "seconds"), v(fu, "seconds"),
+                f"<= {GOALS['update_100k_s']:g} s", None if not ou else _update_ok(ou, r["edited"])),
+            Row(n, "  the first round, after the build phase (s)", _first(ou), _first(fu), "info"),
             Row(n, "  KB of new index files the update wrote", v(ou, "kb_written"), None, "info"),
         ]
     if of:
@@ -116,6 +115,17 @@ def rows_for(r: dict[str, Any]) -> list[Row]:
                 None, "info"),
         ]
     return rows
+
+
+def _update_ok(ou: dict[str, Any], edited: str) -> bool:
+    """In time (the median round), and every round updated the edited file alone, with no rebuild."""
+    each = ou.get("updated_each", [ou["updated"]])
+    return (ou["seconds"] <= GOALS["update_100k_s"] and not ou.get("rebuilt_any", ou["rebuilt"])
+            and all(updated == [edited] for updated in each))
+
+
+def _first(found: dict[str, Any] | None) -> float | None:
+    return found["rounds"][0] if found and found.get("rounds") else None
 
 
 def _followed_ok(of: dict[str, Any], edited: str) -> bool:
@@ -208,8 +218,9 @@ def issue_targets(results: list[dict[str, Any]], peer: dict[str, Any] | None) ->
         lines.append((f"first search after start at {r['size']:,}", "<= 1 s", shown, verdict(_first_ok(s)), "-"))
     u100 = _ok(_at(results, 100_000) or {}, "ours_update")
     lines.append(("one-file update at 100,000 (archive index)", "<= 0.5 s",
-                  "-" if not u100 else f"{u100['seconds']:.2f} s",
-                  verdict(None if not u100 else u100["seconds"] <= GOALS["update_100k_s"]), "-"))
+                  "-" if not u100 else f"{u100['seconds']:.2f} s, median of "
+                  + ", ".join(f"{s:.2f}" for s in u100.get("rounds", [u100["seconds"]])),
+                  verdict(None if not u100 else _update_ok(u100, (_at(results, 100_000) or {})["edited"])), "-"))
     r100 = _at(results, 100_000) or {}
     f100 = _ok(r100, "ours_followed")
     lines.append(("one-file update at 100,000 (archive serve's indexer)", "<= 0.5 s",

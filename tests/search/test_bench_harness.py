@@ -36,6 +36,10 @@ def test_the_engine_phases_measure_every_engine_on_the_same_public_testimonies(t
         assert result[f"{engine}_build"]["public"] == result["expected_public"] > 30, engine
         assert not result[f"{engine}_queries"]["errors"], engine
     assert result["ours_update"]["updated"] == [result["edited"]]
+    for engine in ("ours", "fts5"):  # three revisions, each engine updating after each, the median kept
+        rounds = result[f"{engine}_update"]["rounds"]
+        assert len(rounds) == 3 and result[f"{engine}_update"]["seconds"] == sorted(rounds)[1], engine
+    assert result["ours_update"]["updated_each"] == [[result["edited"]]] * 3
     followed = result["ours_followed"]  # the server indexer's route: the changed path alone, no full scan
     assert followed["route"] == "changed paths" and followed["updated"] == [result["edited"]], followed
     assert result["ours_queries"]["probe_total"] == result["fts5_queries"]["probe_total"] == 1
