@@ -43,6 +43,7 @@ class Following:
         self.scanned_at = 0.0
         self.route, self.changed = "", frozenset[str]()
         self.version = ""  # changes whenever the files may have: the full scan's signature, or a count after it
+        self.since = ""  # the version `current` was made from by statting `changed` again ("" after a full scan)
         self._rescans = 0
 
     def fileno(self) -> int | None:
@@ -85,7 +86,7 @@ class Following:
             if again is not None:
                 if again is not self.current:
                     self._rescans += 1
-                    self.version = f"{self.version.split('+')[0]}+{self._rescans}"
+                    self.since, self.version = self.version, f"{self.version.split('+')[0]}+{self._rescans}"
                 self.current, self.route, self.changed = again, "changed paths", changed
                 return again
         if changed is None:
@@ -93,7 +94,7 @@ class Following:
         self.current = None  # a full scan needs nothing of the last: never two listings held at once
         self.forget()
         self.current, self.scanned_at = scan(self.root), self.clock()
-        self.route, self.changed, self.version = "full scan", frozenset(), self.current.signature
+        self.route, self.changed, self.version, self.since = "full scan", frozenset(), self.current.signature, ""
         return self.current
 
     def close(self) -> None:

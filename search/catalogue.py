@@ -273,6 +273,11 @@ class CatalogueReader:
         return {str(k): (str(f), int(m), int(s)) for k, f, m, s in  # type: ignore[call-overload]
                 self._query("SELECT kid, folder, mtime_ns, size FROM files")}
 
+    def file(self, kid: str) -> tuple[str, int, int] | None:
+        """`files()` of one keyed id: its file's (folder, mtime_ns, size), or None if the catalogue has no file of it."""
+        rows = self._query("SELECT folder, mtime_ns, size FROM files WHERE kid = ?", (kid,))
+        return (str(rows[0][0]), int(rows[0][1]), int(rows[0][2])) if rows else None  # type: ignore[call-overload]
+
     def folders(self, kid: str) -> tuple[str, ...]:
         """The folders of the files whose id has this keyed hash (two or more: a duplicated id)."""
         rows = self._query("SELECT folder FROM files WHERE kid = ? UNION ALL SELECT folder FROM copies WHERE kid = ?",

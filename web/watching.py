@@ -5,7 +5,8 @@ follows the files' names and stats -- no file is read -- and compares them with 
 public index generation (search.catalogue). It follows the content directory as the indexer does
 (archive.following): the kernel tells it which files changed, and only those are statted again; every file
 is statted at the start, every `WATCH_FULL_SCAN_SECONDS` (20) as the check for a change no notice told, and
-whenever the notices are in doubt or cannot be had (then on every look, as before there were notices). So a
+whenever the notices are in doubt or cannot be had (then on every look, as before there were notices). After
+a change the kernel told, only the changed files' ids are compared with the catalogue, not every file. So a
 server at rest spends next to nothing watching, however large the collection, and a changed file is marked
 within a moment of its write, not at the next scan.
 
@@ -29,14 +30,14 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from archive.following import Following
-from archive.scanning import ContentScan
+from archive.scanning import SUFFIX, ContentScan
 from archive.store import files
 from search.catalogue import CatalogueReader, files_digest
 from search.manifest import Keys
-from search.sources import scan_content
+from search.sources import Scan, scan_content
 
 __all__ = ["Watched", "WATCH_NAME", "STALE_SECONDS", "WATCH_FULL_SCAN_SECONDS", "observe", "read_watched",
            "write_watched", "mark", "watch", "main"]
@@ -60,9 +61,12 @@ class Watched:
 
 
 def observe(content: Path, reader: CatalogueReader, key: Keys, cache: dict[str, str] | None = None,
-            listing: ContentScan | None = None) -> Watched:
+            listing: ContentScan | None = None, last: Watched | None = None,
+            changed: frozenset[str] | None = None) -> Watched:
     """Compare the names and stats of the files (`listing`, or a scan made now) with the catalogue. `cache`
-    keeps each id's keyed hash."""
+    keeps each id's keyed hash. `last` and `changed`: the answer for the listing this one was made from by
+    statting the paths `changed` again (archive.following), against this same catalogue; then only the ids of
+    those paths are compared again, one row of the catalogue each, instead of every file (0.35 s at 100,000)."""
     cache = {} if cache is None else cache
     scan = scan_content(content) if listing is None else scan_content(content, listing)
     token, vocabulary = reader.meta.get("token", ""), reader.meta.get("vocabulary") == scan.vocabulary_hash
@@ -76,6 +80,9 @@ def observe(content: Path, reader: CatalogueReader, key: Keys, cache: dict[str, 
             found = cache[testimony_id] = key(testimony_id)
         return found
 
+    if last is not None and changed is not None and last.pending is not None and last.token == token:
+        pending = _again(scan, reader, kid, dict(last.pending), changed)
+        return Watched(token, vocabulary, pending if len(pending) <= TOO_MANY else None, seen)
     written = reader.files()
     pending: dict[str, tuple[str, ...]] = {}
     for stat in scan.files.values():
@@ -88,6 +95,30 @@ def observe(content: Path, reader: CatalogueReader, key: Keys, cache: dict[str, 
     present = {kid(i) for i in scan.ids}
     pending.update((gone, ()) for gone in written.keys() - present)
     return Watched(token, vocabulary, pending if len(pending) <= TOO_MANY else None, seen)
+
+
+def _again(scan: Scan, reader: CatalogueReader, kid: Callable[[str], str], pending: dict[str, tuple[str, ...]],
+           changed: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """`pending` with each id of the `changed` paths compared again, as `observe` compares every id: its one
+    file against the catalogue's row; every folder of a duplicated id; none for an id whose files are gone."""
+    ids = {posixpath.basename(path)[:-len(SUFFIX)] for path in changed if path.endswith(SUFFIX)}
+    copies: dict[str, list[str]] = {}
+    for path in scan.duplicates:  # every copy of an id several files share, in scan order
+        if (testimony_id := posixpath.basename(path)[:-len(SUFFIX)]) in ids:
+            copies.setdefault(testimony_id, []).append(posixpath.dirname(path))
+    for testimony_id in ids:
+        keyed = kid(testimony_id)
+        pending.pop(keyed, None)
+        stat = scan.files.get(testimony_id)
+        if stat is not None:
+            folder = posixpath.dirname(stat.path)
+            if reader.file(keyed) != (folder, stat.mtime_ns, stat.size):
+                pending[keyed] = (folder,)
+        elif testimony_id in copies:
+            pending[keyed] = tuple(copies[testimony_id])
+        elif reader.file(keyed) is not None:
+            pending[keyed] = ()  # gone
+    return pending
 
 
 def _path(instance: Path) -> Path:
@@ -142,7 +173,7 @@ def watch(content: Path, instance: Path, stop: threading.Event, seconds: float, 
     catalogues, cache = Catalogues(instance), {}
     stamp = Path(instance) / "content-changed"
     following = Following(content, full_every) if following is None else following
-    last: tuple[object, Watched] | None = None  # (the catalogue and the files it was compared with, what differed)
+    last: tuple[tuple[object, str], Watched] | None = None  # ((the catalogue, the files' version), what differed)
     resume = 0.0  # no compare before this (time.monotonic): a burst of edits costs at most a third of a core
     try:
         while not stop.is_set():
@@ -156,7 +187,11 @@ def watch(content: Path, instance: Path, stop: threading.Event, seconds: float, 
                 compared = (opened, following.version)
                 if last is None or last[0] != compared:  # else nothing changed: the same answer, written again
                     started = time.monotonic()
-                    last = (compared, observe(content, reader, IndexPaths(instance).keys(), cache, listing))
+                    # the files statted again since the last compare, against the same catalogue: only their ids
+                    follows = (last is not None and last[0][0] == opened and following.route == "changed paths"
+                               and following.since == last[0][1])
+                    since = (last[1], following.changed) if follows and last is not None else (None, None)
+                    last = (compared, observe(content, reader, IndexPaths(instance).keys(), cache, listing, *since))
                     resume = time.monotonic() + COMPARE_SHARE * (time.monotonic() - started)
                 with files.locked(_path(instance).with_suffix(".lock")):
                     if _stamp(stamp) == before:  # a save since the look began: look again first
