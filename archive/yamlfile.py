@@ -36,7 +36,7 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in _Base.yaml_implicit_resolvers.items()
 }
 
-__all__ = ["Lines", "parse_yaml", "read_text"]
+__all__ = ["Lines", "parse_yaml", "read_text", "reads_as_text"]
 
 Key = tuple[Any, ...]
 # Far beyond any real file; past them a document is refused before its values are built.
@@ -58,6 +58,21 @@ class Lines:
                 return self.by_path[path]
             path = path[:-1]
         return self.first
+
+
+class _Resolver(yaml.resolver.Resolver):
+    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers  # the loader's: dates stay text
+
+
+_RESOLVE = _Resolver()
+_TEXT = "tag:yaml.org,2002:str"
+
+
+def reads_as_text(text: str) -> bool:
+    """Whether `text`, written unquoted, is read back as that text here. YAML 1.1, which PyYAML reads, takes `no`,
+    `on`, `~` and `1.5` for other things; ruamel.yaml writes YAML 1.2, where `no` and `on` are text and left plain
+    (archive.store.front_matter quotes what this says is not text)."""
+    return _RESOLVE.resolve(yaml.ScalarNode, text, (True, False)) == _TEXT
 
 
 def read_text(path: Path, display: str) -> tuple[str | None, bytes, list[Problem]]:

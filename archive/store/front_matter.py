@@ -14,7 +14,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from ..errors import ArchiveError
 from ..loader import split_front_matter
-from ..yamlfile import parse_yaml
+from ..yamlfile import parse_yaml, reads_as_text
 from .form import FIELD_NAMES, FIELDS, Field, Values, normalise, text_of, value_at
 from .roundtrip import DEFAULT_INDENT, dump, indent_of, round_trip
 
@@ -64,6 +64,11 @@ def entries(kind: str, text: str) -> list[Any]:
     return people
 
 
+def _text(text: str) -> Any:
+    """A string to write, quoted when it would not be read back as that string (`no`, `on`, `null`, `1.5`)."""
+    return text if reads_as_text(text) else DoubleQuotedScalarString(text)
+
+
 def _node(f: Field, text: str, old: Any) -> Any:
     """The YAML value to write for a field's new text."""
     if f.kind in ("date", "day"):
@@ -73,10 +78,11 @@ def _node(f: Field, text: str, old: Any) -> Any:
         if f.kind == "contributors":
             seq = CommentedSeq()
             for person in items:
-                entry = CommentedMap(person)
+                entry = CommentedMap({key: _text(value) for key, value in person.items()})
                 entry.fa.set_flow_style()
                 seq.append(entry)
             return seq
+        items = [_text(item) for item in items]
         if isinstance(old, CommentedSeq):
             del old[:]
             old.extend(items)
@@ -86,7 +92,7 @@ def _node(f: Field, text: str, old: Any) -> Any:
         return seq
     if "\n" in text:
         return LiteralScalarString(text)
-    return text
+    return _text(text)
 
 
 def _insert(mapping: CommentedMap, key: str, value: Any, dotted: str) -> None:

@@ -71,6 +71,19 @@ def test_a_change_keeps_every_other_line_as_written(indent):
     assert "# narrator agreed on the phone" in changed[0][1]
 
 
+def test_words_yaml_reads_as_other_things_are_written_quoted_and_read_back_as_typed():
+    """ruamel.yaml writes YAML 1.2, where `no` and `on` are text; the loader reads YAML 1.1, where they are
+    booleans (a testimony with the id `no` failed its check after a save through the form)."""
+    values = editing.values_from_text(HAND_WRITTEN)
+    values.update(id="no", title="On", summary="null", content_warnings="yes\n1.5", contributors="No | off")
+    text = editing.build_text(values, HAND_WRITTEN)
+    assert 'id: "no"' in text and 'title: "On"' in text and 'summary: "null"' in text
+    assert editing.values_from_text(text) == values
+    assert editing.values_from_text(editing.build_text(values, None)) == values  # written afresh, too
+    values.update(summary="Idlib")
+    assert "summary: Idlib\n" in editing.build_text(values, HAND_WRITTEN)  # the control: plain text stays plain
+
+
 def test_new_optional_fields_go_in_format_order_and_unmanaged_keys_stay():
     values = editing.values_from_text(HAND_WRITTEN)
     values.update(summary="One paragraph.", consent_embargo_until="2030-01-01", contributors="Amal Y | translator",
