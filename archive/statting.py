@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat as stats
+import sys
 import threading
 from array import array
 from typing import Iterator, NamedTuple
@@ -66,9 +67,10 @@ def stat_files(fd: int, prefix: str, names: list[str], files: list[FileStat], li
 
 
 def may_fork() -> bool:
-    """A helper process may be forked: fork exists, this process runs one thread (a fork copies no other thread,
-    so a lock one of them held would never be released in the helper), and it has two cores or more."""
-    if not hasattr(os, "fork") or threading.active_count() != 1:
+    """A helper process may be forked: on Linux (on macOS a fork is unsafe once a system framework is loaded,
+    which Python's own modules may do), in a process that runs one thread (a fork copies no other thread, so a
+    lock one of them held would never be released in the helper), with two cores or more."""
+    if not sys.platform.startswith("linux") or threading.active_count() != 1:
         return False
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return cores >= 2
