@@ -93,15 +93,15 @@ PARSED_VOCABULARIES = "vocabularies.pickle"  # beside an index generation's copi
 
 
 def keep_parsed_vocabularies(directory: Path) -> None:
-    """Keep, beside a generation's copies of the vocabularies, what they parse to, with the hash of the bytes
-    parsed (`generation_vocabularies` takes it only for those very bytes). Parsing and checking the two files
+    """Keep, beside a generation's copies of the vocabularies, what they parse to, with the `vocabulary_hash` of the
+    bytes parsed (`generation_vocabularies` takes it only for those very bytes). Parsing and checking the two files
     took 30-50 ms in each process that opened the generation: an index run, a worker's first search."""
     directory = Path(directory)
-    found = _vocabulary_bytes(directory)
+    found = vocabulary_hash(directory)
     places, themes = _parse_vocabularies(directory)
-    if found != _vocabulary_bytes(directory):
+    if found != vocabulary_hash(directory):
         return  # changed while parsed: keep nothing
-    data = {"bytes": _digest(found), "places": [_fields(p) for p in places], "themes": [_fields(t) for t in themes]}
+    data = {"vocabulary_hash": found, "places": [_fields(p) for p in places], "themes": [_fields(t) for t in themes]}
     files.replace(directory / PARSED_VOCABULARIES, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), sync=False)
 
 
@@ -112,7 +112,7 @@ def generation_vocabularies(directory: Path) -> tuple[Gazetteer, Themes]:
     try:
         with open(directory / PARSED_VOCABULARIES, "rb") as stream:
             data = pickle.load(stream)
-        if data["bytes"] == _digest(_vocabulary_bytes(directory)):
+        if data["vocabulary_hash"] == vocabulary_hash(directory):
             return (Gazetteer(Place(**fields) for fields in data["places"]),
                     Themes(Theme(**fields) for fields in data["themes"]))
     except Exception:  # noqa: BLE001 - a copy that cannot be used is parsed again, whatever is wrong with it
@@ -128,13 +128,6 @@ def _fields(entry: Place | Theme) -> dict[str, object]:
 
 def _vocabulary_bytes(root: Path) -> list[bytes | None]:
     return [_bytes(Path(root) / name) for name in VOCABULARY_FILES]
-
-
-def _digest(found: list[bytes | None]) -> str:
-    digest = hashlib.sha256()
-    for data in found:
-        digest.update(b"\0missing" if data is None else b"%d\0%s" % (len(data), data))
-    return digest.hexdigest()
 
 
 def kept_vocabularies(root: Path) -> tuple[Gazetteer, Themes]:

@@ -73,7 +73,7 @@ def test_copies_edited_since_are_parsed_again(generation: Path, parses: list[str
 
 
 @pytest.mark.parametrize("kept", [b"not a pickle", b"",
-                                  pickle.dumps({"bytes": "0" * 64, "places": [], "themes": []}),
+                                  pickle.dumps({"vocabulary_hash": "0" * 16, "places": [], "themes": []}),
                                   "other fields"])
 def test_a_kept_form_that_cannot_be_used_is_parsed_again(generation: Path, parses: list[str],
                                                         kept: bytes | str) -> None:
